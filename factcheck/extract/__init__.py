@@ -1,0 +1,92 @@
+"""Extraction: every numeric and dated mention in a source, independent of any rule.
+
+`extract(source)` is a pure function of the source, so a corpus can be split across processes.
+Dates are found first (their digits are not counts), then money, percentages, counts and ranks
+in what is left.  Numbers inside page furniture are kept but marked, so coverage can say what
+was skipped and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from factcheck.extract.dates import DateHit, find_dates
+from factcheck.extract.quantities import QHit, find_quantities
+from factcheck.ingest import LineIndex, build_source
+from factcheck.models import Mention, MentionKind, Source, Span
+
+__all__ = ["extract", "extract_text"]
+
+
+def extract(source: Source) -> list[Mention]:
+    text = source.text
+    index = LineIndex(text)
+    furniture = source.furniture
+    mentions: list[Mention] = []
+
+    def span(start: int, end: int) -> Span:
+        line, column = index.position(start)
+        return Span(start=start, end=end, line=line, column=column)
+
+    def in_furniture(start: int, end: int) -> bool:
+        return any(fs <= start and end <= fe for fs, fe in furniture)
+
+    date_hits = list(find_dates(text, source.reference_date))
+    for d in date_hits:
+        mentions.append(_date_mention(source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end)))
+    blocked = [(d.start, d.end) for d in date_hits]
+    for q in find_quantities(text, blocked):
+        mentions.append(_quantity_mention(source.id, text, q, span(q.start, q.end), in_furniture(q.start, q.end)))
+    mentions.sort(key=lambda m: m.sort_key)
+    return mentions
+
+
+def extract_text(
+    text: str, reference: dt.date | None = None, source_id: str = "text"
+) -> list[Mention]:
+    """Extract from a string, with `reference` as its publication date (tests, benchmarks)."""
+    from factcheck.ingest import SourceMeta
+
+    source = build_source(source_id, source_id, text, meta=SourceMeta(published=reference))
+    if reference is None and source.published is not None:
+        source = source.model_copy(update={"published": None, "published_from": "none"})
+    return extract(source)
+
+
+def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool) -> Mention:
+    kind: MentionKind
+    if d.span is None:
+        kind = "period" if d.shift_years is not None else "date"
+    elif d.span.precision == "year":
+        kind = "year"
+    elif d.span.precision == "range":
+        kind = "period"
+    else:
+        kind = "date"
+    return Mention(
+        source=source,
+        kind=kind,
+        text=text[d.start : d.end],
+        span=sp,
+        date=d.span,
+        weekday=d.weekday,
+        relative=d.relative,
+        resolved=d.span is not None or d.shift_years is not None,
+        part=d.part,  # type: ignore[arg-type]
+        shift_years=d.shift_years,
+        qualifier=d.qualifier,  # type: ignore[arg-type]
+        furniture=furniture,
+    )
+
+
+def _quantity_mention(source: str, text: str, q: QHit, sp: Span, furniture: bool) -> Mention:
+    return Mention(
+        source=source,
+        kind=q.kind,  # type: ignore[arg-type]
+        text=text[q.start : q.end],
+        span=sp,
+        quantity=q.quantity,
+        alternatives=q.alternatives,
+        qualifier=q.qualifier,
+        furniture=furniture,
+    )

@@ -1,0 +1,555 @@
+"""Where a date is read: full dates, month-years, years, periods and relative dates.
+
+Relative wording ("last year", "December 26 last year", "last September", "on Wednesday",
+"the first four months of this year") is resolved against the source's reference date, its
+publication date, when there is one.  Without one it stays open (`resolved=False`), never
+guessed.  "The same period the previous year" depends on the sentence, not the article, so it
+is kept as a shift of the sentence's own period for the binder to apply.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from factcheck.extract.numbers import ORDINAL_WORDS, UNITS_WORDS, parse_words
+from factcheck.models import DateSpan, Precision
+
+MONTH_NAMES = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+MONTH_ABBR = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAY_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+                "fri": 4, "sat": 5, "sun": 6}
+
+# Month names in any case where digits stand beside them ("04th jan 2019"), but "may" only
+# before a digit; MONTH_CAP, for a month named alone, wants a capital ("in March", not "march").
+_FULL = "january|february|march|april|june|july|august|september|october|november|december"
+_ABBR = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+MONTH = rf"\b(?:(?i:{_FULL})(?!\p{{L}})|(?i:may)(?=\s*\d)|(?:May|MAY)(?!\p{{L}})|(?i:{_ABBR})\.?(?=\s*\d|\s*[-–]\s*\p{{L}}))"
+MONTH_CAP = (
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)(?!\p{L})"
+)
+WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+YEAR = r"(?:1[6-9]\d{2}|20\d{2}|2100)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+ORD_SUFFIX = r"(?:st|nd|rd|th)"
+REL_YEAR = r"(?i:(?:of\s+)?(?:the\s+)?(?:last|this|next|previous|past|current|coming)\s+year)"
+_small_alt = "|".join(sorted([*UNITS_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
+
+
+def month_number(word: str) -> int:
+    w = word.lower().rstrip(".")
+    return MONTH_NAMES.get(w) or MONTH_ABBR[w]
+
+
+def weekday_number(word: str) -> int:
+    w = word.lower()
+    return WEEKDAYS.index(w) if w in WEEKDAYS else WEEKDAY_ABBR[w]
+
+
+def last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def month_span(year: int, month: int) -> DateSpan:
+    return DateSpan(
+        start=dt.date(year, month, 1),
+        end=dt.date(year, month, last_day(year, month)),
+        precision="month",
+    )
+
+
+def year_span(year: int) -> DateSpan:
+    return DateSpan(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), precision="year")
+
+
+def day_span(d: dt.date) -> DateSpan:
+    return DateSpan(start=d, end=d, precision="day")
+
+
+def months_span(year: int, first: int, last: int, end_year: int | None = None) -> DateSpan:
+    end_year = end_year or year
+    precision: Precision = "range"
+    return DateSpan(
+        start=dt.date(year, first, 1),
+        end=dt.date(end_year, last, last_day(end_year, last)),
+        precision=precision,
+    )
+
+
+@dataclass(frozen=True)
+class DateHit:
+    start: int
+    end: int
+    span: DateSpan | None  # None: relative and unresolved
+    weekday: str | None = None
+    relative: bool = False
+    part: str | None = None  # "end" / "start" of the period: "at the end of last year"
+    shift_years: int | None = None  # "the same period the previous year": context shift
+    qualifier: str = "exact"
+
+
+@dataclass
+class _Ctx:
+    text: str
+    ref: dt.date | None
+    hits: list[DateHit] = field(default_factory=list)
+
+
+def relative_year(word: str, ref: dt.date | None) -> int | None:
+    w = word.lower()
+    if ref is None:
+        return None
+    if "last" in w or "previous" in w or "past" in w:
+        return ref.year - 1
+    if "next" in w or "coming" in w:
+        return ref.year + 1
+    return ref.year
+
+
+def nearest_year(month: int, day: int | None, ref: dt.date | None) -> int | None:
+    """The year that puts a month (and day) stated without one closest to the reference date."""
+    if ref is None:
+        return None
+    best: tuple[int, int] | None = None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        d = dt.date(y, month, min(day or 15, last_day(y, month)))
+        gap = abs((d - ref).days)
+        if best is None or gap < best[0]:
+            best = (gap, y)
+    assert best is not None
+    return best[1]
+
+
+def safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+# -------------------------------------------------------------------------- patterns
+# Each pattern is (compiled regex, handler).  The handler returns a DateHit or None.  Patterns
+# run longest-form first; a later pattern never claims text an earlier one took.
+
+Handler = Callable[[regex.Match[str], _Ctx], DateHit | None]
+_PATTERNS: list[tuple[regex.Pattern[str], Handler]] = []
+
+
+def pattern(rx: str) -> Callable[[Handler], Handler]:
+    compiled = regex.compile(rx, regex.VERBOSE)
+
+    def register(fn: Handler) -> Handler:
+        _PATTERNS.append((compiled, fn))
+        return fn
+
+    return register
+
+
+def _resolve_rel_year(m: regex.Match[str], ctx: _Ctx, group: str) -> tuple[int | None, bool]:
+    if m.group(group):
+        if regex.fullmatch(YEAR, m.group(group)):
+            return int(m.group(group)), False
+        return relative_year(m.group(group), ctx.ref), True
+    return None, False
+
+
+@pattern(
+    rf"""(?P<wd>{WEEKDAY}),?\s*\(\s*(?P<d>{DAY}){ORD_SUFFIX}?\s+(?P<mon>{MONTH})
+    (?:,?\s+(?P<y>{YEAR}))?\s*\)"""
+)
+def _weekday_paren(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Friday (3 February): the weekday pins the year when the text gives none."""
+    return _weekday_date(m, ctx)
+
+
+@pattern(
+    rf"""(?P<wd>{WEEKDAY}),?\s+(?:(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH})
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?)(?:,?\s+(?P<y>{YEAR}))?\b"""
+)
+def _weekday_comma(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    return _weekday_date(m, ctx)
+
+
+def _weekday_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    day = int(m.group("d") or m.group("d2"))
+    month = month_number(m.group("mon") or m.group("mon2"))
+    weekday = m.group("wd").capitalize()
+    relative = False
+    if m.group("y"):
+        year: int | None = int(m.group("y"))
+    else:
+        year, relative = nearest_year(month, day, ctx.ref), True
+    if year is None:
+        return DateHit(m.start(), m.end(), None, weekday, relative=True)
+    d = safe_date(year, month, day)
+    if d is None:
+        return None
+    return DateHit(m.start(), m.end(), day_span(d), weekday, relative=relative)
+
+
+@pattern(rf"""(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>{YEAR})\b""")
+def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """January 24.01.2023: a month name restating a numeric date's month is one date."""
+    if month_number(m.group("mon")) != int(m.group("m")):
+        return None
+    d = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return DateHit(m.start(), m.end(), day_span(d)) if d else None
+
+
+@pattern(
+    rf"""(?<![\d.])(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH}),?\s+(?P<y>{YEAR})(?!\d)
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?,?\s+(?P<y2>{YEAR})(?!\d)"""
+)
+def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    day = int(m.group("d") or m.group("d2"))
+    month = month_number(m.group("mon") or m.group("mon2"))
+    d = safe_date(int(m.group("y") or m.group("y2")), month, day)
+    return DateHit(m.start(), m.end(), day_span(d)) if d else None
+
+
+@pattern(
+    r"""(?<![\d.,/-])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})
+    |(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})
+    |(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)\d{2}))(?![\d.]\d)"""
+)
+def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    if m.group("d"):
+        d = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    elif m.group("y2"):
+        d = safe_date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+    else:
+        a, b = int(m.group("a")), int(m.group("b"))
+        # English slashed dates read month first unless that cannot be.
+        month, day = (b, a) if a > 12 else (a, b)
+        d = safe_date(int(m.group("y3")), month, day)
+    return DateHit(m.start(), m.end(), day_span(d)) if d else None
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?P<ord>first|last|\d{{1,2}}{ORD_SUFFIX}|{_small_alt})\s+day\s+of\s+)
+    (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?"""
+)
+def _nth_day_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """On the first day of February."""
+    month = month_number(m.group("mon"))
+    ordw = m.group("ord").lower()
+    year, relative = _resolve_rel_year(m, ctx, "y")
+    if year is None and not m.group("y"):
+        year, relative = nearest_year(month, 1, ctx.ref), True
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    if ordw == "last":
+        day = last_day(year, month)
+    elif ordw in ORDINAL_WORDS:
+        day = int(ORDINAL_WORDS[ordw])
+    elif ordw[:1].isdigit():
+        day = int(regex.match(r"\d+", ordw).group())  # type: ignore[union-attr]
+    else:
+        return None
+    d = safe_date(year, month, day)
+    return DateHit(m.start(), m.end(), day_span(d), relative=relative) if d else None
+
+
+@pattern(
+    rf"""(?P<mon>{MONTH})\s*(?:-|–|—|to|through|until)\s*(?P<mon2>{MONTH}),?\s+(?:of\s+)?
+    (?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)\b"""
+)
+def _month_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """January-November 2022."""
+    return _months(m, ctx)
+
+
+@pattern(
+    rf"""(?i:(?:from|between)\s+)(?P<mon>{MONTH})(?:\s+(?P<y0>{YEAR}))?\s+(?i:to|and|until|till|through)\s+
+    (?P<mon2>{MONTH})(?:,?\s+(?:of\s+)?(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year))?"""
+)
+def _from_month_to_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Between May and October this year; from March 2021 to May 2022."""
+    return _months(m, ctx)
+
+
+def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    first, last = month_number(m.group("mon")), month_number(m.group("mon2"))
+    year, relative = _resolve_rel_year(m, ctx, "y")
+    if not m.group("y"):
+        year, relative = nearest_year(last, None, ctx.ref), True
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    start_year = year
+    if m.groupdict().get("y0"):
+        start_year = int(m.group("y0"))
+    elif first > last:
+        start_year = year - 1
+    return DateHit(m.start(), m.end(), months_span(start_year, first, last, year), relative=relative)
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?:first|initial|last|final)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months\s+
+    (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)"""
+)
+def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The first four months of this year."""
+    n_text = m.group("n")
+    parsed = parse_words(n_text) if not n_text.isdigit() else None
+    n = int(n_text) if n_text.isdigit() else (int(parsed.value) if parsed else 0)
+    if not 1 <= n <= 12:
+        return None
+    year, relative = _resolve_rel_year(m, ctx, "y")
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    if m.group(0).lower().lstrip("the ").startswith(("last", "final")):
+        return DateHit(m.start(), m.end(), months_span(year, 13 - n, 12), relative=relative)
+    return DateHit(m.start(), m.end(), months_span(year, 1, n), relative=relative)
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)
+    \s+(?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)
+    |\b(?P<qq>[QH][1-4])\s*(?P<y2>{YEAR})\b"""
+)
+def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    if m.group("qq"):
+        unit = "quarter" if m.group("qq")[0] == "Q" else "half"
+        n = int(m.group("qq")[1])
+        year: int | None = int(m.group("y2"))
+        relative = False
+    else:
+        unit = m.group("unit").lower()
+        n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(
+            m.group("q").lower(), int(m.group("q")[0]) if m.group("q")[0].isdigit() else 0
+        )
+        year, relative = _resolve_rel_year(m, ctx, "y")
+    size = 3 if unit == "quarter" else 6
+    if not 1 <= n <= 12 // size:
+        return None
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    first = (n - 1) * size + 1
+    return DateHit(m.start(), m.end(), months_span(year, first, first + size - 1), relative=relative)
+
+
+@pattern(rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""")
+def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    a = int(m.group("a"))
+    b_text = m.group("b")
+    b = int(b_text) if len(b_text) == 4 else (a // 100) * 100 + int(b_text)
+    if b <= a or b - a > 50:
+        return None
+    return DateHit(
+        m.start(), m.end(), DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range")
+    )
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?P<part>end|beginning|start|middle|close)\s+of\s+)
+    (?:(?P<mon>{MONTH})(?:\s+(?:of\s+)?(?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})|(?P<rel>{REL_YEAR}))"""
+)
+def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """At the end of last year; at the end of December 2022."""
+    part = {"beginning": "start", "close": "end"}.get(m.group("part").lower(), m.group("part").lower())
+    if m.group("mon"):
+        month = month_number(m.group("mon"))
+        year, relative = _resolve_rel_year(m, ctx, "my")
+        if not m.group("my"):
+            year, relative = nearest_year(month, None, ctx.ref), True
+        if year is None:
+            return DateHit(m.start(), m.end(), None, relative=True, part=part)
+        return DateHit(m.start(), m.end(), month_span(year, month), relative=relative, part=part)
+    if m.group("y"):
+        return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
+    year = relative_year(m.group("rel"), ctx.ref)
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True, part=part)
+    return DateHit(m.start(), m.end(), year_span(year), relative=True, part=part)
+
+
+@pattern(
+    rf"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
+    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)"""
+)
+def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    return DateHit(m.start(), m.end(), None, relative=True, shift_years=-1)
+
+
+@pattern(
+    rf"""(?P<mon>{MONTH})\s+(?P<d>{DAY}){ORD_SUFFIX}?(?![\d,.]*\d)(?:,?\s+(?P<y>{REL_YEAR}))?
+    |(?<![\d.])(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon2>{MONTH})(?:,?\s+(?P<y2>{REL_YEAR}))?"""
+)
+def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """December 26 last year; 3 February (year from the reference date)."""
+    day = int(m.group("d") or m.group("d2"))
+    month = month_number(m.group("mon") or m.group("mon2"))
+    rel = m.group("y") or m.group("y2")
+    year = relative_year(rel, ctx.ref) if rel else nearest_year(month, day, ctx.ref)
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    d = safe_date(year, month, day)
+    return DateHit(m.start(), m.end(), day_span(d), relative=True) if d else None
+
+
+@pattern(rf"""(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""")
+def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """October 1992; February of this year."""
+    month = month_number(m.group("mon"))
+    year, relative = _resolve_rel_year(m, ctx, "y")
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    return DateHit(m.start(), m.end(), month_span(year, month), relative=relative)
+
+
+@pattern(rf"""(?i:\b(?P<rel>last|this|next|past)\s+)(?P<mon>{MONTH_CAP})\b""")
+def _rel_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Last September: the most recent September before the reference month."""
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    month = month_number(m.group("mon"))
+    rel = m.group("rel").lower()
+    if rel in ("last", "past"):
+        year = ctx.ref.year if month < ctx.ref.month else ctx.ref.year - 1
+    elif rel == "next":
+        year = ctx.ref.year if month > ctx.ref.month else ctx.ref.year + 1
+    else:
+        year = ctx.ref.year
+    return DateHit(m.start(), m.end(), month_span(year, month), relative=True)
+
+
+@pattern(
+    r"""(?i:\b(?:the\s+)?(?P<rel>last|this|next|past|previous|current|coming)\s+
+    (?P<unit>year|month|week)\b)"""
+)
+def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    ref = ctx.ref
+    if ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    rel, unit = m.group("rel").lower(), m.group("unit").lower()
+    delta = -1 if rel in ("last", "past", "previous") else (1 if rel in ("next", "coming") else 0)
+    if unit == "year":
+        return DateHit(m.start(), m.end(), year_span(ref.year + delta), relative=True)
+    if unit == "month":
+        y, mo = divmod(ref.year * 12 + ref.month - 1 + delta, 12)
+        return DateHit(m.start(), m.end(), month_span(y, mo + 1), relative=True)
+    monday = ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(weeks=delta)
+    span = DateSpan(start=monday, end=monday + dt.timedelta(days=6), precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True)
+
+
+@pattern(r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)""")
+def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    w = regex.sub(r"\s+", " ", m.group("w").lower())
+    if w == "recently":
+        return None
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    ref = ctx.ref
+    if w == "the other day":
+        return DateHit(
+            m.start(),
+            m.end(),
+            DateSpan(start=ref - dt.timedelta(days=7), end=ref, precision="range"),
+            relative=True,
+            qualifier="approx",
+        )
+    back = {"today": 0, "yesterday": 1, "the day before yesterday": 2}[w]
+    return DateHit(m.start(), m.end(), day_span(ref - dt.timedelta(days=back)), relative=True)
+
+
+@pattern(rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""")
+def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Published on Wednesday: the latest such weekday on or before the reference date."""
+    weekday = m.group("wd").capitalize()
+    start = m.start("wd")
+    if ctx.ref is None:
+        return DateHit(start, m.end(), None, weekday, relative=True)
+    target = weekday_number(weekday)
+    p = m.group("p").lower()
+    if p == "next":
+        ahead = (target - ctx.ref.weekday()) % 7 or 7
+        d = ctx.ref + dt.timedelta(days=ahead)
+    else:
+        back = (ctx.ref.weekday() - target) % 7
+        if p == "last" and back == 0:
+            back = 7
+        d = ctx.ref - dt.timedelta(days=back)
+    return DateHit(start, m.end(), day_span(d), weekday, relative=True)
+
+
+@pattern(
+    r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)"""
+)
+def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The early 1990s."""
+    first = int(m.group("dec"))
+    edge = (m.group("edge") or "").lower().rstrip("-")
+    lo, hi = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get(edge, (0, 9))
+    span = DateSpan(start=dt.date(first + lo, 1, 1), end=dt.date(first + hi, 12, 31), precision="range")
+    return DateHit(m.start(), m.end(), span)
+
+
+@pattern(
+    rf"""(?i:\b(?P<p>in|since|until|till|by|from|during|before|after|of|early|late|mid-|than)\s+)
+    (?P<mon>{MONTH_CAP})\b(?![ \t]*\d)"""
+)
+def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """In December: the nearest December to the reference date."""
+    month = month_number(m.group("mon"))
+    start = m.start("mon")
+    year = nearest_year(month, None, ctx.ref)
+    if year is None:
+        return DateHit(start, m.end(), None, relative=True)
+    return DateHit(start, m.end(), month_span(year, month), relative=True)
+
+
+@pattern(rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))""")
+def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    return DateHit(m.start(), m.end(), year_span(int(m.group("y"))))
+
+
+def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
+    """Every date, period and relative date in `text`, leftmost-longest, no overlaps."""
+    ctx = _Ctx(text, ref)
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for rx, handler in _PATTERNS:
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            hit = handler(m, ctx)
+            if hit is None:
+                continue
+            taken.append((hit.start, hit.end))
+            hits.append(hit)
+    hits.sort(key=lambda h: (h.start, h.end))
+    yield from hits

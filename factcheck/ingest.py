@@ -1,0 +1,348 @@
+"""Files → Source: decoding, metadata, the offset → line:column index and page furniture.
+
+A newsroom's files come in UTF-8 (with or without BOM), UTF-16 with BOM, cp1251 and latin-1.
+Metadata (outlet, url, published date) comes from a `sources.yaml` beside the texts, or else
+from the article's own header line ("02.02.2023 08:00", "03 February 2023 10:31").  Page
+furniture (share buttons, view counters, calendar widgets, copyright footers, crawl stamps) is
+marked so that its numbers are never taken for content.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from factcheck.errors import FactcheckError, Location
+from factcheck.models import Source
+from factcheck.yamlload import load_yaml
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+SOURCES_FILE = "sources.yaml"
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+
+
+class IngestError(FactcheckError):
+    """A source file that cannot be read as text."""
+
+
+class LineIndex:
+    """Offset → (line, column), both 1-based; columns count characters, not bytes."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+# ---------------------------------------------------------------------------------- decoding
+
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_LATIN_EXT = regex.compile(r"[À-ÿ]")
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Decode `data` and name the encoding used; raise IngestError for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise IngestError(
+                "starts with a UTF-16 byte order mark but does not decode as UTF-16",
+                Location(path),
+                "re-save the file as UTF-8",
+            ) from None
+    if b"\x00" in data[:8192]:
+        raise IngestError(
+            "looks like a binary file (NUL bytes), not an article",
+            Location(path),
+            "remove it from the sources folder or convert it to text",
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Single-byte text: cp1251 when it reads as Cyrillic words, else latin-1.
+    as_1251 = data.decode("cp1251", errors="replace")
+    as_latin = data.decode("latin-1")
+    high = sum(1 for b in data if b >= 0xC0)
+    if high and len(_CYRILLIC.findall(as_1251)) >= 0.9 * high and _mostly_words(as_1251):
+        return as_1251, "cp1251"
+    return as_latin, "latin-1"
+
+
+def _mostly_words(text: str) -> bool:
+    """Cyrillic decoding of Latin-1 text gives runs of capitals mixed with lower case."""
+    words = regex.findall(r"\p{Cyrillic}+", text)
+    if not words:
+        return False
+    odd = sum(1 for w in words if len(w) > 2 and regex.search(r"\p{Ll}\p{Lu}", w))
+    return odd <= 0.2 * len(words)
+
+
+# ---------------------------------------------------------------------------------- furniture
+
+_FURNITURE_LINES = [
+    r"(?i)views?\s*:\s*\d[\d\s,.]*",
+    r"(?i)(?:просмотр\w*|comments?)\s*:?\s*\d*",
+    r"(?i)(?:share|print|copy link|subscribe|follow us)\b.*",
+    r"(?i)(?:twitter|youtube|instagram|facebook|telegram|vk|whatsapp|tiktok|apple store|"
+    r"play market|google play|night_theme|ru|en|arm|search|ads|loading)",
+    r"(?i).*(?:©|\(c\)|copyright)\s*\d{4}.*",
+    r"(?i)any use of materials is allowed.*",
+    r"\d{1,2}(?:\s*\d{1,2})*",  # calendar widget rows: "891011121314", "2930", "0"
+    r"(?i)(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun|total)(?:\s+(?:mon|tue|tues|wed|thu|thurs|"
+    r"fri|sat|sun|total))+",
+    r"\W*(?:\p{L}+\s+)?\d{4}\W*",  # "• April 2024" widget month headers, bare years
+    r"[\"“”«»\W]*\p{L}+\W*",  # lone words such as '" March'
+    r"(?i)(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+\d{1,2}\.\s*\d{4}\.\s*\d{1,2}:\d{2}",  # crawl stamp "May 19. 2024. 1:17"
+    r"(?i)if you find an error.*",
+]
+_FURNITURE = regex.compile(r"^[ \t\u00a0]*(?:" + "|".join(_FURNITURE_LINES) + r")[ \t\u00a0]*$")
+
+
+def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Offsets of lines that are page furniture rather than article content.
+
+    A line counts when it is short and matches one of the furniture shapes; a bare year or a
+    lone word inside a paragraph is content, so those shapes only count on lines of their own
+    next to other furniture or blank lines.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in regex.finditer(r"[^\r\n]*", text):
+        line = m.group()
+        if not line.strip() or len(line) > 160:
+            continue
+        if _FURNITURE.match(line):
+            spans.append((m.start(), m.end()))
+    return tuple(spans)
+
+
+# ---------------------------------------------------------------------------------- header date
+
+_HEADER_DATE = regex.compile(
+    r"""(?ix)^[ \t]*(?:
+        (?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})
+      | (?P<d2>\d{1,2})\s+(?P<mon>[a-z]+)\s+(?P<y2>(?:19|20)\d{2})
+      | (?P<mon3>[a-z]+)\s+(?P<d3>\d{1,2}),\s+(?P<y3>(?:19|20)\d{2})
+    )\s+\d{1,2}:\d{2}\b"""
+)
+
+
+def header_date(text: str, furniture: Iterable[tuple[int, int]]) -> dt.date | None:
+    """The publication date an article states in its header: a date followed by a time."""
+    skip = {start for start, _ in furniture}
+    for n, m in enumerate(regex.finditer(r"[^\r\n]*", text)):
+        if n > 60:
+            break
+        if m.start() in skip:
+            continue
+        h = _HEADER_DATE.match(m.group())
+        if not h:
+            continue
+        try:
+            if h["d"]:
+                return dt.date(int(h["y"]), int(h["m"]), int(h["d"]))
+            if h["d2"] and h["mon"].lower() in MONTHS:
+                return dt.date(int(h["y2"]), MONTHS[h["mon"].lower()], int(h["d2"]))
+            if h["d3"] and h["mon3"].lower() in MONTHS:
+                return dt.date(int(h["y3"]), MONTHS[h["mon3"].lower()], int(h["d3"]))
+        except ValueError:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    as_of: dt.date | None = None
+
+
+_META_KEYS = {"outlet", "url", "published", "as_of", "note"}
+
+
+def read_sources_file(path: Path) -> dict[str, SourceMeta]:
+    """Read `sources.yaml`: `{stem: {outlet, url, published, as_of, note}}`."""
+    doc = load_yaml(path)
+    data = doc.value
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FactcheckError(
+            "a sources file maps each article's file stem to its metadata",
+            doc.location(()),
+            "write `000_name: {outlet: ..., url: ..., published: 2023-02-02}`",
+        )
+    out: dict[str, SourceMeta] = {}
+    for stem, meta in data.items():
+        if meta is None:
+            out[str(stem)] = SourceMeta()
+            continue
+        if not isinstance(meta, dict):
+            raise FactcheckError(
+                f"metadata of {stem!r} must be a mapping",
+                doc.location((stem,)),
+                "write `{outlet: ..., url: ..., published: YYYY-MM-DD}`",
+            )
+        unknown = set(map(str, meta)) - _META_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise FactcheckError(
+                f"unknown key {key!r} in the metadata of {stem!r}",
+                doc.location((stem, key), key=True),
+                f"allowed keys: {', '.join(sorted(_META_KEYS))}",
+            )
+        fields: dict[str, dt.date | None] = {}
+        for key in ("published", "as_of"):
+            value = meta.get(key)
+            if value is not None and not isinstance(value, dt.date):
+                raise FactcheckError(
+                    f"{key} of {stem!r} must be a date (YYYY-MM-DD), not {value!r}",
+                    doc.location((stem, key)),
+                    "write it unquoted as 2023-02-02, or null when unknown",
+                )
+            fields[key] = value
+        out[str(stem)] = SourceMeta(
+            outlet=_opt_str(meta.get("outlet")),
+            url=_opt_str(meta.get("url")),
+            published=fields["published"],
+            as_of=fields["as_of"],
+        )
+    return out
+
+
+def _opt_str(v: object) -> str | None:
+    return None if v is None else str(v)
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+def read_source(path: Path, meta: SourceMeta | None = None) -> Source:
+    """Read one article file into a Source."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(
+            f"cannot read: {exc.strerror or exc}", Location(str(path)), "check the path"
+        ) from None
+    text, encoding = decode(data, str(path))
+    return build_source(path.stem, str(path), text, encoding, data, meta)
+
+
+def build_source(
+    stem: str,
+    path: str,
+    text: str,
+    encoding: str = "utf-8",
+    data: bytes | None = None,
+    meta: SourceMeta | None = None,
+) -> Source:
+    meta = meta or SourceMeta()
+    furniture = furniture_spans(text)
+    published = meta.published
+    published_from = "sources-file" if published else "none"
+    if published is None:
+        published = header_date(text, furniture)
+        published_from = "text-header" if published else "none"
+    raw = data if data is not None else text.encode("utf-8")
+    return Source(
+        id=stem,
+        path=path,
+        text=text,
+        encoding=encoding,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        outlet=meta.outlet,
+        url=meta.url,
+        published=published,
+        published_from=published_from,  # type: ignore[arg-type]
+        as_of=meta.as_of,
+        furniture=furniture,
+    )
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Article files named by `paths` (files, or folders searched recursively), sorted."""
+    found: set[Path] = set()
+    for p in paths:
+        if p.is_dir():
+            found.update(_walk(p))
+        elif p.exists():
+            found.add(p)
+        else:
+            raise IngestError("no such file or folder", Location(str(p)), "check the path")
+    return sorted(found, key=lambda q: str(q))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # symlink loops
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(d.iterdir())
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir():
+                stack.append(e)
+            elif e.suffix.lower() in TEXT_SUFFIXES and e.is_file():
+                yield e
+
+
+def metadata_for(files: Iterable[Path]) -> dict[Path, SourceMeta]:
+    """Each file's metadata from the `sources.yaml` in its folder, if there is one."""
+    cache: dict[Path, dict[str, SourceMeta]] = {}
+    out: dict[Path, SourceMeta] = {}
+    for f in files:
+        folder = f.parent
+        if folder not in cache:
+            sf = folder / SOURCES_FILE
+            cache[folder] = read_sources_file(sf) if sf.is_file() else {}
+        if f.stem in cache[folder]:
+            out[f] = cache[folder][f.stem]
+    return out

@@ -1,0 +1,253 @@
+"""Frozen records that flow through the pipeline: Source → Mention → Claim → Finding → Report.
+
+Every record is an immutable pydantic model, so a stage can be run in another process (or on a
+cluster) and its output serialised and merged without loss.  Values are intervals: a stated
+figure carries its precision ("$22.2 billion" is [22.15e9, 22.25e9] USD) and a date carries the
+span it covers ("October 1992" is 1992-10-01..1992-10-31).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+MentionKind = Literal["money", "percent", "count", "ordinal", "year", "date", "period"]
+Qualifier = Literal["exact", "approx", "over", "under"]
+Modality = Literal["actual", "forecast", "target"]
+Precision = Literal["year", "month", "day", "range"]
+Status = Literal["conflict", "agreement"]
+Severity = Literal["error", "warning", "info"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(Record):
+    """Where a piece of text stands in its source: offsets (end exclusive) and 1-based line:column."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+
+
+class Quantity(Record):
+    """A number with its unit and the interval its wording allows."""
+
+    value: float
+    low: float
+    high: float
+    unit: str  # "USD", "RUB", "KZT", "EUR", ..., "percent", "count", "rank"
+
+    def overlaps(self, other: Quantity, tolerance: float = 0.0) -> bool:
+        return intervals_overlap((self.low, self.high), (other.low, other.high), tolerance)
+
+
+class DateSpan(Record):
+    """A calendar span at the precision the text gives: a year, a month, a day or a range."""
+
+    start: dt.date
+    end: dt.date
+    precision: Precision
+
+    @property
+    def label(self) -> str:
+        """ISO text at the stated precision: '2002', '1992-10', '1992-10-22', '2022-01/2022-11'."""
+        if self.precision == "year":
+            return f"{self.start.year:04d}"
+        if self.precision == "month":
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        if self.precision == "day":
+            return self.start.isoformat()
+        whole_months = self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1
+        if whole_months:
+            return f"{self.start:%Y-%m}/{self.end:%Y-%m}"
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    def ordinals(self) -> tuple[float, float]:
+        return float(self.start.toordinal()), float(self.end.toordinal())
+
+
+class Mention(Record):
+    """A numeric or dated expression found in a source, before any rule says what it is about."""
+
+    source: str
+    kind: MentionKind
+    text: str
+    span: Span
+    quantity: Quantity | None = None
+    # The same figure restated in another unit in one breath: "1.5 trillion rubles ($15.6 bln)".
+    alternatives: tuple[Quantity, ...] = ()
+    date: DateSpan | None = None
+    qualifier: Qualifier = "exact"
+    weekday: str | None = None  # stated weekday, e.g. "Friday" in "Friday (3 February)"
+    relative: bool = False  # worded relative to the article's date ("last year")
+    resolved: bool = True  # False when relative and the source has no reference date
+    part: Literal["start", "end", "middle"] | None = None  # "at the end of last year"
+    shift_years: int | None = None  # "the same period the previous year": the sentence's period, shifted
+    furniture: bool = False  # page furniture: view counters, calendar widgets, footers
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.source, self.span.start, self.span.end)
+
+
+class Source(Record):
+    """One article as read from disk, with its metadata."""
+
+    id: str  # file stem
+    path: str
+    text: str
+    encoding: str
+    sha256: str
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    published_from: Literal["sources-file", "text-header", "none"] = "none"
+    # Estimated date the article speaks from, for undated articles (sources file `as_of`).
+    as_of: dt.date | None = None
+    furniture: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        return self.published or self.as_of
+
+
+class SourceInfo(Record):
+    """What the report says about a source (no text)."""
+
+    id: str
+    path: str
+    encoding: str
+    sha256: str
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    as_of: dt.date | None = None
+
+
+class Period(Record):
+    start: dt.date
+    end: dt.date
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def shifted_years(self, years: int) -> Period:
+        return Period(start=shift_years(self.start, years), end=shift_years(self.end, years))
+
+    @property
+    def label(self) -> str:
+        return DateSpan(start=self.start, end=self.end, precision="range").label
+
+
+def shift_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+class Claim(Record):
+    """A mention bound to a metric, a subject, a period and a modality: something that can be wrong.
+
+    `value`, `low` and `high` are numbers for quantities and ISO strings for dates (at their
+    stated precision), as the JSON report contract has them.
+    """
+
+    id: str
+    source: str
+    metric: str
+    subject: tuple[str, ...] = ()
+    value: float | str
+    unit: str | None = None
+    low: float | str
+    high: float | str
+    period: Period | None = None
+    qualifier: Qualifier = "exact"
+    modality: Modality = "actual"
+    quote: str
+    line: int
+    column: int
+    start: int
+    end: int
+    weekday: str | None = None
+
+    @property
+    def is_date(self) -> bool:
+        return isinstance(self.value, str)
+
+    def interval(self) -> tuple[float, float]:
+        """The claim's interval as numbers (dates as proleptic ordinals of first and last day)."""
+        if isinstance(self.low, str) and isinstance(self.high, str):
+            return (
+                float(dt.date.fromisoformat(self.low).toordinal()),
+                float(dt.date.fromisoformat(self.high).toordinal()),
+            )
+        assert isinstance(self.low, float) and isinstance(self.high, float)
+        return self.low, self.high
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.source, self.start, self.end, self.metric)
+
+
+class Finding(Record):
+    """The outcome of one check over one group of claims: they agree, or they cannot all hold."""
+
+    rule: str
+    kind: str
+    status: Status
+    severity: Severity = "error"
+    metric: str
+    subject: tuple[str, ...] = ()
+    period: Period | None = None
+    claims: tuple[str, ...]
+    known_fact: bool = False
+    fact: str | None = None
+    message: str
+    explanation: str = ""
+
+
+class Unbound(Record):
+    """A number seen in content but bound to no metric: what the rules missed."""
+
+    source: str
+    kind: MentionKind
+    text: str
+    line: int
+    column: int
+
+
+class Report(Record):
+    schema_version: str = SCHEMA_VERSION
+    rules_sha256: str = ""
+    sources: tuple[SourceInfo, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    unbound: tuple[Unbound, ...] = Field(default=(), description="coverage: content numbers no rule bound")
+    warnings: tuple[str, ...] = ()
+
+
+def intervals_overlap(
+    a: tuple[float, float], b: tuple[float, float], tolerance: float = 0.0
+) -> bool:
+    """Closed intervals overlap once each is widened by `tolerance` (relative, e.g. 0.01 = 1 %)."""
+    a_low, a_high = widen(a, tolerance)
+    b_low, b_high = widen(b, tolerance)
+    return a_low <= b_high and b_low <= a_high
+
+
+def widen(iv: tuple[float, float], tolerance: float) -> tuple[float, float]:
+    low, high = iv
+    if tolerance <= 0:
+        return low, high
+    d_low = abs(low) * tolerance if math.isfinite(low) else 0.0
+    d_high = abs(high) * tolerance if math.isfinite(high) else 0.0
+    return low - d_low, high + d_high

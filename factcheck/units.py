@@ -1,0 +1,107 @@
+"""The one pint UnitRegistry of factcheck: currencies, scale words, percent and counts.
+
+Currencies are separate base dimensions: factcheck never converts between them (no exchange
+rates are assumed), so "$15.6 bln" and "1.5 trillion rubles" are kept side by side, not equated.
+Rule files write quantities as strings ("0.5 percent", "22.2e9 USD") and they are parsed here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+# ISO code → dimension name.  Add a currency here and every rule file can use its code.
+CURRENCIES: dict[str, str] = {
+    "USD": "US dollar",
+    "EUR": "euro",
+    "GBP": "pound sterling",
+    "RUB": "Russian rouble",
+    "KZT": "Kazakh tenge",
+    "CNY": "Chinese yuan",
+    "JPY": "Japanese yen",
+    "INR": "Indian rupee",
+    "CAD": "Canadian dollar",
+    "AUD": "Australian dollar",
+    "HKD": "Hong Kong dollar",
+    "CHF": "Swiss franc",
+    "UAH": "Ukrainian hryvnia",
+    "TRY": "Turkish lira",
+    "KRW": "South Korean won",
+    "BRL": "Brazilian real",
+    "MXN": "Mexican peso",
+    "NZD": "New Zealand dollar",
+    "SGD": "Singapore dollar",
+    "AZN": "Azerbaijani manat",
+    "UZS": "Uzbek sum",
+    "BYN": "Belarusian rouble",
+    "AMD": "Armenian dram",
+    "KGS": "Kyrgyz som",
+}
+
+SCALES: dict[str, float] = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+
+# Units a metric may be measured in, besides the currencies.
+PLAIN_UNITS = ("percent", "count", "rank", "year", "date")
+
+
+class UnitError(ValueError):
+    """A unit or quantity string that factcheck cannot read."""
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for code in CURRENCIES:
+        ureg.define(f"{code} = [currency_{code.lower()}]")
+    for word, factor in SCALES.items():
+        ureg.define(f"{word} = {factor:g}")
+    ureg.define("bln = billion")
+    ureg.define("mln = million")
+    ureg.define("count = [] ")
+    ureg.define("rank = []")
+    return ureg
+
+
+def check_unit(unit: str) -> str:
+    """Return `unit` if it is a currency code or a plain unit factcheck knows, else raise."""
+    if unit in CURRENCIES or unit in PLAIN_UNITS:
+        return unit
+    known = ", ".join([*PLAIN_UNITS, *sorted(CURRENCIES)])
+    raise UnitError(f"unknown unit {unit!r}; use one of: {known}")
+
+
+def parse_quantity(text: str, unit: str | None = None) -> float:
+    """Parse a rule-file quantity such as "22.2e9 USD", "0.5 percent" or "1.5 billion USD".
+
+    With `unit`, the quantity must be in that unit (or dimensionless) and its magnitude in that
+    unit is returned.  Percent stays in percent points: "0.5 percent" → 0.5.
+    """
+    ureg = registry()
+    try:
+        q = ureg.Quantity(text.strip())
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+        raise UnitError(f"cannot read quantity {text!r}: {exc}") from None
+    if not isinstance(q, pint.Quantity):
+        return float(q)
+    if unit is None or q.dimensionless and unit not in CURRENCIES:
+        if q.units == ureg.percent:
+            return float(q.magnitude)
+        return float(q.to("dimensionless").magnitude) if q.dimensionless else float(q.magnitude)
+    if unit == "percent":
+        if not q.dimensionless:
+            raise UnitError(f"{text!r} is not a percentage")
+        return float(q.to("percent").magnitude)
+    if unit in CURRENCIES:
+        try:
+            return float(q.to(unit).magnitude)
+        except pint.errors.DimensionalityError:
+            raise UnitError(f"{text!r} is not an amount in {unit}") from None
+    if not q.dimensionless:
+        raise UnitError(f"{text!r} is not a plain number ({unit})")
+    return float(q.to("dimensionless").magnitude)
