@@ -290,7 +290,7 @@ def build_source(
         outlet=meta.outlet,
         url=meta.url,
         published=published,
-        published_from=published_from,  # type: ignore[arg-type]
+        published_from=published_from,
         as_of=meta.as_of,
         furniture=furniture,
     )

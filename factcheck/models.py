@@ -90,7 +90,9 @@ class Mention(Record):
     relative: bool = False  # worded relative to the article's date ("last year")
     resolved: bool = True  # False when relative and the source has no reference date
     part: Literal["start", "end", "middle"] | None = None  # "at the end of last year"
-    shift_years: int | None = None  # "the same period the previous year": the sentence's period, shifted
+    shift_years: int | None = (
+        None  # "the same period the previous year": the sentence's period, shifted
+    )
     furniture: bool = False  # page furniture: view counters, calendar widgets, footers
 
     @property
@@ -167,8 +169,8 @@ class Claim(Record):
     subject: tuple[str, ...] = ()
     value: float | str
     unit: str | None = None
-    low: float | str
-    high: float | str
+    low: float | str | None  # None: unbounded ("over $26 billion" has no upper end)
+    high: float | str | None
     period: Period | None = None
     qualifier: Qualifier = "exact"
     modality: Modality = "actual"
@@ -185,17 +187,19 @@ class Claim(Record):
 
     def interval(self) -> tuple[float, float]:
         """The claim's interval as numbers (dates as proleptic ordinals of first and last day)."""
-        if isinstance(self.low, str) and isinstance(self.high, str):
-            return (
-                float(dt.date.fromisoformat(self.low).toordinal()),
-                float(dt.date.fromisoformat(self.high).toordinal()),
-            )
-        assert isinstance(self.low, float) and isinstance(self.high, float)
-        return self.low, self.high
+        return _as_number(self.low, -math.inf), _as_number(self.high, math.inf)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.source, self.start, self.end, self.metric)
+
+
+def _as_number(x: float | str | None, unbounded: float) -> float:
+    if x is None:
+        return unbounded
+    if isinstance(x, str):
+        return float(dt.date.fromisoformat(x).toordinal())
+    return float(x)
 
 
 class Finding(Record):
@@ -231,7 +235,9 @@ class Report(Record):
     sources: tuple[SourceInfo, ...] = ()
     claims: tuple[Claim, ...] = ()
     findings: tuple[Finding, ...] = ()
-    unbound: tuple[Unbound, ...] = Field(default=(), description="coverage: content numbers no rule bound")
+    unbound: tuple[Unbound, ...] = Field(
+        default=(), description="coverage: content numbers no rule bound"
+    )
     warnings: tuple[str, ...] = ()
 
 

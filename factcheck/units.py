@@ -8,6 +8,7 @@ Rule files write quantities as strings ("0.5 percent", "22.2e9 USD") and they ar
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import pint
 
@@ -55,8 +56,8 @@ class UnitError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+def registry() -> pint.UnitRegistry[float]:
+    ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for code in CURRENCIES:
         ureg.define(f"{code} = [currency_{code.lower()}]")
     for word, factor in SCALES.items():
@@ -84,12 +85,12 @@ def parse_quantity(text: str, unit: str | None = None) -> float:
     """
     ureg = registry()
     try:
-        q = ureg.Quantity(text.strip())
+        q: Any = ureg.Quantity(text.strip())
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
         raise UnitError(f"cannot read quantity {text!r}: {exc}") from None
     if not isinstance(q, pint.Quantity):
         return float(q)
-    if unit is None or q.dimensionless and unit not in CURRENCIES:
+    if unit is None or (q.dimensionless and unit not in CURRENCIES):
         if q.units == ureg.percent:
             return float(q.magnitude)
         return float(q.to("dimensionless").magnitude) if q.dimensionless else float(q.magnitude)

@@ -52,7 +52,9 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
         try:
             size = Path(path).stat().st_size
         except OSError as exc:
-            raise FactcheckError(f"cannot read: {exc.strerror}", Location(spath), "check the path") from None
+            raise FactcheckError(
+                f"cannot read: {exc.strerror}", Location(spath), "check the path"
+            ) from None
         if size > MAX_BYTES:
             raise FactcheckError(
                 f"file is {size / 1e6:.1f} MB; rule and metadata files are limited to "
@@ -67,7 +69,9 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
                 f"not UTF-8 text (byte {exc.start})", Location(spath), "save the file as UTF-8"
             ) from None
         except OSError as exc:
-            raise FactcheckError(f"cannot read: {exc.strerror}", Location(spath), "check the path") from None
+            raise FactcheckError(
+                f"cannot read: {exc.strerror}", Location(spath), "check the path"
+            ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -79,7 +83,9 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
             "check indentation, colons and quotes around this place",
         ) from None
     except yaml.YAMLError as exc:
-        raise FactcheckError(f"YAML error: {exc}", Location(spath, 1, 1), "check the file") from None
+        raise FactcheckError(
+            f"YAML error: {exc}", Location(spath, 1, 1), "check the file"
+        ) from None
     doc = YamlDoc(spath, None)
     if node is None:
         return doc
@@ -114,7 +120,9 @@ class _Walker:
                     raise FactcheckError(
                         f"duplicate key {key!r}{where}",
                         Location(
-                            self.doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                            self.doc.path,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
                         ),
                         "YAML keeps only the last of two equal keys; remove or rename one",
                     )

@@ -33,10 +33,16 @@ def extract(source: Source) -> list[Mention]:
 
     date_hits = list(find_dates(text, source.reference_date))
     for d in date_hits:
-        mentions.append(_date_mention(source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end)))
+        mentions.append(
+            _date_mention(source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end))
+        )
     blocked = [(d.start, d.end) for d in date_hits]
     for q in find_quantities(text, blocked):
-        mentions.append(_quantity_mention(source.id, text, q, span(q.start, q.end), in_furniture(q.start, q.end)))
+        mentions.append(
+            _quantity_mention(
+                source.id, text, q, span(q.start, q.end), in_furniture(q.start, q.end)
+            )
+        )
     mentions.sort(key=lambda m: m.sort_key)
     return mentions
 
@@ -72,9 +78,9 @@ def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool)
         weekday=d.weekday,
         relative=d.relative,
         resolved=d.span is not None or d.shift_years is not None,
-        part=d.part,  # type: ignore[arg-type]
+        part=d.part,
         shift_years=d.shift_years,
-        qualifier=d.qualifier,  # type: ignore[arg-type]
+        qualifier=d.qualifier,
         furniture=furniture,
     )
 
@@ -82,7 +88,7 @@ def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool)
 def _quantity_mention(source: str, text: str, q: QHit, sp: Span, furniture: bool) -> Mention:
     return Mention(
         source=source,
-        kind=q.kind,  # type: ignore[arg-type]
+        kind=q.kind,
         text=text[q.start : q.end],
         span=sp,
         quantity=q.quantity,

@@ -48,8 +48,18 @@ MONTH_ABBR = {
     "dec": 12,
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-WEEKDAY_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
-                "fri": 4, "sat": 5, "sun": 6}
+WEEKDAY_ABBR = {
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
 
 # Month names in any case where digits stand beside them ("04th jan 2019"), but "may" only
 # before a digit; MONTH_CAP, for a month named alone, wants a capital ("in March", not "march").
@@ -313,7 +323,9 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
         start_year = int(m.group("y0"))
     elif first > last:
         start_year = year - 1
-    return DateHit(m.start(), m.end(), months_span(start_year, first, last, year), relative=relative)
+    return DateHit(
+        m.start(), m.end(), months_span(start_year, first, last, year), relative=relative
+    )
 
 
 @pattern(
@@ -358,7 +370,9 @@ def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if year is None:
         return DateHit(m.start(), m.end(), None, relative=True)
     first = (n - 1) * size + 1
-    return DateHit(m.start(), m.end(), months_span(year, first, first + size - 1), relative=relative)
+    return DateHit(
+        m.start(), m.end(), months_span(year, first, first + size - 1), relative=relative
+    )
 
 
 @pattern(rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""")
@@ -369,7 +383,9 @@ def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if b <= a or b - a > 50:
         return None
     return DateHit(
-        m.start(), m.end(), DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range")
+        m.start(),
+        m.end(),
+        DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range"),
     )
 
 
@@ -379,7 +395,9 @@ def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 )
 def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """At the end of last year; at the end of December 2022."""
-    part = {"beginning": "start", "close": "end"}.get(m.group("part").lower(), m.group("part").lower())
+    part = {"beginning": "start", "close": "end"}.get(
+        m.group("part").lower(), m.group("part").lower()
+    )
     if m.group("mon"):
         month = month_number(m.group("mon"))
         year, relative = _resolve_rel_year(m, ctx, "my")
@@ -397,7 +415,7 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
+    r"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
     |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)"""
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
@@ -466,7 +484,9 @@ def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), span, relative=True)
 
 
-@pattern(r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)""")
+@pattern(
+    r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)"""
+)
 def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     w = regex.sub(r"\s+", " ", m.group("w").lower())
     if w == "recently":
@@ -486,7 +506,9 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(ref - dt.timedelta(days=back)), relative=True)
 
 
-@pattern(rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""")
+@pattern(
+    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)"""
+)
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Published on Wednesday: the latest such weekday on or before the reference date."""
     weekday = m.group("wd").capitalize()
@@ -506,15 +528,15 @@ def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(start, m.end(), day_span(d), weekday, relative=True)
 
 
-@pattern(
-    r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)"""
-)
+@pattern(r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)""")
 def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The early 1990s."""
     first = int(m.group("dec"))
     edge = (m.group("edge") or "").lower().rstrip("-")
     lo, hi = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get(edge, (0, 9))
-    span = DateSpan(start=dt.date(first + lo, 1, 1), end=dt.date(first + hi, 12, 31), precision="range")
+    span = DateSpan(
+        start=dt.date(first + lo, 1, 1), end=dt.date(first + hi, 12, 31), precision="range"
+    )
     return DateHit(m.start(), m.end(), span)
 
 
@@ -532,7 +554,9 @@ def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(start, m.end(), month_span(year, month), relative=True)
 
 
-@pattern(rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))""")
+@pattern(
+    rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))"""
+)
 def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), year_span(int(m.group("y"))))
 

@@ -34,15 +34,29 @@ ALMOST_DEPTH = 0.10  # "almost $1 billion": up to 10 % below, not above
 
 QUALIFIERS: dict[str, tuple[Qualifier, str]] = {}
 for _words, _q, _shape in [
-    ("about|around|approximately|approx\\.?|roughly|some|circa|ca\\.|an estimated|estimated|"
-     "nearly about|close to|in the region of|of about|of some|~", "approx", "around"),
-    ("almost|nearly|just under|just below|not quite|slightly less than|slightly under",
-     "under", "almost"),
-    ("over|more than|above|upwards of|in excess of|exceeding|just over|slightly more than|"
-     "at least|no less than|not less than|no fewer than|minimum of|a minimum of|>", "over",
-     "at_least"),
-    ("under|less than|below|up to|at most|no more than|not more than|fewer than|maximum of|"
-     "a maximum of|<", "under", "at_most"),
+    (
+        "about|around|approximately|approx\\.?|roughly|some|circa|ca\\.|an estimated|estimated|"
+        "nearly about|close to|in the region of|of about|of some|~",
+        "approx",
+        "around",
+    ),
+    (
+        "almost|nearly|just under|just below|not quite|slightly less than|slightly under",
+        "under",
+        "almost",
+    ),
+    (
+        "over|more than|above|upwards of|in excess of|exceeding|just over|slightly more than|"
+        "at least|no less than|not less than|no fewer than|minimum of|a minimum of|>",
+        "over",
+        "at_least",
+    ),
+    (
+        "under|less than|below|up to|at most|no more than|not more than|fewer than|maximum of|"
+        "a maximum of|<",
+        "under",
+        "at_most",
+    ),
 ]:
     for _w in _words.split("|"):
         QUALIFIERS[_w.replace("\\.", ".")] = (_q, _shape)  # type: ignore[assignment]
@@ -56,34 +70,125 @@ QUALIFIER_BEFORE = regex.compile(
 
 # Currency words and symbols → ISO code.
 CURRENCY_PREFIX = {
-    "us$": "USD", "u.s.$": "USD", "$": "USD", "usd": "USD", "us dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR",
-    "£": "GBP", "gbp": "GBP", "stg": "GBP",
-    "¥": "JPY", "jpy": "JPY", "yen": "JPY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY",
-    "₽": "RUB", "rub": "RUB", "rbl": "RUB", "₸": "KZT", "kzt": "KZT", "₹": "INR", "rs": "INR",
-    "rs.": "INR", "inr": "INR", "hk$": "HKD", "hkd": "HKD", "c$": "CAD", "cad": "CAD",
-    "ca$": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "nz$": "NZD", "nzd": "NZD",
-    "s$": "SGD", "sgd": "SGD", "chf": "CHF", "sfr": "CHF", "₩": "KRW", "krw": "KRW",
-    "₴": "UAH", "uah": "UAH", "₺": "TRY", "r$": "BRL", "brl": "BRL", "mxn": "MXN",
-    "gbp£": "GBP", "azn": "AZN", "₼": "AZN",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "us dollars": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "stg": "GBP",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "yuan": "CNY",
+    "₽": "RUB",
+    "rub": "RUB",
+    "rbl": "RUB",
+    "₸": "KZT",
+    "kzt": "KZT",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "c$": "CAD",
+    "cad": "CAD",
+    "ca$": "CAD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "nz$": "NZD",
+    "nzd": "NZD",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "chf": "CHF",
+    "sfr": "CHF",
+    "₩": "KRW",
+    "krw": "KRW",
+    "₴": "UAH",
+    "uah": "UAH",
+    "₺": "TRY",
+    "r$": "BRL",
+    "brl": "BRL",
+    "mxn": "MXN",
+    "gbp£": "GBP",
+    "azn": "AZN",
+    "₼": "AZN",
 }
 CURRENCY_SUFFIX = {
-    "dollar": "USD", "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-    "us dollar": "USD", "american dollars": "USD", "usd": "USD", "bucks": "USD",
-    "euro": "EUR", "euros": "EUR", "eur": "EUR", "euro cents": "EUR",
-    "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "gbp": "GBP",
-    "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB", "rub": "RUB",
-    "tenge": "KZT", "kzt": "KZT", "yuan": "CNY", "renminbi": "CNY", "cny": "CNY",
-    "yen": "JPY", "jpy": "JPY", "rupee": "INR", "rupees": "INR", "inr": "INR",
-    "hong kong dollars": "HKD", "hong kong dollar": "HKD", "hk dollars": "HKD",
-    "canadian dollars": "CAD", "canadian dollar": "CAD", "australian dollars": "AUD",
-    "australian dollar": "AUD", "new zealand dollars": "NZD", "singapore dollars": "SGD",
-    "swiss francs": "CHF", "swiss franc": "CHF", "francs": "CHF", "won": "KRW",
-    "hryvnia": "UAH", "hryvnias": "UAH", "lira": "TRY", "liras": "TRY", "lire": "TRY",
-    "reais": "BRL", "real": "BRL", "pesos": "MXN", "manat": "AZN", "manats": "AZN",
-    "sums": "UZS", "soms": "KGS", "som": "KGS", "drams": "AMD", "dram": "AMD",
-    "belarusian rubles": "BYN", "cents": "USD¢", "cent": "USD¢", "pence": "GBP¢",
-    "penny": "GBP¢", "pennies": "GBP¢",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "us dollar": "USD",
+    "american dollars": "USD",
+    "usd": "USD",
+    "bucks": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "euro cents": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "sterling": "GBP",
+    "gbp": "GBP",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "rub": "RUB",
+    "tenge": "KZT",
+    "kzt": "KZT",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "cny": "CNY",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "inr": "INR",
+    "hong kong dollars": "HKD",
+    "hong kong dollar": "HKD",
+    "hk dollars": "HKD",
+    "canadian dollars": "CAD",
+    "canadian dollar": "CAD",
+    "australian dollars": "AUD",
+    "australian dollar": "AUD",
+    "new zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "francs": "CHF",
+    "won": "KRW",
+    "hryvnia": "UAH",
+    "hryvnias": "UAH",
+    "lira": "TRY",
+    "liras": "TRY",
+    "lire": "TRY",
+    "reais": "BRL",
+    "real": "BRL",
+    "pesos": "MXN",
+    "manat": "AZN",
+    "manats": "AZN",
+    "sums": "UZS",
+    "soms": "KGS",
+    "som": "KGS",
+    "drams": "AMD",
+    "dram": "AMD",
+    "belarusian rubles": "BYN",
+    "cents": "USD¢",
+    "cent": "USD¢",
+    "pence": "GBP¢",
+    "penny": "GBP¢",
+    "pennies": "GBP¢",
 }
 _prefix_alt = "|".join(
     regex.escape(k) for k in sorted(CURRENCY_PREFIX, key=len, reverse=True) if k not in ("euro",)
@@ -151,10 +256,10 @@ def _cores(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Core]:
                 yield _Core(s, e + ordm.end(), parsed, False, True)
                 continue
         elif m.group("ordw") is not None:
-            value = parse_ordinal_word(m.group("ordw"))
-            if value is None:
+            ord_value = parse_ordinal_word(m.group("ordw"))
+            if ord_value is None:
                 continue
-            yield _Core(s, e, Parsed(float(value), 1.0, True), False, True)
+            yield _Core(s, e, Parsed(float(ord_value), 1.0, True), False, True)
             continue
         else:
             pw = parse_words(m.group("word"))
@@ -185,7 +290,10 @@ def _cores(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Core]:
             end += sm.end()
             scaled = True
             last_scale = factor
-            nxt = regex.match(rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})", text[end : end + 40])
+            nxt = regex.match(
+                rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})",
+                text[end : end + 40],
+            )
             if not nxt:
                 break
             sub = parse_digits(nxt.group("n"))
@@ -198,7 +306,9 @@ def _cores(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Core]:
         yield _Core(s, end, Parsed(value, step, parsed.words), scaled)
 
 
-def _interval(value: float, step: float, qualifier: str, shape: str, exact: bool) -> tuple[float, float]:
+def _interval(
+    value: float, step: float, qualifier: str, shape: str, exact: bool
+) -> tuple[float, float]:
     """The interval a stated figure allows: its rounding, bent by its qualifier."""
     half = 0.0 if exact else half_width(value, step)
     low, high = value - half, value + half
@@ -219,7 +329,7 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     cores = list(_cores(text, blocked))
     used: set[int] = set()
     hits: list[QHit] = []
-    for i, core in enumerate(cores):
+    for i, _core in enumerate(cores):
         if i in used:
             continue
         hit = _classify(text, cores, i, used)
@@ -231,9 +341,9 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
         if merged and hit.kind == "money" and merged[-1].kind == "money":
             prev = merged[-1]
             between = text[prev.end : hit.start]
-            if regex.fullmatch(r"[\s\u00a0]*\([\s\u00a0]*(?:or\s+|about\s+|approx\.?\s+|~)?", between) and text[
-                hit.end : hit.end + 3
-            ].lstrip().startswith(")"):
+            if regex.fullmatch(
+                r"[\s\u00a0]*\([\s\u00a0]*(?:or\s+|about\s+|approx\.?\s+|~)?", between
+            ) and text[hit.end : hit.end + 3].lstrip().startswith(")"):
                 close = text.index(")", hit.end) + 1
                 merged[-1] = replace(
                     prev, end=close, alternatives=(*prev.alternatives, hit.quantity)
@@ -259,7 +369,11 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int]) -> QHit | N
         join = text[end : nxt.start]
         between = regex.search(r"(?i)\bbetween\s+(?:\S+\s?)?$", text[max(0, start - 14) : start])
         is_range = bool(RANGE_JOIN.match(join)) and "to" not in join.lower()
-        if not is_range and between and regex.fullmatch(r"(?i)[\s\u00a0]*and[\s\u00a0]*(?:\S{1,3}[\s\u00a0]?)?", join):
+        if (
+            not is_range
+            and between
+            and regex.fullmatch(r"(?i)[\s\u00a0]*and[\s\u00a0]*(?:\S{1,3}[\s\u00a0]?)?", join)
+        ):
             is_range = True
         if is_range and not nxt.ordinal:
             first = value
@@ -295,7 +409,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int]) -> QHit | N
         kind = "money"
     else:
         kind = "count"
-        if words and not core.scaled and value < 2 and not core.parsed.value == 0.5:
+        if words and not core.scaled and value < 2 and core.parsed.value != 0.5:
             return None  # "one of these countries": a pronoun, not a figure
     qm = QUALIFIER_BEFORE.search(before)
     if qm:

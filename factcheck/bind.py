@@ -1,0 +1,478 @@
+"""Binding: mentions + metric definitions → claims.
+
+For each figure in a sentence, the metrics whose unit fits and whose cue phrase stands in the
+same sentence (within `max_distance` characters) are candidates; the nearest cue wins.  Then:
+
+- subject: the metric's default parties, unless the figure's clause names another entity
+  ("with China"), which replaces the counterparty;
+- period: the nearest period stated before the figure in its sentence (else after it, else in
+  the sentences just before), with "the same period the previous year" shifting the sentence's
+  own period back a year and "at the end of last year" meaning the whole year for a flow;
+- modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
+  a target; neither ever conflicts with a result.
+
+A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
+place" only the second figure is a claim about now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from factcheck.checks.calendar import WEEKDAY_METRIC
+from factcheck.ingest import LineIndex
+from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
+from factcheck.rules import RuleSet
+from factcheck.spec import REGEX_TIMEOUT_S, EntitySpec, MetricSpec
+
+FORECAST_MARKERS = (
+    "could",
+    "may",
+    "might",
+    "will",
+    "would",
+    "shall",
+    "expected",
+    "expects",
+    "expect",
+    "forecast",
+    "forecasts",
+    "projected",
+    "predicted",
+    "predicts",
+    "anticipated",
+    "is set to",
+    "are set to",
+    "likely to",
+    "on track to",
+    "is to reach",
+    "should reach",
+    "potential",
+)
+TARGET_MARKERS = (
+    "target",
+    "targets",
+    "aim",
+    "aims",
+    "goal",
+    "plan to",
+    "plans to",
+    "intend",
+    "intends",
+    "seek to",
+)
+
+_SENTENCE_END = regex.compile(
+    r"""(?<!\b(?:No|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Inc|Ltd|Co|vs|etc|approx|ca|D|A|U\.S|e\.g|i\.e))
+    (?<=[.!?…])["”»’)]?\s+(?=["“«(‘]?[\p{Lu}\d])""",
+    regex.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+def sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]:
+    """Sentences of the content: lines split at sentence ends; furniture lines left out."""
+    out: list[Sentence] = []
+    skip = {s for s, _ in furniture}
+    for line in regex.finditer(r"[^\r\n]+", text):
+        if line.start() in skip or not line.group().strip():
+            continue
+        start = line.start()
+        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+            out.append(Sentence(start, m.start()))
+            start = m.end()
+        out.append(Sentence(start, line.end()))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def phrase_regex(phrase: str) -> regex.Pattern[str]:
+    """A cue phrase as a case-insensitive whole-word regex; '*' stands for one word."""
+    parts = [r"\S+" if w == "*" else regex.escape(w) for w in phrase.split()]
+    return regex.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", regex.IGNORECASE)
+
+
+def _spans(
+    patterns: Iterable[regex.Pattern[str]], text: str, start: int, end: int
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for rx in patterns:
+        try:
+            out.extend(m.span() for m in rx.finditer(text, start, end, timeout=REGEX_TIMEOUT_S))
+        except TimeoutError:
+            continue  # a pathological user pattern on this sentence: no cue, never a hang
+    return out
+
+
+class Binder:
+    """Binds one source's mentions with one rule set.  Pure: same inputs, same claims."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.metrics = [m for m in rules.metrics.values() if m.id != WEEKDAY_METRIC]
+        self.cue_rx = {m.id: self._cue_patterns(m) for m in self.metrics}
+        self.context_rx = {m.id: [phrase_regex(p) for p in m.context] for m in self.metrics}
+        self.exclude_rx = {m.id: [phrase_regex(p) for p in m.exclude] for m in self.metrics}
+        self.entity_rx = _entity_regex(rules.entities.values())
+        self.alias_to_entity = {
+            alias: e.id for e in rules.entities.values() for alias in (e.id, *e.aliases)
+        }
+
+    @staticmethod
+    def _cue_patterns(m: MetricSpec) -> list[regex.Pattern[str]]:
+        pats = [phrase_regex(c) for c in m.cues]
+        pats.extend(regex.compile(p, regex.IGNORECASE) for p in m.cue_patterns)
+        return pats
+
+    # ------------------------------------------------------------------ per source
+
+    def bind(
+        self, source: Source, mentions: Sequence[Mention]
+    ) -> tuple[list[Claim], list[Unbound]]:
+        text = source.text
+        sents = sentences(text, source.furniture)
+        index = LineIndex(text)
+        by_sentence: list[list[Mention]] = [[] for _ in sents]
+        starts = [s.start for s in sents]
+        import bisect
+
+        for m in mentions:
+            if m.furniture:
+                continue
+            i = bisect.bisect_right(starts, m.span.start) - 1
+            if i >= 0 and m.span.end <= sents[i].end:
+                by_sentence[i].append(m)
+        claims: list[Claim] = []
+        used: set[tuple[int, int]] = set()
+        used_as_period: set[tuple[int, int]] = set()
+        for i, sent in enumerate(sents):
+            ms = by_sentence[i]
+            for pos, m in enumerate(ms):
+                if m.weekday and m.date is not None and m.date.precision == "day":
+                    claims.append(self._weekday_claim(source, text, sent, m))
+                if _is_from_value(text, ms, pos):
+                    continue
+                metric = self._choose_metric(text, sents, i, m)
+                if metric is None:
+                    continue
+                claim = self._claim(source, text, sents, by_sentence, i, m, metric, used_as_period)
+                if claim is not None:
+                    claims.append(claim)
+                    used.add((m.span.start, m.span.end))
+        unbound = [
+            Unbound(
+                source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
+            )
+            for m in mentions
+            if _is_figure(m)
+            and (m.span.start, m.span.end) not in used
+            and (m.span.start, m.span.end) not in used_as_period
+        ]
+        del index
+        return claims, unbound
+
+    # ------------------------------------------------------------------ metric choice
+
+    def _choose_metric(
+        self, text: str, sents: list[Sentence], i: int, m: Mention
+    ) -> MetricSpec | None:
+        sent = sents[i]
+        best: tuple[int, int, MetricSpec] | None = None
+        for order, metric in enumerate(self.metrics):
+            if not accepts(metric, m):
+                continue
+            cues = _spans(self.cue_rx[metric.id], text, sent.start, sent.end)
+            dist = min(
+                (_gap((s, e), (m.span.start, m.span.end)) for s, e in cues),
+                default=None,
+            )
+            if dist is None or dist > metric.max_distance:
+                continue
+            if metric.context:
+                lo = sents[max(0, i - metric.context_window)].start
+                if not _spans(self.context_rx[metric.id], text, lo, sent.end):
+                    continue
+            if metric.exclude:
+                c_start, c_end = clause(text, sent, m)
+                if _spans(self.exclude_rx[metric.id], text, c_start, c_end):
+                    continue
+            if best is None or (dist, order) < (best[0], best[1]):
+                best = (dist, order, metric)
+        return best[2] if best else None
+
+    # ------------------------------------------------------------------ claim building
+
+    def _claim(
+        self,
+        source: Source,
+        text: str,
+        sents: list[Sentence],
+        by_sentence: list[list[Mention]],
+        i: int,
+        m: Mention,
+        metric: MetricSpec,
+        used_as_period: set[tuple[int, int]],
+    ) -> Claim | None:
+        sent = sents[i]
+        period: Period | None = None
+        if metric.period != "none":
+            found = self._period(text, sents, by_sentence, i, m, metric)
+            if found is not None:
+                period, pm = found
+                used_as_period.add((pm.span.start, pm.span.end))
+        subject = self._subject(text, sent, m, metric)
+        modality = self._modality(text, sent, m, metric)
+        common = dict(
+            id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
+            source=source.id,
+            metric=metric.id,
+            subject=subject,
+            period=period,
+            qualifier=m.qualifier,
+            modality=modality,
+            quote=quote(text, sent, m),
+            line=m.span.line,
+            column=m.span.column,
+            start=m.span.start,
+            end=m.span.end,
+        )
+        if metric.is_date:
+            if m.date is None:
+                return None
+            span = m.date
+            return Claim(
+                value=span.label,
+                unit=metric.unit,
+                low=span.start.isoformat(),
+                high=span.end.isoformat(),
+                weekday=m.weekday,
+                **common,
+            )
+        q = quantity_in(metric, m)
+        if q is None:
+            return None
+        return Claim(
+            value=q.value,
+            unit=q.unit,
+            low=q.low if q.low != float("-inf") else None,
+            high=q.high if q.high != float("inf") else None,
+            **common,
+        )
+
+    def _weekday_claim(self, source: Source, text: str, sent: Sentence, m: Mention) -> Claim:
+        assert m.date is not None
+        return Claim(
+            id=f"{source.id}:{m.span.line}:{m.span.column}:{WEEKDAY_METRIC}",
+            source=source.id,
+            metric=WEEKDAY_METRIC,
+            value=m.date.label,
+            unit="date",
+            low=m.date.start.isoformat(),
+            high=m.date.end.isoformat(),
+            quote=quote(text, sent, m),
+            line=m.span.line,
+            column=m.span.column,
+            start=m.span.start,
+            end=m.span.end,
+            weekday=m.weekday,
+        )
+
+    def _period(
+        self,
+        text: str,
+        sents: list[Sentence],
+        by_sentence: list[list[Mention]],
+        i: int,
+        m: Mention,
+        metric: MetricSpec,
+    ) -> tuple[Period, Mention] | None:
+        here = [p for p in by_sentence[i] if _is_period(p) and p is not m]
+        before = [p for p in here if p.span.end <= m.span.start]
+        after = [p for p in here if p.span.start >= m.span.end]
+        pick: Mention | None = None
+        if before:
+            pick = before[-1]
+        elif after:
+            pick = after[0]
+        elif metric.period == "required":
+            # A flow's figure needs its period; a sentence that gives none continues the
+            # one before ("But with China the growth was 34,9%").
+            for j in range(i - 1, max(-1, i - 1 - metric.context_window), -1):
+                earlier = [p for p in by_sentence[j] if _is_period(p) and p.shift_years is None]
+                if earlier:
+                    pick = earlier[-1]
+                    break
+        if pick is None:
+            return None
+        if pick.shift_years is not None:
+            base = [p for p in here if p.shift_years is None and p.span.end <= pick.span.start]
+            if not base or base[-1].date is None:
+                return None
+            p = _as_period(base[-1].date, base[-1].part, metric)
+            return p.shifted_years(pick.shift_years), pick
+        if pick.date is None:
+            return None
+        return _as_period(pick.date, pick.part, metric), pick
+
+    def _subject(
+        self, text: str, sent: Sentence, m: Mention, metric: MetricSpec
+    ) -> tuple[str, ...]:
+        default = metric.subject.default()
+        if not metric.subject.from_text or not metric.subject.parties:
+            return default
+        c_start, c_end = clause(text, sent, m)
+        named: list[tuple[int, str]] = []
+        for hit in self.entity_rx.finditer(text, c_start, c_end) if self.entity_rx else []:
+            ent = self.alias_to_entity.get(hit.group())
+            if ent:
+                named.append((abs(hit.start() - m.span.start), ent))
+        others = [e for _, e in sorted(named) if e not in default]
+        if not others:
+            return default
+        if len(default) == 1:
+            return (others[0],)
+        return (*default[:-1], others[0])
+
+    def _modality(self, text: str, sent: Sentence, m: Mention, metric: MetricSpec) -> Modality:
+        c_start, _ = clause(text, sent, m)
+        before = text[max(c_start, m.span.start - 80) : m.span.start]
+        after = text[m.span.end : min(sent.end, m.span.end + 30)]
+        for w in TARGET_MARKERS:
+            if phrase_regex(w).search(before):
+                return "target"
+        for w in (*FORECAST_MARKERS, *metric.modality_markers):
+            rx = phrase_regex(w)
+            if rx.search(before) or (
+                w in ("expected", "forecast", "projected", "predicted") and rx.search(after)
+            ):
+                return "forecast"
+        return "actual"
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def accepts(metric: MetricSpec, m: Mention) -> bool:
+    """Whether a mention can be a value of the metric, by kind and unit."""
+    unit = metric.unit
+    if unit in ("year", "date"):
+        return (
+            m.kind in ("year", "date")
+            and m.date is not None
+            and m.qualifier == "exact"
+            and m.part is None
+            and (unit == "year" or m.date.precision == "day")
+        )
+    if m.quantity is None:
+        return False
+    if unit == "percent":
+        return m.kind == "percent" and m.quantity.unit == "percent"
+    if unit == "pp":
+        return m.kind == "percent" and m.quantity.unit == "pp"
+    if unit == "count":
+        return m.kind == "count"
+    if unit == "rank":
+        return m.kind == "ordinal"
+    return m.kind == "money" and quantity_in(metric, m) is not None
+
+
+def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
+    """The mention's quantity in the metric's unit: the stated one or its restatement."""
+    for q in (m.quantity, *m.alternatives):
+        if q is not None and (
+            q.unit == metric.unit or metric.unit in ("count", "rank", "percent", "pp")
+        ):
+            return q
+    return None
+
+
+def _is_period(m: Mention) -> bool:
+    return (
+        m.kind in ("year", "period", "date")
+        and (m.date is not None or m.shift_years is not None)
+        and (m.shift_years is not None or (m.date is not None and m.date.precision != "day"))
+    )
+
+
+def _as_period(span: DateSpan, part: str | None, metric: MetricSpec) -> Period:
+    if part == "end" and not metric.flow and span.precision == "year":
+        # A stock "at the end of 2022" is its December reading.
+        return Period(start=dt.date(span.end.year, 12, 1), end=span.end)
+    return Period(start=span.start, end=span.end)
+
+
+def _is_figure(m: Mention) -> bool:
+    if m.furniture or m.quantity is None:
+        return False
+    if m.kind in ("money", "percent"):
+        return True
+    return (
+        m.kind == "count"
+        and m.quantity.value >= 10
+        and not (m.text.isalpha() and m.quantity.value < 100)
+    )
+
+
+def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
+    """'from 39th to 28th': the first figure is the earlier value, not a claim about now."""
+    if pos + 1 >= len(ms):
+        return False
+    m, nxt = ms[pos], ms[pos + 1]
+    if m.kind != nxt.kind or m.quantity is None:
+        return False
+    between = text[m.span.end : nxt.span.start]
+    return bool(regex.fullmatch(r"\s+to\s+", between)) and bool(
+        regex.search(r"(?i)\bfrom\s+$", text[max(0, m.span.start - 8) : m.span.start])
+    )
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(a[0] - b[1], b[0] - a[1], 0)
+
+
+_CLAUSE_BREAK = regex.compile(r"[;:()\[\]–—]|,\s+(?:and|but|while|whereas|which|where|when)\b|,\s")
+
+
+def clause(text: str, sent: Sentence, m: Mention) -> tuple[int, int]:
+    """The clause around a mention: between the nearest breaks (commas, semicolons, dashes)."""
+    start, end = sent.start, sent.end
+    for b in _CLAUSE_BREAK.finditer(text, sent.start, m.span.start):
+        start = b.end()
+    nb = _CLAUSE_BREAK.search(text, m.span.end, sent.end)
+    if nb:
+        end = nb.start()
+    return start, end
+
+
+def quote(text: str, sent: Sentence, m: Mention, limit: int = 200) -> str:
+    s, e = sent.start, sent.end
+    if e - s > limit:
+        s = max(s, m.span.start - 110)
+        e = min(e, m.span.end + 70)
+        while s > sent.start and not text[s - 1].isspace():
+            s += 1
+        while e < sent.end and not text[e].isspace():
+            e -= 1
+    out = " ".join(text[s:e].split())
+    if s > sent.start:
+        out = "…" + out
+    if e < sent.end:
+        out += "…"
+    return out
+
+
+def _entity_regex(entities: Iterable[EntitySpec]) -> regex.Pattern[str] | None:
+    names = sorted({n for e in entities for n in (e.id, *e.aliases)}, key=len, reverse=True)
+    if not names:
+        return None
+    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(n) for n in names) + r")(?!\w)")

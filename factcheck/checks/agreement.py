@@ -1,0 +1,108 @@
+"""agreement: claims of one metric, subject and period must agree.
+
+Two claims agree when their intervals overlap, each widened by the check's tolerance; they
+conflict when they cannot both be true.  Within each group the largest set of mutually
+agreeing claims is found (the point most intervals cover, an O(n log n) sweep); every claim
+outside it is a conflict with the nearest claim inside.  Forecasts and targets never take part.
+
+Passing::
+
+    a: "trade turnover reached $22.2 billion in 2022"
+    b: "bilateral trade of $22 billion in 2022"          # [21.5, 22.5] bn overlaps [22.15, 22.25] bn
+
+Failing::
+
+    a: "the trade mission has been in operation since 2002"
+    b: "the trade mission has existed since 2012"        # 2002 and 2012 cannot both hold
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Literal
+
+from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
+from factcheck.models import Claim, Finding, widen
+
+KIND = "agreement"
+
+
+class Spec(CheckSpec):
+    kind: Literal["agreement"]
+    metric: str
+    across_sources_only: bool = False
+
+
+def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
+    groups: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
+    for c in ctx.of_metric(spec.metric):
+        if (
+            ctx.metrics.get(spec.metric)
+            and ctx.metrics[spec.metric].period == "required"
+            and c.period is None
+        ):
+            continue  # a flow with no known period compares with nothing
+        groups[(c.subject, c.period, c.unit)].append(c)
+    out: list[Finding] = []
+    tol = spec.tolerance_fraction
+    for key in sorted(groups, key=repr):
+        claims = sorted(groups[key], key=lambda c: c.sort_key)
+        if (
+            len({c.source for c in claims}) < (2 if spec.across_sources_only else 1)
+            or len(claims) < 2
+        ):
+            continue
+        out.extend(_group(spec, claims, tol))
+    return out
+
+
+def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
+    ivs = {c.id: widen(c.interval(), tol) for c in claims}
+    # Sweep: the point covered by the most intervals; starts sort before ends at equal points.
+    events = sorted(
+        [(lo, 0, c.id) for c in claims for lo in [ivs[c.id][0]]]
+        + [(hi, 1, c.id) for c in claims for hi in [ivs[c.id][1]]]
+    )
+    depth = best = 0
+    best_point = -math.inf
+    for x, end, _ in events:
+        if end:
+            depth -= 1
+        else:
+            depth += 1
+            if depth > best:
+                best, best_point = depth, x
+    core = [c for c in claims if ivs[c.id][0] <= best_point <= ivs[c.id][1]]
+    rest = [c for c in claims if c not in core]
+    out: list[Finding] = []
+    if len(core) >= 2:
+        quotes = "; ".join(describe(c) for c in core)
+        out.append(
+            finding(
+                spec,
+                KIND,
+                "agreement",
+                core,
+                f"{len(core)} claims of {spec.metric} agree: {quotes}",
+                "the intervals " + ", ".join(show_interval(c) for c in core) + " overlap",
+            )
+        )
+    for c in rest:
+        other = min(core, key=lambda o: _gap(ivs[o.id], ivs[c.id]))
+        out.append(
+            finding(
+                spec,
+                KIND,
+                "conflict",
+                [other, c],
+                f"{spec.metric} cannot be both {describe(other)} and {describe(c)}",
+                f"the intervals {show_interval(other)} and {show_interval(c)} do not overlap"
+                + (f" even widened by {spec.tolerance}" if tol else ""),
+            )
+        )
+    return out
+
+
+def _gap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(a[0] - b[1], b[0] - a[1], 0.0)

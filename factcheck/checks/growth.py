@@ -1,0 +1,93 @@
+"""growth: a stated growth rate must match the two levels it compares.
+
+For a growth claim over a period P, the level claims of `level` for P and for the same period a
+year earlier give an implied growth of new / old − 1, computed on intervals so rounding never
+raises a false alarm: with new in [a, b] and old in [c, d], growth lies in [a/d − 1, b/c − 1].
+Levels from the growth claim's own source are used first; with `across_sources` the levels may
+come from other sources too.
+
+Passing::
+
+    "in January-November 2022 amounted to $23.6 billion, 6.8% higher than in the same period
+     the previous year ($22.1 billion)"            # 23.6 / 22.1 − 1 = 6.79 %
+
+Failing::
+
+    "in 2022 amounted to $23.6 billion, 12% higher than in 2021 ($22.1 billion)"
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Literal
+
+from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
+from factcheck.models import Claim, Finding, Period, intervals_overlap
+
+KIND = "growth"
+
+
+class Spec(CheckSpec):
+    kind: Literal["growth"]
+    metric: str  # the growth metric, in percent
+    level: str  # the metric of the levels
+    across_sources: bool = False
+
+
+def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
+    levels: dict[tuple[tuple[str, ...], Period], list[Claim]] = defaultdict(list)
+    for lv in ctx.of_metric(spec.level):
+        if lv.period is not None:
+            levels[(lv.subject, lv.period)].append(lv)
+    out: list[Finding] = []
+    for g in ctx.of_metric(spec.metric):
+        if g.period is None or g.unit != "percent":
+            continue
+        now = _pick(levels.get((g.subject, g.period), []), g, spec.across_sources)
+        before = _pick(
+            levels.get((g.subject, g.period.shifted_years(-1)), []), g, spec.across_sources
+        )
+        if now is None or before is None or now.unit != before.unit:
+            continue
+        implied = _ratio(now.interval(), before.interval())
+        if implied is None:
+            continue
+        ok = intervals_overlap(g.interval(), implied, spec.tolerance_fraction)
+        arithmetic = (
+            f"{_num(now.value)} / {_num(before.value)} − 1 = "
+            f"{(float(now.value) / float(before.value) - 1) * 100:.2f} %; on the intervals "
+            f"{show_interval(now)} / {show_interval(before)} − 1 = "
+            f"[{implied[0]:.2f} %, {implied[1]:.2f} %] vs stated {show_interval(g)}"
+        )
+        out.append(
+            finding(
+                spec,
+                KIND,
+                "agreement" if ok else "conflict",
+                [g, now, before],
+                f"growth {describe(g)} {'matches' if ok else 'does not match'} the levels "
+                f"{describe(now)} and {describe(before)}",
+                arithmetic,
+                metric=spec.metric,
+            )
+        )
+    return out
+
+
+def _pick(candidates: list[Claim], g: Claim, across: bool) -> Claim | None:
+    same = [c for c in candidates if c.source == g.source]
+    if same:
+        return min(same, key=lambda c: abs(c.start - g.start))
+    if across and candidates:
+        return min(candidates, key=lambda c: c.sort_key)
+    return None
+
+
+def _ratio(now: tuple[float, float], before: tuple[float, float]) -> tuple[float, float] | None:
+    if before[0] <= 0:
+        return None
+    return (now[0] / before[1] - 1) * 100, (now[1] / before[0] - 1) * 100
+
+
+def _num(v: float | str) -> str:
+    return f"{float(v) / 1e9:g}bn" if abs(float(v)) >= 1e9 else f"{float(v):g}"

@@ -1,0 +1,266 @@
+"""Command line: arguments → calls.  Exit codes live here and nowhere else.
+
+factcheck extract [PATHS...] [--format table|json]
+factcheck report  [SOURCES...] [--rules DIR] [--out DIR] [--format json ...]
+factcheck rules check [--rules DIR]
+factcheck schema rules|report [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tabulate import tabulate
+
+from factcheck.errors import FactcheckError, Location
+from factcheck.fsutil import write_files_atomically
+
+EXIT_OK = 0
+EXIT_CONFLICT = 1
+EXIT_USAGE = 2
+
+DEFAULT_SOURCES = Path("seeds")
+DEFAULT_RULES = Path("rules")
+DEFAULT_OUT = Path("reports")
+REPORT_FORMATS = ("json",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}\n  hint: run `{self.prog} --help`", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="factcheck", description="Numeric and date consistency checker for news.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ex = sub.add_parser("extract", help="list every numeric and dated mention")
+    ex.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ex.add_argument("--format", choices=("table", "json"), default="table")
+    ex.add_argument("--all", action="store_true", help="include page furniture")
+
+    rp = sub.add_parser("report", help="write the consistency report")
+    rp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
+    rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    rp.add_argument(
+        "--format", action="append", choices=REPORT_FORMATS, help="repeatable; default: all"
+    )
+
+    ru = sub.add_parser("rules", help="work with rule files")
+    rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    rc = rsub.add_parser("check", help="validate rule files")
+    rc.add_argument("paths", nargs="*", type=Path)
+    rc.add_argument("--rules", type=Path, action="append")
+
+    sc = sub.add_parser("schema", help="print a JSON Schema")
+    sc.add_argument("which", choices=("rules", "report"))
+    sc.add_argument("--write", type=Path, help="write to this file instead of printing")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_dispatch(args))
+    except FactcheckError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("factcheck: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "extract":
+        return cmd_extract(args.paths, args.format, args.all)
+    if args.command == "report":
+        return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format)
+    if args.command == "rules":
+        return cmd_rules_check([*args.paths, *(args.rules or [])] or [DEFAULT_RULES])
+    if args.command == "schema":
+        return cmd_schema(args.which, args.write)
+    raise AssertionError(args.command)
+
+
+def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
+    from factcheck.extract import extract
+    from factcheck.ingest import discover, metadata_for, read_source
+
+    files = discover(paths)
+    meta = metadata_for(files)
+    rows: list[dict[str, object]] = []
+    for f in files:
+        try:
+            source = read_source(f, meta.get(f))
+        except FactcheckError as exc:
+            print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
+            continue
+        for m in extract(source):
+            if m.furniture and not include_furniture and fmt == "table":
+                continue
+            rows.append(_mention_row(m))
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True))
+        return EXIT_OK
+    table = [
+        [
+            r["source"],
+            f"{r['line']}:{r['column']}",
+            r["kind"],
+            r["text"],
+            r["value"],
+            _interval_text(r),
+            r["unit"] or "",
+            r["qualifier"] if r["qualifier"] != "exact" else "",
+        ]
+        for r in rows
+    ]
+    print(
+        tabulate(
+            table,
+            headers=[
+                "source",
+                "line:col",
+                "kind",
+                "text",
+                "value",
+                "interval",
+                "unit",
+                "qualifier",
+            ],
+            disable_numparse=True,
+        )
+    )
+    return EXIT_OK
+
+
+def _mention_row(m: object) -> dict[str, object]:
+    from factcheck.models import Mention
+
+    assert isinstance(m, Mention)
+    row: dict[str, object] = {
+        "source": m.source,
+        "line": m.span.line,
+        "column": m.span.column,
+        "start": m.span.start,
+        "end": m.span.end,
+        "kind": m.kind,
+        "text": m.text,
+        "qualifier": m.qualifier,
+        "furniture": m.furniture,
+    }
+    if m.quantity is not None:
+        q = m.quantity
+        row.update(
+            value=q.value,
+            low=None if q.low == float("-inf") else q.low,
+            high=None if q.high == float("inf") else q.high,
+            unit=q.unit,
+        )
+        if m.alternatives:
+            row["alternatives"] = [a.model_dump() for a in m.alternatives]
+    elif m.date is not None:
+        row.update(
+            value=m.date.label,
+            low=m.date.start.isoformat(),
+            high=m.date.end.isoformat(),
+            unit=m.date.precision,
+        )
+    else:
+        row.update(value=None, low=None, high=None, unit=None)
+    if m.weekday:
+        row["weekday"] = m.weekday
+    if m.relative:
+        row["relative"] = True
+        row["resolved"] = m.resolved
+    if m.shift_years is not None:
+        row["shift_years"] = m.shift_years
+    if m.part:
+        row["part"] = m.part
+    return row
+
+
+def _interval_text(r: dict[str, object]) -> str:
+    low, high = r.get("low"), r.get("high")
+    if low is None and high is None and r.get("value") is None:
+        return "(unresolved)"
+    if low == high:
+        return ""
+
+    def fmt(x: object) -> str:
+        return "∞" if x is None else (f"{x:.6g}" if isinstance(x, float) else str(x))
+
+    return f"[{fmt(low)}, {fmt(high)}]"
+
+
+def cmd_report(
+    sources: list[Path], rules_paths: list[Path], out: Path, formats: list[str] | None
+) -> int:
+    from factcheck.engine import analyse_paths, build_report
+    from factcheck.report import json as json_report
+    from factcheck.rules import load_rules
+
+    rules = load_rules(rules_paths)
+    corpus = analyse_paths(sources, rules)
+    for w in corpus.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    report = build_report(corpus, rules)
+    chosen = formats or list(REPORT_FORMATS)
+    rendered: dict[str, str] = {}
+    if "json" in chosen:
+        rendered["consistency.json"] = json_report.render(report)
+    write_files_atomically(out, rendered)
+    conflicts = sum(1 for f in report.findings if f.status == "conflict")
+    agreements = sum(1 for f in report.findings if f.status == "agreement")
+    known = sum(1 for f in report.findings if f.status == "conflict" and f.known_fact)
+    print(
+        tabulate(
+            [[len(report.sources), len(report.claims), agreements, conflicts, known]],
+            headers=["sources", "claims", "agreements", "conflicts", "known-fact conflicts"],
+        )
+    )
+    for name in rendered:
+        print(f"wrote {out / name}")
+    return EXIT_OK
+
+
+def cmd_rules_check(paths: list[Path]) -> int:
+    from factcheck.rules import load_rules
+
+    rs = load_rules(paths)
+    n_metrics = len(rs.metrics) - 1  # the built-in weekday metric
+    print(
+        f"{len(rs.files)} rule file(s) OK: {n_metrics} metrics, {len(rs.checks)} checks, "
+        f"{len(rs.facts)} facts, {len(rs.entities)} entities"
+    )
+    return EXIT_OK
+
+
+def cmd_schema(which: str, write: Path | None) -> int:
+    if which == "rules":
+        from factcheck.rules import rules_schema_text
+
+        text = rules_schema_text()
+    else:
+        from factcheck.report import json as json_report
+
+        text = json.dumps(json_report.schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if write is None:
+        sys.stdout.write(text)
+    else:
+        if write.is_dir():
+            raise FactcheckError("is a folder", Location(str(write)), "give a file name")
+        write_files_atomically(write.parent, {write.name: text})
+        print(f"wrote {write}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

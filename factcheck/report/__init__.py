@@ -1,0 +1,1 @@
+"""Report formats: one Report rendered as JSON, Markdown, HTML, SARIF, JUnit or GitHub annotations."""

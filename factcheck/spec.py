@@ -1,0 +1,179 @@
+"""What a rule file says about metrics, entities and known facts: the pydantic models.
+
+These models are the single source of truth for the rule-file format: `factcheck schema rules`
+writes their JSON Schema, and the loader validates every file against them.  Check specs live
+beside their check kind, in `factcheck/checks/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from factcheck.units import check_unit, parse_quantity
+
+ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
+
+# Cue patterns are user regexes run on every sentence: bound their time so no rule can hang a run.
+REGEX_TIMEOUT_S = 0.05
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubjectSpec(Strict):
+    """Whom a metric is about: a pair of parties, one party, or a named thing."""
+
+    parties: tuple[str, ...] = Field(
+        default=(), description="entity ids, home party first: [Kazakhstan, Russia]"
+    )
+    name: str | None = Field(
+        default=None, description="a named thing: 'Kazakh trade mission in Russia'"
+    )
+    from_text: bool = Field(
+        default=True,
+        description="a different entity named beside the figure ('with China') replaces the "
+        "counterparty (the last party)",
+    )
+
+    def default(self) -> tuple[str, ...]:
+        if self.parties:
+            return self.parties
+        return (self.name,) if self.name else ()
+
+
+UnitName = Annotated[
+    str,
+    Field(
+        description="a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
+    ),
+]
+
+
+class MetricSpec(Strict):
+    """What a number is about, and the words that say so."""
+
+    id: Id
+    description: str = ""
+    unit: UnitName
+    cues: tuple[str, ...] = Field(
+        default=(),
+        description="phrases, any of which in the figure's sentence says it is this metric "
+        "(case-insensitive, whole words; '*' matches one word)",
+    )
+    cue_patterns: tuple[str, ...] = Field(
+        default=(),
+        description="regular expressions (the `regex` module) for cues phrases cannot say",
+    )
+    context: tuple[str, ...] = Field(
+        default=(),
+        description="phrases of which one must stand in the sentence or the `context_window` "
+        "sentences before it",
+    )
+    context_window: int = Field(default=2, ge=0, le=10)
+    exclude: tuple[str, ...] = Field(
+        default=(), description="phrases that, in the figure's clause, say it is something else"
+    )
+    max_distance: int = Field(
+        default=160, ge=1, le=2000, description="most characters between cue and figure"
+    )
+    subject: SubjectSpec = SubjectSpec()
+    period: Literal["required", "optional", "none"] = Field(
+        default="optional", description="whether a figure of this metric needs a period"
+    )
+    flow: bool = Field(
+        default=False,
+        description="the figure is about a whole period (turnover, exports, their growth): "
+        "'at the end of 2022' means all of 2022, not its December; subperiod_bound compares "
+        "parts with wholes",
+    )
+    modality_markers: tuple[str, ...] = Field(
+        default=(), description="extra words that make a figure a forecast or a target"
+    )
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        return check_unit(v)
+
+    @field_validator("cue_patterns")
+    @classmethod
+    def _patterns(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for i, p in enumerate(v):
+            try:
+                regex.compile(p)
+            except regex.error as exc:
+                raise ValueError(
+                    f"cue_patterns[{i}] is not a valid regular expression: {exc}"
+                ) from None
+        return v
+
+    @field_validator("cues", "context", "exclude")
+    @classmethod
+    def _phrases(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for p in v:
+            if not p.strip():
+                raise ValueError("a phrase must not be empty")
+        return v
+
+    @property
+    def is_date(self) -> bool:
+        return self.unit in ("year", "date")
+
+
+class EntitySpec(Strict):
+    """A country, bloc or organisation, with the names texts use for it."""
+
+    id: str = Field(min_length=1)
+    aliases: tuple[str, ...] = Field(
+        default=(), description="other names: capital, adjective, long form (Astana, Kazakh, ...)"
+    )
+
+
+FactValue = float | int | dt.date | str
+
+
+class FactSpec(Strict):
+    """A known fact a desk has recorded, with its source."""
+
+    id: Id
+    metric: str
+    value: FactValue = Field(
+        description="a date (1992-10-22), a year (2002), or a quantity string ('27', '22.2e9 USD')"
+    )
+    subject: tuple[str, ...] = ()
+    period: tuple[dt.date, dt.date] | None = Field(
+        default=None, description="[start, end] of the period the value is for"
+    )
+    valid_from: dt.date | None = Field(
+        default=None, description="the fact holds for articles from this date on"
+    )
+    valid_to: dt.date | None = Field(default=None, description="... up to this date")
+    tolerance: str = Field(default="0", description="relative tolerance, e.g. '1 percent'")
+    source: str = Field(min_length=1, description="where the fact comes from")
+    note: str = ""
+
+    @field_validator("tolerance")
+    @classmethod
+    def _tol(cls, v: str) -> str:
+        parse_quantity(v)
+        return v
+
+    @model_validator(mode="after")
+    def _validity(self) -> FactSpec:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        return self
+
+
+def tolerance_fraction(text: str) -> float:
+    """'1 percent' → 0.01; '0.02' → 0.02."""
+    q = text.strip()
+    if q.endswith(("percent", "%")):
+        return parse_quantity(q.replace("%", " percent"), "percent") / 100.0
+    return parse_quantity(q)
