@@ -18,6 +18,7 @@ from tabulate import tabulate
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import write_files_atomically
+from factcheck.report import FORMATS, RenderInput, render_all
 
 EXIT_OK = 0
 EXIT_CONFLICT = 1
@@ -26,7 +27,6 @@ EXIT_USAGE = 2
 DEFAULT_SOURCES = Path("seeds")
 DEFAULT_RULES = Path("rules")
 DEFAULT_OUT = Path("reports")
-REPORT_FORMATS = ("json",)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
     rp.add_argument(
-        "--format", action="append", choices=REPORT_FORMATS, help="repeatable; default: all"
+        "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
     )
 
     ru = sub.add_parser("rules", help="work with rule files")
@@ -204,7 +204,6 @@ def cmd_report(
     sources: list[Path], rules_paths: list[Path], out: Path, formats: list[str] | None
 ) -> int:
     from factcheck.engine import analyse_paths, build_report
-    from factcheck.report import json as json_report
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
@@ -212,10 +211,8 @@ def cmd_report(
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
     report = build_report(corpus, rules)
-    chosen = formats or list(REPORT_FORMATS)
-    rendered: dict[str, str] = {}
-    if "json" in chosen:
-        rendered["consistency.json"] = json_report.render(report)
+    chosen = formats or list(FORMATS)
+    rendered = render_all(RenderInput(report, corpus.texts), chosen)
     write_files_atomically(out, rendered)
     conflicts = sum(1 for f in report.findings if f.status == "conflict")
     agreements = sum(1 for f in report.findings if f.status == "agreement")

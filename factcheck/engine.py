@@ -35,6 +35,7 @@ class Analysed:
 class Corpus:
     analysed: list[Analysed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # source id → text, for reports
 
 
 def source_info(s: Source) -> SourceInfo:
@@ -69,6 +70,7 @@ def analyse_paths(paths: Sequence[Path], rules: RuleSet) -> Corpus:
             corpus.warnings.append(f"skipped {exc.render(show_line=False)}")
             continue
         corpus.analysed.append(analyse_source(source, binder))
+        corpus.texts[source.id] = source.text
     return corpus
 
 
