@@ -8,6 +8,7 @@ was skipped and why.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from factcheck.extract.dates import DateHit, find_dates
@@ -28,8 +29,11 @@ def extract(source: Source) -> list[Mention]:
         line, column = index.position(start)
         return Span(start=start, end=end, line=line, column=column)
 
+    furniture_starts = [fs for fs, _ in furniture]  # sorted, disjoint lines
+
     def in_furniture(start: int, end: int) -> bool:
-        return any(fs <= start and end <= fe for fs, fe in furniture)
+        i = bisect.bisect_right(furniture_starts, start) - 1
+        return i >= 0 and end <= furniture[i][1]
 
     date_hits = list(find_dates(text, source.reference_date))
     for d in date_hits:
