@@ -97,8 +97,9 @@ def test_case(case: dict[str, Any]) -> None:
         assert candidates, f"no mention {want['text']!r}; found {found}"
         rows = [observed(m) for m in candidates]
         keys = [k for k in want if k != "text"]
+        wanted = {k: want[k] for k in keys}
         assert any(all(same(want[k], row.get(k)) for k in keys) for row in rows), (
-            f"{want['text']!r}: want {({k: want[k] for k in keys})}, got {rows}"
+            f"{want['text']!r}: want {wanted}, got {rows}"
         )
     for text in case.get("absent", []):
         assert text not in by_text, f"{text!r} must not be a mention; found {found}"
