@@ -19,6 +19,7 @@ from factcheck.errors import FactcheckError, Location
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 
 PathKey = tuple[Hashable, ...]
 
@@ -73,18 +74,23 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
                 f"cannot read: {exc.strerror}", Location(spath), "check the path"
             ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text, spath)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise FactcheckError(
-            f"YAML syntax error: {exc.problem or exc.context}",
+            f"YAML syntax error: {_problem(exc)}",
             Location(spath, line, col),
             "check indentation, colons and quotes around this place",
         ) from None
     except yaml.YAMLError as exc:
         raise FactcheckError(
             f"YAML error: {exc}", Location(spath, 1, 1), "check the file"
+        ) from None
+    except RecursionError:
+        # The depth guard in _Loader should make this unreachable; a traceback would be worse.
+        raise FactcheckError(
+            "the document is nested too deeply", Location(spath, 1, 1), "flatten the structure"
         ) from None
     doc = YamlDoc(spath, None)
     if node is None:
@@ -94,54 +100,186 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
     return doc
 
 
+def _problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "unreadable"
+    # "but found another document" reads only after its context
+    if exc.context and problem.startswith("but "):
+        return f"{exc.context}, {problem}"
+    return problem
+
+
+def _mark(path: str, mark: Any) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    loader = _Loader(text, path)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer that measures each node's expanded size as it is built.
+
+    Aliases share nodes, so composing a "billion laughs" file is cheap; expanding it is not.
+    Sizes are summed bottom-up while composing, and the first value that would expand past
+    MAX_NODES is reported at its own position, before anything is expanded.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text)
+        self.fc_path = path
+        self.fc_sizes: dict[int, int] = {}
+        self.fc_depth = 0
+
+    def _next_event(self) -> Any:
+        return self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self._next_event()
+            node = super().compose_node(parent, index)
+            if node is None or id(node) not in self.fc_sizes:
+                raise FactcheckError(
+                    f"the alias *{event.anchor} refers to a value that contains it",
+                    _mark(self.fc_path, event.start_mark),
+                    "a value cannot include itself; write it out",
+                )
+            return node
+        self.fc_depth += 1
+        if self.fc_depth > MAX_DEPTH:
+            raise FactcheckError(
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                _mark(self.fc_path, self._next_event().start_mark),
+                "flatten the structure",
+            )
+        node = super().compose_node(parent, index)
+        self.fc_depth -= 1
+        if node is None:  # only at the end of a stream, which compose_node is never asked for
+            raise yaml.YAMLError("no node")
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(self.fc_sizes[id(n)] for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(self.fc_sizes[id(k)] + self.fc_sizes[id(v)] for k, v in node.value)
+        if size > MAX_NODES:
+            raise FactcheckError(
+                f"this value expands to {size} values through aliases (the limit is {MAX_NODES})",
+                _mark(self.fc_path, node.start_mark),
+                "write the values out instead of nesting anchors and aliases",
+            )
+        self.fc_sizes[id(node)] = size
+        return node
+
+
+_YAML = "tag:yaml.org,2002:"
+# Plain data only: any other tag (!!python/object, !!binary, !custom) is refused, so a rule
+# file can never ask the loader to build an object.
+SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+MERGE_TAG = _YAML + "merge"
+
+
 class _Walker:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.count = 0
         self.constructor = yaml.SafeLoader("")
 
+    def error(self, message: str, node: yaml.Node, hint: str) -> FactcheckError:
+        return FactcheckError(message, _mark(self.doc.path, node.start_mark), hint)
+
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise FactcheckError(
+            raise self.error(
                 f"the document expands to more than {MAX_NODES} values (too many aliases?)",
-                Location(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1),
+                node,
                 "write the values out instead of nesting anchors and aliases",
             )
         self.doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.convert_scalar_key(key_node)
-                if key in out:
-                    first = self.doc.key_marks.get((*path, key))
-                    where = f" (first at line {first[0]})" if first else ""
-                    raise FactcheckError(
-                        f"duplicate key {key!r}{where}",
-                        Location(
-                            self.doc.path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                        ),
-                        "YAML keeps only the last of two equal keys; remove or rename one",
-                    )
-                self.doc.key_marks[(*path, key)] = (
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
-                out[key] = self.convert(value_node, (*path, key))
-            return out
+            self.check_tag(node, _YAML + "map")
+            return self.convert_mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self.check_tag(node, _YAML + "seq")
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        return self.construct_scalar(node)
+
+    def construct_scalar(self, node: yaml.Node) -> Any:
+        if node.tag == MERGE_TAG:
+            raise self.error(
+                "'<<' (a merge key) stands only as a key", node, "write `<<: *anchor` in a mapping"
+            )
+        if node.tag not in SCALAR_TAGS:
+            self.check_tag(node, "")
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as exc:  # PyYAML's scalar constructors raise
+            # anything on odd text (2023-02-30, `!!int abc`, an empty `!!timestamp`), and all
+            # of it is a mistake in the file, to be located rather than shown as a traceback.
+            raise self.error(
+                f"cannot read {node.value!r} as !!{node.tag.removeprefix(_YAML)}: {exc}",
+                node,
+                "fix the value, or quote it to keep it as text",
+            ) from None
+
+    def check_tag(self, node: yaml.Node, allowed: str) -> None:
+        if node.tag != allowed:
+            tag = node.tag.replace(_YAML, "!!")
+            raise self.error(
+                f"the tag {tag!r} is not allowed: rule files hold plain data, never objects",
+                node,
+                "remove the tag",
+            )
+
+    def convert_mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        merges: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                merges.extend(self.merge_sources(value_node))
+                continue
+            key = self.convert_scalar_key(key_node)
+            if key in out:
+                first = self.doc.key_marks.get((*path, key))
+                where = f" (first at line {first[0]})" if first else ""
+                raise self.error(
+                    f"duplicate key {key!r}{where}",
+                    key_node,
+                    "YAML keeps only the last of two equal keys; remove or rename one",
+                )
+            self.doc.key_marks[(*path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            out[key] = self.convert(value_node, (*path, key))
+        # YAML merge: keys written in the mapping win over merged ones, and earlier merge
+        # sources win over later ones; neither is a duplicate.
+        for source in merges:
+            for key, value in self.convert_mapping(source, path).items():
+                out.setdefault(key, value)
+        return out
+
+    def merge_sources(self, node: yaml.Node) -> list[yaml.MappingNode]:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            if not isinstance(item, yaml.MappingNode):
+                raise self.error(
+                    "'<<' merges mappings only",
+                    item,
+                    "write `<<: *anchor` or `<<: [*a, *b]`, each anchor naming a mapping",
+                )
+        return list(items)
 
     def convert_scalar_key(self, node: yaml.Node) -> Hashable:
         if not isinstance(node, yaml.ScalarNode):
-            raise FactcheckError(
+            raise self.error(
                 "a key must be a plain value, not a list or mapping",
-                Location(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1),
+                node,
                 "write keys as plain words",
             )
-        key = self.constructor.construct_object(node)
+        key = self.construct_scalar(node)
         return key if isinstance(key, Hashable) else str(key)
