@@ -4,21 +4,30 @@ factcheck extract [PATHS...] [--format table|json]
 factcheck report  [SOURCES...] [--rules DIR] [--out DIR] [--format json ...]
 factcheck rules check [--rules DIR]
 factcheck schema rules|report [--write]
+factcheck check    [SOURCES...] [--rules DIR] [--baseline FILE] [--format text|github|sarif|junit|json]
+factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import write_files_atomically
 from factcheck.report import FORMATS, RenderInput, render_all
+
+if TYPE_CHECKING:
+    from factcheck.engine import Corpus
+    from factcheck.models import Report
+    from factcheck.rules import RuleSet
 
 EXIT_OK = 0
 EXIT_CONFLICT = 1
@@ -27,6 +36,8 @@ EXIT_USAGE = 2
 DEFAULT_SOURCES = Path("seeds")
 DEFAULT_RULES = Path("rules")
 DEFAULT_OUT = Path("reports")
+DEFAULT_BASELINE = Path("factcheck-baseline.yaml")
+GATE_FORMATS = ("text", "github", "sarif", "junit", "json")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +73,30 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print a JSON Schema")
     sc.add_argument("which", choices=("rules", "report"))
     sc.add_argument("--write", type=Path, help="write to this file instead of printing")
+
+    ck = sub.add_parser("check", help="CI gate: fail on conflicts not in the baseline")
+    ck.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ck.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
+    ck.add_argument(
+        "--baseline", type=Path, help=f"accepted conflicts (default: {DEFAULT_BASELINE} if present)"
+    )
+    ck.add_argument(
+        "--format",
+        choices=GATE_FORMATS,
+        help="default: text, or github when GITHUB_ACTIONS=true",
+    )
+    ck.add_argument("--output", type=Path, help="write to this file instead of printing")
+
+    bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
+    bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    bl.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
+    bl.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
+    bl.add_argument("--reason", help="reason recorded on entries that have none yet")
+    bl.add_argument(
+        "--accept-known-facts",
+        action="store_true",
+        help="also accept conflicts with known facts (left out by default: they always fail)",
+    )
     return p
 
 
@@ -86,6 +121,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_rules_check([*args.paths, *(args.rules or [])] or [DEFAULT_RULES])
     if args.command == "schema":
         return cmd_schema(args.which, args.write)
+    if args.command == "check":
+        return cmd_check(
+            args.sources, args.rules or [DEFAULT_RULES], args.baseline, args.format, args.output
+        )
+    if args.command == "baseline":
+        return cmd_baseline(
+            args.sources,
+            args.rules or [DEFAULT_RULES],
+            args.baseline,
+            args.reason,
+            args.accept_known_facts,
+        )
     raise AssertionError(args.command)
 
 
@@ -256,6 +303,89 @@ def cmd_schema(which: str, write: Path | None) -> int:
             raise FactcheckError("is a folder", Location(str(write)), "give a file name")
         write_files_atomically(write.parent, {write.name: text})
         print(f"wrote {write}")
+    return EXIT_OK
+
+
+def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
+    from factcheck.engine import analyse_paths, build_report
+    from factcheck.rules import load_rules
+
+    rules = load_rules(rules_paths)
+    corpus = analyse_paths(sources, rules)
+    for w in corpus.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return build_report(corpus, rules), corpus, rules
+
+
+def cmd_check(
+    sources: list[Path],
+    rules_paths: list[Path],
+    baseline_path: Path | None,
+    fmt: str | None,
+    output: Path | None,
+) -> int:
+    from factcheck.baseline import Baseline, load_baseline
+    from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
+    from factcheck.report import github, junit, sarif, text
+
+    if baseline_path is not None and not baseline_path.is_file():
+        raise FactcheckError(
+            "no such baseline file",
+            Location(str(baseline_path)),
+            "create it with `factcheck baseline`, or leave out --baseline",
+        )
+    if baseline_path is None and DEFAULT_BASELINE.is_file():
+        baseline_path = DEFAULT_BASELINE
+    baseline = load_baseline(baseline_path) if baseline_path else Baseline()
+    report, corpus, rules = _gate_inputs(sources, rules_paths)
+    infos = [
+        RuleInfo(c.id, c.kind, c.severity, getattr(c, "description", "")) for c in rules.checks
+    ]
+    result = evaluate(report, corpus.texts, baseline, infos)
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    renderers = {
+        "text": text.render,
+        "github": github.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "json": render_json,
+    }
+    rendered = renderers[fmt](result)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        if output.is_dir():
+            raise FactcheckError("is a folder", Location(str(output)), "give --output a file name")
+        write_files_atomically(output.parent, {output.name: rendered})
+        print(summary_line(result))
+        print(f"wrote {output}")
+    return EXIT_CONFLICT if result.failed else EXIT_OK
+
+
+def cmd_baseline(
+    sources: list[Path],
+    rules_paths: list[Path],
+    baseline_path: Path,
+    reason: str | None,
+    accept_known_facts: bool,
+) -> int:
+    from factcheck.baseline import Baseline, load_baseline, merge, write_baseline
+    from factcheck.gate import accepted_entries
+
+    previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
+    report, _, _ = _gate_inputs(sources, rules_paths)
+    entries, skipped = accepted_entries(report, accept_known_facts)
+    merged = merge(entries, previous, reason)
+    write_baseline(baseline_path, merged)
+    dropped = len({e.fingerprint for e in previous.entries} - {e.fingerprint for e in merged})
+    print(f"wrote {baseline_path}: {len(merged)} accepted conflict(s), {dropped} dropped")
+    for f in skipped:
+        print(
+            f"not accepted: {f.rule}: {f.message}\n  hint: a known-fact conflict always fails; "
+            "fix the article or the fact, or pass --accept-known-facts",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

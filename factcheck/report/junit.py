@@ -1,0 +1,92 @@
+"""`factcheck check` as JUnit XML, for CI systems that show test reports.
+
+One testcase per check rule and finding group (classname = the check id), so a CI's test view
+lists what was compared: agreements pass, new conflicts fail, accepted ones are skipped with
+the baseline's reason.  A check that found nothing is one passing testcase, and baseline
+entries that no longer occur are passing testcases that say so.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from factcheck.gate import FIXED_HINT, GateFinding, GateResult
+from factcheck.models import Finding
+
+
+def render(result: GateResult) -> str:
+    claims = {c.id: c for c in result.report.claims}
+    gated = {id(g.finding): g for g in (*result.new, *result.baselined)}
+    suite = ET.Element("testsuite", name="factcheck check")
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    by_rule: dict[str, list[Finding]] = {}
+    for f in result.report.findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    rule_ids = sorted({*(r.id for r in result.rules), *by_rule})
+    for rule in rule_ids:
+        findings = by_rule.get(rule, [])
+        if not findings:
+            _case(suite, counts, rule, "no findings")
+            continue
+        for f in findings:
+            g = gated.get(id(f))
+            shown = g.primary if g else next((claims[i] for i in f.claims if i in claims), None)
+            place = result.place(shown) if shown else None
+            where = f"{place.path}:{place.line}:{place.column}" if place else ""
+            name = f"{f.status}: {f.metric} {where}".strip()
+            case = _case(
+                suite,
+                counts,
+                rule,
+                name,
+                place.path if place else None,
+                place.line if place else None,
+            )
+            if g is not None:
+                _conflict(case, counts, g, where)
+    for e in result.fixed:
+        case = _case(suite, counts, e.rule, f"baseline entry {e.fingerprint}")
+        ET.SubElement(case, "system-out").text = f"{e.fingerprint} {FIXED_HINT}"
+    for k, v in counts.items():
+        suite.set(k, str(v))
+    suite.set("errors", "0")
+    root = ET.Element(
+        "testsuites", name="factcheck", tests=str(counts["tests"]), failures=str(counts["failures"])
+    )
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _case(
+    suite: ET.Element,
+    counts: dict[str, int],
+    rule: str,
+    name: str,
+    file: str | None = None,
+    line: int | None = None,
+) -> ET.Element:
+    counts["tests"] += 1
+    attrs = {"classname": rule, "name": name}
+    if file is not None:
+        attrs["file"] = file
+    if line is not None:
+        attrs["line"] = str(line)
+    return ET.SubElement(suite, "testcase", attrs)
+
+
+def _conflict(case: ET.Element, counts: dict[str, int], g: GateFinding, where: str) -> None:
+    f = g.finding
+    detail = f"{where}: {f.message}" + (f"\nwhy: {f.explanation}" if f.explanation else "")
+    detail += f"\nfingerprint: {g.fingerprint}"
+    if g.baseline is not None:
+        counts["skipped"] += 1
+        reason = g.baseline.reason or "accepted in the baseline"
+        ET.SubElement(case, "skipped", message=f"baselined: {reason}")
+    elif g.fails:
+        counts["failures"] += 1
+        kind = "known-fact conflict" if f.known_fact else "new conflict"
+        el = ET.SubElement(case, "failure", message=f"{where}: {kind}: {f.rule}", type=kind)
+        el.text = detail
+    else:
+        ET.SubElement(case, "system-out").text = "warning: " + detail
