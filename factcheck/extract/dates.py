@@ -9,8 +9,10 @@ is kept as a shift of the sentence's own period for the binder to apply.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -171,18 +173,37 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 # -------------------------------------------------------------------------- patterns
-# Each pattern is (compiled regex, handler).  The handler returns a DateHit or None.  Patterns
-# run longest-form first; a later pattern never claims text an earlier one took.
+# Each pattern is a compiled regex and a handler that returns a DateHit or None.  Patterns run
+# longest-form first; a later pattern never claims text an earlier one took.
+#
+# Speed: most of an article holds no date, and running twenty patterns over all of it cost
+# more than everything else in extraction.  Every pattern names the anchors its matches must
+# contain (a month name, a weekday, a four-digit year, "year"/"month"/"week") and how far a
+# match can reach before (`back`) and after (`fwd`) its first anchor; it then runs only in
+# the windows around those anchors, which str.find locates in a few passes over the text.
+# A match lies wholly inside its first anchor's window, lookbehinds and \b see the text
+# before a window's start, and overlapping windows are merged, so the result is the same as
+# scanning everything.
 
 Handler = Callable[[regex.Match[str], _Ctx], DateHit | None]
-_PATTERNS: list[tuple[regex.Pattern[str], Handler]] = []
 
 
-def pattern(rx: str) -> Callable[[Handler], Handler]:
+@dataclass(frozen=True)
+class _Pattern:
+    rx: regex.Pattern[str]
+    handler: Handler
+    # anchor kind -> (back, fwd): how far a match reaches before and after that anchor
+    anchors: dict[str, tuple[int, int]]
+
+
+_PATTERNS: list[_Pattern] = []
+
+
+def pattern(rx: str, *, anchors: dict[str, tuple[int, int]]) -> Callable[[Handler], Handler]:
     compiled = regex.compile(rx, regex.VERBOSE)
 
     def register(fn: Handler) -> Handler:
-        _PATTERNS.append((compiled, fn))
+        _PATTERNS.append(_Pattern(compiled, fn, anchors))
         return fn
 
     return register
@@ -198,7 +219,8 @@ def _resolve_rel_year(m: regex.Match[str], ctx: _Ctx, group: str) -> tuple[int |
 
 @pattern(
     rf"""(?P<wd>{WEEKDAY}),?\s*\(\s*(?P<d>{DAY}){ORD_SUFFIX}?\s+(?P<mon>{MONTH})
-    (?:,?\s+(?P<y>{YEAR}))?\s*\)"""
+    (?:,?\s+(?P<y>{YEAR}))?\s*\)""",
+    anchors={"day": (16, 40)},
 )
 def _weekday_paren(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Friday (3 February): the weekday pins the year when the text gives none."""
@@ -207,7 +229,8 @@ def _weekday_paren(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?P<wd>{WEEKDAY}),?\s+(?:(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH})
-    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?)(?:,?\s+(?P<y>{YEAR}))?\b"""
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?)(?:,?\s+(?P<y>{YEAR}))?\b""",
+    anchors={"day": (16, 48)},
 )
 def _weekday_comma(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return _weekday_date(m, ctx)
@@ -230,7 +253,10 @@ def _weekday_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d), weekday, relative=relative)
 
 
-@pattern(rf"""(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>{YEAR})\b""")
+@pattern(
+    rf"""(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>{YEAR})\b""",
+    anchors={"mon": (4, 32)},
+)
 def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """January 24.01.2023: a month name restating a numeric date's month is one date."""
     if month_number(m.group("mon")) != int(m.group("m")):
@@ -241,7 +267,8 @@ def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?<![\d.])(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH}),?\s+(?P<y>{YEAR})(?!\d)
-    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?,?\s+(?P<y2>{YEAR})(?!\d)"""
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?,?\s+(?P<y2>{YEAR})(?!\d)""",
+    anchors={"mon": (16, 36)},
 )
 def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     day = int(m.group("d") or m.group("d2"))
@@ -253,7 +280,8 @@ def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     r"""(?<![\d.,/-])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})
     |(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})
-    |(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)\d{2}))(?![\d.]\d)"""
+    |(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)\d{2}))(?![\d.]\d)""",
+    anchors={"y4": (12, 20)},
 )
 def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if m.group("d"):
@@ -270,7 +298,8 @@ def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<ord>first|last|\d{{1,2}}{ORD_SUFFIX}|{_small_alt})\s+day\s+of\s+)
-    (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?"""
+    (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?""",
+    anchors={"mon": (48, 48)},
 )
 def _nth_day_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """On the first day of February."""
@@ -295,7 +324,8 @@ def _nth_day_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?P<mon>{MONTH})\s*(?:-|–|—|to|through|until)\s*(?P<mon2>{MONTH}),?\s+(?:of\s+)?
-    (?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)\b"""
+    (?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)\b""",
+    anchors={"mon": (4, 64)},
 )
 def _month_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """January-November 2022."""
@@ -304,7 +334,8 @@ def _month_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:(?:from|between)\s+)(?P<mon>{MONTH})(?:\s+(?P<y0>{YEAR}))?\s+(?i:to|and|until|till|through)\s+
-    (?P<mon2>{MONTH})(?:,?\s+(?:of\s+)?(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year))?"""
+    (?P<mon2>{MONTH})(?:,?\s+(?:of\s+)?(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year))?""",
+    anchors={"mon": (20, 72)},
 )
 def _from_month_to_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Between May and October this year; from March 2021 to May 2022."""
@@ -330,7 +361,8 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:(?:the\s+)?(?:first|initial|last|final)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months\s+
-    (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)"""
+    (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)""",
+    anchors={"month": (40, 48)},
 )
 def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The first four months of this year."""
@@ -350,7 +382,8 @@ def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)
     \s+(?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)
-    |\b(?P<qq>[QH][1-4])\s*(?P<y2>{YEAR})\b"""
+    |\b(?P<qq>[QH][1-4])\s*(?P<y2>{YEAR})\b""",
+    anchors={"quarter": (24, 48), "half": (24, 48), "y4": (8, 12)},
 )
 def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if m.group("qq"):
@@ -375,7 +408,10 @@ def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     )
 
 
-@pattern(rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""")
+@pattern(
+    rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
+    anchors={"y4": (4, 20)},
+)
 def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     a = int(m.group("a"))
     b_text = m.group("b")
@@ -391,7 +427,8 @@ def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<part>end|beginning|start|middle|close)\s+of\s+)
-    (?:(?P<mon>{MONTH})(?:\s+(?:of\s+)?(?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})|(?P<rel>{REL_YEAR}))"""
+    (?:(?P<mon>{MONTH})(?:\s+(?:of\s+)?(?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})|(?P<rel>{REL_YEAR}))""",
+    anchors={"mon": (32, 48), "y4": (32, 12), "year": (56, 12)},
 )
 def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """At the end of last year; at the end of December 2022."""
@@ -416,7 +453,8 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
-    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)"""
+    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)""",
+    anchors={"year": (56, 20)},
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), None, relative=True, shift_years=-1)
@@ -424,7 +462,8 @@ def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?P<mon>{MONTH})\s+(?P<d>{DAY}){ORD_SUFFIX}?(?![\d,.]*\d)(?:,?\s+(?P<y>{REL_YEAR}))?
-    |(?<![\d.])(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon2>{MONTH})(?:,?\s+(?P<y2>{REL_YEAR}))?"""
+    |(?<![\d.])(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon2>{MONTH})(?:,?\s+(?P<y2>{REL_YEAR}))?""",
+    anchors={"mon": (16, 52)},
 )
 def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """December 26 last year; 3 February (year from the reference date)."""
@@ -438,7 +477,9 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d), relative=True) if d else None
 
 
-@pattern(rf"""(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""")
+@pattern(
+    rf"""(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""", anchors={"mon": (4, 48)}
+)
 def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """October 1992; February of this year."""
     month = month_number(m.group("mon"))
@@ -448,7 +489,9 @@ def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), month_span(year, month), relative=relative)
 
 
-@pattern(rf"""(?i:\b(?P<rel>last|this|next|past)\s+)(?P<mon>{MONTH_CAP})\b""")
+@pattern(
+    rf"""(?i:\b(?P<rel>last|this|next|past)\s+)(?P<mon>{MONTH_CAP})\b""", anchors={"mon": (20, 20)}
+)
 def _rel_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Last September: the most recent September before the reference month."""
     if ctx.ref is None:
@@ -466,7 +509,8 @@ def _rel_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:\b(?:the\s+)?(?P<rel>last|this|next|past|previous|current|coming)\s+
-    (?P<unit>year|month|week)\b)"""
+    (?P<unit>year|month|week)\b)""",
+    anchors={"year": (28, 12), "month": (28, 12), "week": (28, 12)},
 )
 def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     ref = ctx.ref
@@ -485,7 +529,8 @@ def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)"""
+    r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)""",
+    anchors={"day": (16, 28)},
 )
 def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     w = regex.sub(r"\s+", " ", m.group("w").lower())
@@ -507,7 +552,8 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)"""
+    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
+    anchors={"day": (24, 24)},
 )
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Published on Wednesday: the latest such weekday on or before the reference date."""
@@ -528,7 +574,10 @@ def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(start, m.end(), day_span(d), weekday, relative=True)
 
 
-@pattern(r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)""")
+@pattern(
+    r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)""",
+    anchors={"y4": (20, 12)},
+)
 def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The early 1990s."""
     first = int(m.group("dec"))
@@ -542,7 +591,8 @@ def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:\b(?P<p>in|since|until|till|by|from|during|before|after|of|early|late|mid-|than)\s+)
-    (?P<mon>{MONTH_CAP})\b(?![ \t]*\d)"""
+    (?P<mon>{MONTH_CAP})\b(?![ \t]*\d)""",
+    anchors={"mon": (16, 24)},
 )
 def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """In December: the nearest December to the reference date."""
@@ -555,25 +605,128 @@ def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))"""
+    rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))""",
+    anchors={"y4": (4, 24)},
 )
 def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), year_span(int(m.group("y"))))
 
 
+# Month words as anchors: the three-letter stems, kept when the word is a month (not
+# "market", "decision") and "may" when it can be the month (capitalised or before a digit).
+_MONTH_WORDS = frozenset([*MONTH_NAMES, *MONTH_ABBR])
+_MONTH_STEMS = tuple(sorted({w[:3] for w in MONTH_NAMES}))
+_WORD_ANCHORS = {w: w for w in ("day", "year", "month", "week", "quarter", "half")}
+# The standard library's re scans a plain digit pattern about twice as fast as regex.
+_YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
+_LETTERS = regex.compile(r"\p{L}*")
+_MAY_DIGIT = regex.compile(r"\s*\d")
+
+
+def _find_all(haystack: str, needle: str) -> list[int]:
+    out = []
+    i = haystack.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = haystack.find(needle, i + 1)
+    return out
+
+
+def _month_anchors(text: str, low: str) -> list[int]:
+    out: list[int] = []
+    for stem in _MONTH_STEMS:
+        for i in _find_all(low, stem):
+            if i and low[i - 1].isalpha():
+                continue
+            word = _LETTERS.match(low, i)
+            w = word.group() if word else stem
+            if w not in _MONTH_WORDS:
+                continue
+            if w == "may" and text[i] == "m" and not _MAY_DIGIT.match(text, i + 3):
+                continue
+            out.append(i)
+    return out
+
+
+class _Anchors:
+    """Anchor positions in one text, found once per kind, and each pattern's windows."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        low = text.lower()
+        # str.lower can lengthen a few characters (İ); offsets must stay the text's own.
+        self.low = low if len(low) == len(text) else _ascii_lower(text)
+        self._positions: dict[str, list[int]] = {}
+
+    def positions(self, kind: str) -> list[int]:
+        found = self._positions.get(kind)
+        if found is None:
+            if kind == "mon":
+                found = _month_anchors(self.text, self.low)
+            elif kind == "y4":
+                found = [m.start() for m in _YEAR4.finditer(self.text)]
+            else:
+                found = _find_all(self.low, _WORD_ANCHORS[kind])
+            self._positions[kind] = found
+        return found
+
+    def windows(self, p: _Pattern) -> list[tuple[int, int]]:
+        n = len(self.text)
+        spans = sorted(
+            (max(0, a - back), min(n, a + fwd))
+            for kind, (back, fwd) in p.anchors.items()
+            for a in self.positions(kind)
+        )
+        out: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(hi, out[-1][1]))
+            else:
+                out.append((lo, hi))
+        return out
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+class _Taken:
+    """Disjoint claimed spans, sorted, so an overlap test is a bisection, not a scan."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        if i and self.ends[i - 1] > start:
+            return False
+        return i == len(self.starts) or self.starts[i] >= end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
 def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     """Every date, period and relative date in `text`, leftmost-longest, no overlaps."""
     ctx = _Ctx(text, ref)
-    taken: list[tuple[int, int]] = []
+    anchors = _Anchors(text)
+    taken = _Taken()
     hits: list[DateHit] = []
-    for rx, handler in _PATTERNS:
-        for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            hit = handler(m, ctx)
-            if hit is None:
-                continue
-            taken.append((hit.start, hit.end))
-            hits.append(hit)
+    for p in _PATTERNS:
+        for lo, hi in anchors.windows(p):
+            for m in p.rx.finditer(text, lo, hi):
+                if not taken.free(m.start(), m.end()):
+                    continue
+                hit = p.handler(m, ctx)
+                if hit is None:
+                    continue
+                taken.add(hit.start, hit.end)
+                hits.append(hit)
     hits.sort(key=lambda h: (h.start, h.end))
     yield from hits
