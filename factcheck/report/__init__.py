@@ -11,7 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from factcheck.models import Report
+from factcheck.report import html as html_report
 from factcheck.report import json as json_report
+from factcheck.report import markdown as markdown_report
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,10 @@ class RenderInput:
 
 Renderer = Callable[[RenderInput], str]
 
+# Insertion order is the order `factcheck report` writes and lists them: the human reports first.
 FORMATS: dict[str, tuple[str, Renderer]] = {
+    "md": ("consistency.md", lambda r: markdown_report.render(r.report)),
+    "html": ("consistency.html", lambda r: html_report.render(r.report, r.texts)),
     "json": ("consistency.json", lambda r: json_report.render(r.report)),
 }
 

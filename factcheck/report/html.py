@@ -1,0 +1,804 @@
+"""The HTML report (`consistency.html`): one self-contained page a person opens in a browser.
+
+The same sections as the Markdown report, plus what only a page can show: each source's text
+with its claims highlighted (every claim a `<mark>` with an anchor, conflicts linked to the
+quotes they rest on, numbers no rule bound underlined) and, for each metric with several
+values, an inline SVG chart of the values by source with their intervals.
+
+The page needs no network: no external CSS, scripts, fonts or images, and a Content Security
+Policy that forbids them (and every script), so even an escaping mistake could not run code
+from an article.  All article, rule and metadata text goes through `html.escape`, attributes
+included.  Nothing depends on the clock, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from factcheck.checks.base import show_number
+from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
+from factcheck.report.common import (
+    NONE,
+    Summary,
+    claim_index,
+    claim_interval,
+    claim_value,
+    finding_claims,
+    finding_title,
+    period_text,
+    source_index,
+    source_label,
+    subject_text,
+    summarize,
+    uncorroborated,
+)
+from factcheck.report.common import agreements as agreement_findings
+from factcheck.report.common import conflicts as conflict_findings
+
+# No script may run and nothing may be fetched; styles are inline in this one file.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def esc(text: object) -> str:
+    """Text for an element's content or a quoted attribute value."""
+    return escape(str(text), quote=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "x"
+
+
+class _Anchors:
+    """Element ids that are valid, readable and unique whatever a source or claim is called."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def new(self, prefix: str, name: str) -> str:
+        base = f"{prefix}-{_slug(name)}"
+        anchor, n = base, 1
+        while anchor in self._used:
+            n += 1
+            anchor = f"{base}-{n}"
+        self._used.add(anchor)
+        return anchor
+
+
+@dataclass
+class _Context:
+    report: Report
+    texts: Mapping[str, str]
+    claims: dict[str, Claim]
+    sources: dict[str, SourceInfo]
+    claim_anchor: dict[str, str]
+    source_anchor: dict[str, str]
+    unbound_anchor: dict[int, str]
+    # claim id → ("conflict-1", …): where a highlighted figure links back to
+    claim_findings: dict[str, list[tuple[str, Finding]]] = field(default_factory=dict)
+    regions: dict[str, list[_Region]] = field(default_factory=dict)
+    # Anchors that exist in the page: a claim whose offsets miss its text gets no mark.
+    placed: set[str] = field(default_factory=set)
+
+    def claim_href(self, c: Claim) -> str | None:
+        return self._href(self.claim_anchor[c.id], c.source)
+
+    def unbound_href(self, i: int, source: str) -> str | None:
+        return self._href(self.unbound_anchor[i], source)
+
+    def _href(self, anchor: str, source: str) -> str | None:
+        """The figure's mark if it has one, else its source's text, else nowhere."""
+        if anchor in self.placed:
+            return anchor
+        return self.source_anchor.get(source)
+
+    def status(self, claim_id: str) -> str:
+        found = self.claim_findings.get(claim_id, [])
+        if any(f.status == "conflict" for _, f in found):
+            return "conflict"
+        return "agreement" if found else "single"
+
+    def label(self, source: str) -> str:
+        info = self.sources.get(source)
+        return info.outlet if info is not None and info.outlet else source
+
+
+def render(report: Report, texts: Mapping[str, str]) -> str:
+    ctx = _context(report, texts)
+    summary = summarize(report)
+    conflicts = conflict_findings(report)
+    agreements = agreement_findings(report)
+    lonely = uncorroborated(report)
+    charts = _chart_groups(report)
+    body = [
+        _header(report, summary),
+        _nav(conflicts, agreements, lonely, charts, report),
+        "<main>",
+        _summary_section(ctx, summary),
+        _findings_section(
+            ctx, "conflicts", "Conflicts", conflicts, "No conflicts: nothing contradicts."
+        ),
+        _findings_section(ctx, "agreements", "Agreements", agreements, "No agreements."),
+        _charts_section(ctx, charts),
+        _uncorroborated_section(ctx, lonely),
+        _coverage_section(ctx),
+        _warnings_section(report),
+        _sources_section(ctx),
+        "</main>",
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Consistency report</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def _context(report: Report, texts: Mapping[str, str]) -> _Context:
+    anchors = _Anchors()
+    ctx = _Context(
+        report=report,
+        texts=texts,
+        claims=claim_index(report),
+        sources=source_index(report),
+        claim_anchor={c.id: anchors.new("claim", c.id) for c in report.claims},
+        source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
+        unbound_anchor={
+            i: anchors.new("unbound", f"{u.source}-{u.line}-{u.column}")
+            for i, u in enumerate(report.unbound)
+        },
+    )
+    for prefix, findings in (
+        ("conflict", conflict_findings(report)),
+        ("agreement", agreement_findings(report)),
+    ):
+        for n, f in enumerate(findings, 1):
+            for cid in f.claims:
+                ctx.claim_findings.setdefault(cid, []).append((f"{prefix}-{n}", f))
+    for s in report.sources:
+        text = texts.get(s.id)
+        if text is None:
+            continue
+        ctx.regions[s.id] = regions = _regions(ctx, s.id, text)
+        for region in regions:
+            ctx.placed.update(ctx.claim_anchor[c.id] for c in region.claims)
+            ctx.placed.update(ctx.unbound_anchor[i] for i in region.unbound)
+    return ctx
+
+
+# ── header, navigation, summary ──────────────────────────────────────────────────────────
+
+
+def _header(report: Report, summary: Summary) -> str:
+    verdict = (
+        f"{summary.conflicts} conflict{'s' if summary.conflicts != 1 else ''} found"
+        if summary.conflicts
+        else "no conflicts found"
+    )
+    return (
+        "<header>\n<h1>Consistency report</h1>\n"
+        f'<p class="verdict {"bad" if summary.conflicts else "good"}">{esc(verdict)} across '
+        f"{summary.sources} source{'s' if summary.sources != 1 else ''} and "
+        f"{summary.claims} claim{'s' if summary.claims != 1 else ''}.</p>\n"
+        f'<p class="meta">Report schema {esc(report.schema_version)} · rules sha256 '
+        f"<code>{esc(report.rules_sha256 or NONE)}</code></p>\n</header>"
+    )
+
+
+def _nav(
+    conflicts: Sequence[Finding],
+    agreements: Sequence[Finding],
+    lonely: Sequence[Claim],
+    charts: Sequence[_ChartGroup],
+    report: Report,
+) -> str:
+    items = [
+        ("summary", "Summary", None),
+        ("conflicts", "Conflicts", len(conflicts)),
+        ("agreements", "Agreements", len(agreements)),
+        ("charts", "Values by metric", len(charts)),
+        ("uncorroborated", "Single-source claims", len(lonely)),
+        ("coverage", "Coverage", len(report.unbound)),
+        ("warnings", "Warnings", len(report.warnings)),
+        ("sources", "Sources", len(report.sources)),
+    ]
+    links = "".join(
+        f'<li><a href="#{a}">{esc(t)}{"" if n is None else f" ({n})"}</a></li>' for a, t, n in items
+    )
+    return f'<nav aria-label="sections"><ul>{links}</ul></nav>'
+
+
+def _summary_section(ctx: _Context, summary: Summary) -> str:
+    report = ctx.report
+    cells = "".join(
+        f'<div class="stat{" bad" if h.endswith("conflicts") and v else ""}">'
+        f'<span class="n">{v}</span><span class="l">{esc(h)}</span></div>'
+        for h, v in zip(summary.HEADERS, summary.row(), strict=True)
+    )
+    rows = [
+        [
+            f'<a href="#{esc(ctx.source_anchor[s.id])}"><code>{esc(s.id)}</code></a>',
+            esc(s.outlet or NONE),
+            esc(_published(s)),
+            f"<code>{esc(s.path)}</code>",
+            esc(s.encoding),
+            _url(s.url),
+        ]
+        for s in report.sources
+    ]
+    table = _table(["source", "outlet", "published", "file", "encoding", "url"], rows)
+    return (
+        '<section id="summary">\n<h2>Summary</h2>\n'
+        f'<div class="stats">{cells}</div>\n{table}\n</section>'
+    )
+
+
+def _published(s: SourceInfo) -> str:
+    if s.published:
+        return s.published.isoformat()
+    return f"as of {s.as_of.isoformat()}" if s.as_of else NONE
+
+
+def _url(url: str | None) -> str:
+    if not url:
+        return NONE
+    # Only web addresses become links: a `javascript:` URL in a sources file stays text.
+    if re.match(r"https?://", url, re.IGNORECASE):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{esc(url)}</a>'
+    return esc(url)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table from cells that are already HTML (every caller escapes its data)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    cls_attr = f' class="{esc(cls)}"' if cls else ""
+    return (
+        f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody></table></div>"
+    )
+
+
+# ── findings ─────────────────────────────────────────────────────────────────────────────
+
+
+def _link(href: str | None, inner: str) -> str:
+    return f'<a href="#{esc(href)}">{inner}</a>' if href else inner
+
+
+def _claim_link(ctx: _Context, c: Claim) -> str:
+    return (
+        _link(ctx.claim_href(c), f'<code class="nw">{esc(c.source)}:{c.line}</code>')
+        + f'<br><span class="outlet">{esc(ctx.label(c.source))}</span>'
+    )
+
+
+def _quote_html(ctx: _Context, c: Claim) -> str:
+    """The quote with the claimed figure marked, when the figure can be found in it."""
+    text = ctx.texts.get(c.source, "")
+    figure = text[c.start : c.end] if 0 <= c.start < c.end <= len(text) else ""
+    at = c.quote.find(figure) if figure else -1
+    if at < 0:
+        return esc(c.quote)
+    return esc(c.quote[:at]) + f"<mark>{esc(figure)}</mark>" + esc(c.quote[at + len(figure) :])
+
+
+def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> str:
+    modal = any(c.modality != "actual" for c in claims)
+    rows = [
+        [
+            _claim_link(ctx, c),
+            f'<span class="value">{esc(claim_value(c))}</span>',
+            f'<span class="nw">{esc(claim_interval(c))}</span>',
+            f'<span class="nw">{esc(period_text(c.period))}</span>',
+            *([esc(c.modality)] if modal else []),
+            f"<q>{_quote_html(ctx, c)}</q>",
+        ]
+        for c in claims
+    ]
+    headers = ["source:line", "value", "interval", "period", *(["modality"] if modal else [])]
+    return _table([*headers, "quote"], rows, "claims")
+
+
+def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
+    involved = finding_claims(f, ctx.claims)
+    parts = [
+        f'<article class="finding {esc(f.status)}" id="{esc(anchor)}">',
+        f"<h3>{n}. {esc(finding_title(f))}</h3>",
+        f'<p class="meta">rule <code>{esc(f.rule)}</code> · {esc(f.kind)} · '
+        f'<span class="sev {esc(f.severity)}">{esc(f.severity)}</span></p>',
+    ]
+    if involved:
+        parts.append(_claims_table(ctx, involved))
+    missing = [cid for cid in f.claims if cid not in ctx.claims]
+    if missing:
+        parts.append(
+            "<p>Claims not in this report: "
+            + ", ".join(f"<code>{esc(m)}</code>" for m in missing)
+            + "</p>"
+        )
+    why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
+    if f.explanation:
+        parts.append(f'<p class="why"><strong>{why}:</strong> {esc(f.explanation)}</p>')
+    if f.known_fact:
+        fact = f" <code>{esc(f.fact)}</code>" if f.fact else ""
+        parts.append(f'<p class="fact"><strong>Known fact{fact}:</strong> {esc(f.message)}</p>')
+    elif not f.explanation:
+        parts.append(f'<p class="why"><strong>{why}:</strong> {esc(f.message)}</p>')
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _findings_section(
+    ctx: _Context, anchor: str, title: str, findings: Sequence[Finding], empty: str
+) -> str:
+    prefix = anchor.rstrip("s")
+    inner = [_finding(ctx, f"{prefix}-{n}", n, f) for n, f in enumerate(findings, 1)]
+    return (
+        f'<section id="{anchor}">\n<h2>{esc(title)} ({len(findings)})</h2>\n'
+        + ("\n".join(inner) if inner else f'<p class="none">{esc(empty)}</p>')
+        + "\n</section>"
+    )
+
+
+# ── single-source claims, coverage, warnings ─────────────────────────────────────────────
+
+
+def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> str:
+    head = f'<section id="uncorroborated">\n<h2>Single-source claims nobody corroborates ({len(lonely)})</h2>\n'
+    if not lonely:
+        return (
+            head + '<p class="none">Every claim is weighed by at least one check.</p>\n</section>'
+        )
+    rows = [
+        [
+            _claim_link(ctx, c),
+            f"<code>{esc(c.metric)}</code>",
+            esc(subject_text(c.subject)),
+            f'<span class="nw">{esc(period_text(c.period))}</span>',
+            f'<span class="value">{esc(claim_value(c))}</span>',
+            f'<span class="nw">{esc(claim_interval(c))}</span>',
+            f"<q>{_quote_html(ctx, c)}</q>",
+        ]
+        for c in lonely
+    ]
+    table = _table(
+        ["source:line", "metric", "subject", "period", "value", "interval", "quote"], rows, "claims"
+    )
+    return (
+        head + "<p>Each of these rests on one source's word: no other source, known fact or "
+        "arithmetic check confirms or contradicts it.</p>\n" + table + "\n</section>"
+    )
+
+
+def _coverage_section(ctx: _Context) -> str:
+    unbound = ctx.report.unbound
+    head = f'<section id="coverage">\n<h2>Coverage: numbers no rule bound ({len(unbound)})</h2>\n'
+    if not unbound:
+        return (
+            head
+            + '<p class="none">Every number in the content is bound to a metric.</p>\n</section>'
+        )
+    rows = [
+        [
+            _link(
+                ctx.unbound_href(i, u.source), f"<code>{esc(u.source)}:{u.line}:{u.column}</code>"
+            )
+            + f'<br><span class="outlet">{esc(ctx.label(u.source))}</span>',
+            esc(u.kind),
+            f'<span class="value">{esc(u.text)}</span>',
+        ]
+        for i, u in enumerate(unbound)
+    ]
+    return (
+        head + "<p>Numbers seen in the articles' content that no metric claimed. If one of them "
+        "matters, add a metric or a cue to the rules so it is checked. They are underlined in "
+        "the source texts below.</p>\n"
+        + _table(["source:line:column", "kind", "text"], rows)
+        + "\n</section>"
+    )
+
+
+def _warnings_section(report: Report) -> str:
+    items = "".join(f"<li>{esc(w)}</li>" for w in report.warnings)
+    body = f"<ul>{items}</ul>" if items else '<p class="none">None.</p>'
+    return (
+        f'<section id="warnings">\n<h2>Warnings ({len(report.warnings)})</h2>\n{body}\n</section>'
+    )
+
+
+# ── source texts with highlights ─────────────────────────────────────────────────────────
+
+
+@dataclass
+class _Region:
+    start: int
+    end: int
+    claims: list[Claim] = field(default_factory=list)
+    unbound: list[int] = field(default_factory=list)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
+    return starts
+
+
+def _unbound_span(text: str, starts: Sequence[int], u: Unbound) -> tuple[int, int] | None:
+    """Offsets of an unbound number from its line:column, if the text there is that number."""
+    if not 1 <= u.line <= len(starts) or u.column < 1:
+        return None
+    at = starts[u.line - 1] + u.column - 1
+    return (at, at + len(u.text)) if text[at : at + len(u.text)] == u.text else None
+
+
+def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
+    """Highlight regions; overlapping spans (one phrase bound to two metrics) share one mark."""
+    spans: list[tuple[int, int, Claim | int]] = [
+        (c.start, c.end, c)
+        for c in ctx.report.claims
+        if c.source == source and 0 <= c.start < c.end <= len(text)
+    ]
+    starts = _line_starts(text)
+    for i, u in enumerate(ctx.report.unbound):
+        if u.source == source and (span := _unbound_span(text, starts, u)) is not None:
+            spans.append((span[0], span[1], i))
+    spans.sort(key=lambda s: (s[0], s[1], isinstance(s[2], int)))
+    regions: list[_Region] = []
+    for start, end, item in spans:
+        if not regions or start >= regions[-1].end:
+            regions.append(_Region(start, end))
+        region = regions[-1]
+        region.end = max(region.end, end)
+        if isinstance(item, int):
+            region.unbound.append(item)
+        else:
+            region.claims.append(item)
+    return regions
+
+
+def _mark(ctx: _Context, region: _Region, text: str) -> str:
+    statuses = {ctx.status(c.id) for c in region.claims}
+    cls = next(
+        (s for s in ("conflict", "agreement", "single") if s in statuses),
+        "unbound",
+    )
+    tips = [f"{c.metric}: {claim_value(c)} {claim_interval(c)}" for c in region.claims]
+    tips += [f"no rule bound this {ctx.report.unbound[i].kind}" for i in region.unbound]
+    anchors = "".join(
+        f'<span class="anchor" id="{esc(ctx.claim_anchor[c.id])}"></span>' for c in region.claims
+    ) + "".join(
+        f'<span class="anchor" id="{esc(ctx.unbound_anchor[i])}"></span>' for i in region.unbound
+    )
+    refs = []
+    seen: set[str] = set()
+    for c in region.claims:
+        for anchor, f in ctx.claim_findings.get(c.id, []):
+            if f.status == "conflict" and anchor not in seen:
+                seen.add(anchor)
+                refs.append(
+                    f'<a class="ref" href="#{esc(anchor)}">{esc(anchor.replace("-", " "))}</a>'
+                )
+    return (
+        f'<mark class="{cls}" title="{esc("; ".join(tips))}">{anchors}'
+        f"{esc(text[region.start : region.end])}</mark>"
+        + (f"<sup>{' '.join(refs)}</sup>" if refs else "")
+    )
+
+
+def _highlighted(ctx: _Context, source: str, text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for region in ctx.regions.get(source, []):
+        out.append(esc(text[pos : region.start]))
+        out.append(_mark(ctx, region, text))
+        pos = region.end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _sources_section(ctx: _Context) -> str:
+    parts = [
+        '<section id="sources">',
+        "<h2>Sources</h2>",
+        '<p class="legend">Highlighted: <mark class="conflict">in a conflict</mark> '
+        '<mark class="agreement">checked and consistent</mark> '
+        '<mark class="single">claimed by this source only</mark> '
+        '<mark class="unbound">a number no rule bound</mark></p>',
+    ]
+    for s in ctx.report.sources:
+        text = ctx.texts.get(s.id)
+        body = (
+            f'<pre class="text">{_highlighted(ctx, s.id, text)}</pre>'
+            if text is not None
+            else '<p class="none">The text of this source was not given to the report.</p>'
+        )
+        parts += [
+            f'<article class="source" id="{esc(ctx.source_anchor[s.id])}">',
+            f"<h3>{esc(source_label(s, s.id))}</h3>",
+            f'<p class="meta"><code>{esc(s.path)}</code> · published {esc(_published(s))} · '
+            f"{esc(s.encoding)}</p>",
+            body,
+            "</article>",
+        ]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+# ── charts ───────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class _ChartGroup:
+    metric: str
+    unit: str | None
+    is_date: bool
+    claims: tuple[Claim, ...]
+
+
+def _chart_groups(report: Report) -> list[_ChartGroup]:
+    """One chart per metric and unit with at least two values; conflicted metrics first."""
+    grouped: dict[tuple[str, bool, str], list[Claim]] = defaultdict(list)
+    for c in report.claims:
+        grouped[(c.metric, c.is_date, "" if c.is_date else c.unit or "")].append(c)
+    conflicted = {f.metric for f in report.findings if f.status == "conflict"}
+    groups = [
+        _ChartGroup(metric, unit or None, is_date, tuple(cs))
+        for (metric, is_date, unit), cs in grouped.items()
+        if len(cs) >= 2
+    ]
+    return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
+
+
+def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> str:
+    head = f'<section id="charts">\n<h2>Values by metric ({len(groups)})</h2>\n'
+    if not groups:
+        return head + '<p class="none">No metric has more than one value.</p>\n</section>'
+    legend = (
+        "<p>Each row is one claim: the dot is the stated value, the bar the interval its wording "
+        "allows, an arrow an open end (&#8220;over $26 billion&#8221;). "
+        f'<span style="color:{_COLOURS["conflict"]}">&#9679; in a conflict</span> '
+        f'<span style="color:{_COLOURS["agreement"]}">&#9679; checked and consistent</span> '
+        f'<span style="color:{_COLOURS["single"]}">&#9679; one source only</span>. '
+        "A row links to its quote.</p>"
+    )
+    figures = [
+        f'<figure class="chart">\n<figcaption><code>{esc(g.metric)}</code>'
+        f"{'' if g.unit is None else f' in {esc(g.unit)}'} · {len(g.claims)} values</figcaption>\n"
+        f"{_chart(ctx, g, n)}\n</figure>"
+        for n, g in enumerate(groups, 1)
+    ]
+    return head + legend + "\n" + "\n".join(figures) + "\n</section>"
+
+
+_W, _ROW, _TOP, _AXIS = 860.0, 24.0, 10.0, 30.0
+_PLOT_L, _PLOT_R = 380.0, 720.0
+_LABEL_CHARS = 52  # what fits left of the plot at 12px
+_COLOURS = {"conflict": "#b42318", "agreement": "#1a7f37", "single": "#475467"}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _chart(ctx: _Context, g: _ChartGroup, n: int) -> str:
+    ivs = [c.interval() for c in g.claims]
+    points = [_point(c, iv) for c, iv in zip(g.claims, ivs, strict=True)]
+    finite = [x for iv in ivs for x in iv if math.isfinite(x)] + points
+    lo, hi = min(finite), max(finite)
+    span = hi - lo
+    # One value: a few days either side of a date, 5 % either side of a number.
+    pad = span * 0.08 if span > 0 else 3.0 if g.is_date else max(abs(lo) * 0.05, 1.0)
+    lo, hi = lo - pad, hi + pad
+
+    def x_of(v: float) -> float:
+        if v == -math.inf:
+            return _PLOT_L
+        if v == math.inf:
+            return _PLOT_R
+        return _PLOT_L + (v - lo) / (hi - lo) * (_PLOT_R - _PLOT_L)
+
+    subjects_vary = len({c.subject for c in g.claims}) > 1
+    height = _TOP + _ROW * len(g.claims) + _AXIS
+    axis_y = _TOP + _ROW * len(g.claims) + 4
+    title_id = f"chart-{n}-title"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_fmt(_W)} {_fmt(height)}" '
+        f'width="{_fmt(_W)}" height="{_fmt(height)}" role="img" aria-labelledby="{title_id}">',
+        f'<title id="{title_id}">{esc(g.metric)}: values by source</title>',
+    ]
+    ticks = _date_ticks(lo, hi) if g.is_date else _number_ticks(lo, hi, g.unit)
+    for value, tick in ticks:
+        tx = _fmt(x_of(value))
+        out.append(
+            f'<line class="grid" x1="{tx}" y1="{_fmt(_TOP - 4)}" x2="{tx}" y2="{_fmt(axis_y)}"/>'
+            f'<text class="tick" x="{tx}" y="{_fmt(axis_y + 14)}" text-anchor="middle">'
+            f"{esc(tick)}</text>"
+        )
+    for i, (c, (low, high), p) in enumerate(zip(g.claims, ivs, points, strict=True)):
+        y = _TOP + _ROW * i + _ROW / 2
+        colour = _COLOURS[ctx.status(c.id)]
+        label = " · ".join(
+            [
+                _short(ctx.label(c.source), 18),
+                # Before the period: when subjects differ, they are what tells rows apart.
+                *([subject_text(c.subject)] if subjects_vary else []),
+                *([_compact_period(c.period)] if c.period else []),
+            ]
+        )
+        x1, x2 = x_of(low), x_of(high)
+        href = ctx.claim_href(c)
+        row = [
+            f'<a href="#{esc(href)}">' if href else "<g>",
+            f"<title>{esc(f'{c.source}:{c.line} {label}: {claim_value(c)} {claim_interval(c)}')}"
+            "</title>",
+            f'<text class="label" x="{_fmt(_PLOT_L - 8)}" y="{_fmt(y + 4)}" '
+            f'text-anchor="end">{esc(_short(label, _LABEL_CHARS))}</text>',
+            f'<line x1="{_fmt(x1)}" y1="{_fmt(y)}" x2="{_fmt(x2)}" y2="{_fmt(y)}" '
+            f'stroke="{colour}" stroke-width="2"/>',
+        ]
+        for end, x, direction in ((low, x1, -1), (high, x2, 1)):
+            if math.isfinite(end):
+                row.append(
+                    f'<line x1="{_fmt(x)}" y1="{_fmt(y - 5)}" x2="{_fmt(x)}" y2="{_fmt(y + 5)}" '
+                    f'stroke="{colour}" stroke-width="2"/>'
+                )
+            else:  # an open end: an arrowhead at the plot's edge
+                tip, back = x + 4 * direction, x - 4 * direction
+                row.append(
+                    f'<polygon points="{_fmt(tip)},{_fmt(y)} {_fmt(back)},{_fmt(y - 5)} '
+                    f'{_fmt(back)},{_fmt(y + 5)}" fill="{colour}"/>'
+                )
+        row += [
+            f'<circle cx="{_fmt(x_of(p))}" cy="{_fmt(y)}" r="4" fill="{colour}"/>',
+            f'<text class="val" x="{_fmt(_PLOT_R + 12)}" y="{_fmt(y + 4)}">'
+            f"{esc(claim_value(c))}</text>",
+            "</a>" if href else "</g>",
+        ]
+        out.append("".join(row))
+    out.append(
+        f'<line class="axis" x1="{_fmt(_PLOT_L)}" y1="{_fmt(axis_y)}" x2="{_fmt(_PLOT_R)}" '
+        f'y2="{_fmt(axis_y)}"/>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _compact_period(p: Period) -> str:
+    """'2022' or 'Jan–Nov 2022' where a period is whole months of one year: labels are short."""
+    whole_months = p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
+    if not whole_months or p.start.year != p.end.year:
+        return p.label
+    if (p.start.month, p.end.month) == (1, 12):
+        return str(p.start.year)
+    if p.start.month == p.end.month:
+        return f"{p.start:%b} {p.start.year}"
+    return f"{p.start:%b}–{p.end:%b} {p.start.year}"
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _point(c: Claim, iv: tuple[float, float]) -> float:
+    """Where the dot goes: the stated number, or the middle of a date's span."""
+    if isinstance(c.value, float | int):
+        return float(c.value)
+    low, high = iv
+    if math.isfinite(low) and math.isfinite(high):
+        return (low + high) / 2
+    return low if math.isfinite(low) else high
+
+
+def _nice_step(span: float, target: int = 5) -> float:
+    raw = span / target
+    mag = 10.0 ** math.floor(math.log10(raw))
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+
+
+def _number_ticks(lo: float, hi: float, unit: str | None) -> list[tuple[float, str]]:
+    step = _nice_step(hi - lo, target=4)  # "23.55bn USD" is ~70px: four fit under the plot
+    first = math.ceil(lo / step) * step
+    count = int((hi - first) / step + 1e-9) + 1
+    return [(first + k * step, show_number(first + k * step, unit)) for k in range(count)]
+
+
+def _date_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    first = dt.date.fromordinal(max(1, math.ceil(lo)))
+    last = dt.date.fromordinal(max(1, math.floor(hi)))
+    days = hi - lo
+    ticks: list[tuple[float, str]] = []
+    if days > 3 * 366:
+        step = max(1, round(_nice_step(days / 365.25)))
+        year = first.year + (-first.year % step)
+        while year <= last.year:
+            d = dt.date(year, 1, 1)
+            if d >= first:
+                ticks.append((float(d.toordinal()), str(year)))
+            year += step
+    elif days > 62:
+        months = days / 30.4
+        step = next(s for s in (1, 2, 3, 6, 12) if months / s <= 6)
+        m = first.year * 12 + first.month - 1
+        m += -m % step
+        while (d := dt.date(m // 12, m % 12 + 1, 1)) <= last:
+            if d >= first:
+                ticks.append((float(d.toordinal()), f"{d:%Y-%m}"))
+            m += step
+    else:
+        # An ISO date label is ~65px wide: at most four fit under the plot.
+        step = next(s for s in (1, 2, 5, 7, 14, 31) if days / s <= 4)
+        for o in range(first.toordinal(), last.toordinal() + 1, step):
+            ticks.append((float(o), dt.date.fromordinal(o).isoformat()))
+    return ticks
+
+
+_CSS = """
+:root{--fg:#1d2939;--muted:#667085;--line:#d0d5dd;--bg:#fff;--soft:#f8f9fb;
+--bad:#b42318;--bad-bg:#fee4e2;--good:#1a7f37;--good-bg:#dcfae6;--single-bg:#eaecf0}
+*{box-sizing:border-box}
+body{margin:0;color:var(--fg);background:var(--bg);
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",Arial,sans-serif}
+header,main,nav{max-width:1150px;margin:0 auto;padding:0 20px}
+header{padding-top:18px}
+h1{margin:0 0 4px;font-size:26px}
+h2{margin:34px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line);font-size:21px}
+h3{margin:0 0 4px;font-size:17px}
+code{font:13px/1.4 ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,monospace;
+overflow-wrap:anywhere}
+a{color:#175cd3}
+.meta,.outlet,.legend,figcaption{color:var(--muted);font-size:13px}
+.verdict{font-size:17px;font-weight:600;margin:2px 0}
+.verdict.bad{color:var(--bad)}.verdict.good{color:var(--good)}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:6px 16px;padding:8px 0;margin:10px 0 0;
+border-top:1px solid var(--line);border-bottom:1px solid var(--line)}
+.stats{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 14px}
+.stat{border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:120px;background:var(--soft)}
+.stat .n{display:block;font-size:24px;font-weight:700}
+.stat .l{color:var(--muted);font-size:13px}
+.stat.bad{border-color:var(--bad);background:var(--bad-bg)}.stat.bad .n{color:var(--bad)}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;margin:6px 0;font-size:14px}
+th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{background:var(--soft);font-weight:600}
+table.claims td:last-child{min-width:320px}
+.value{font-weight:600;white-space:nowrap}
+.nw{white-space:nowrap;overflow-wrap:normal}
+.finding{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:12px 14px;
+margin:12px 0;scroll-margin-top:12px}
+.finding.conflict{border-left-color:var(--bad);background:#fffbfa}
+.finding.agreement{border-left-color:var(--good)}
+.finding:target{box-shadow:0 0 0 3px #84caff}
+.why,.fact{margin:8px 0 0}
+.finding.conflict .why strong{color:var(--bad)}
+.sev.error{color:var(--bad);font-weight:600}
+.none{color:var(--muted);font-style:italic}
+mark{border-radius:3px;padding:0 2px;color:inherit}
+mark.conflict{background:var(--bad-bg);box-shadow:inset 0 -2px var(--bad)}
+mark.agreement{background:var(--good-bg)}
+mark.single{background:var(--single-bg)}
+mark.unbound{background:none;border-bottom:2px dashed #f79009;border-radius:0}
+q mark{background:#fef0c7;box-shadow:none}
+mark:has(>.anchor:target){outline:3px solid #2e90fa;outline-offset:1px}
+.anchor{scroll-margin-top:40vh}
+sup a.ref{font-size:11px;color:var(--bad);text-decoration:none;margin-left:2px}
+.source{margin:18px 0}
+pre.text{white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.6 Georgia,"DejaVu Serif",serif;
+background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin:6px 0}
+figure.chart{margin:14px 0;overflow-x:auto}
+svg text{font:12px system-ui,"Liberation Sans",Arial,sans-serif;fill:var(--fg)}
+svg text.tick{fill:var(--muted);font-size:11px}
+svg .grid{stroke:#eaecf0}svg .axis{stroke:#98a2b3}
+svg a:hover text.label{text-decoration:underline}
+"""

@@ -1,0 +1,216 @@
+"""The Markdown report (`consistency.md`): what a person reads in a pull request or a repository.
+
+Sections, in the order a reader needs them: a summary; conflicts, each with every source's
+value, quote and `source:line` and why they cannot all hold; agreements; single-source claims
+nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed); warnings.
+
+Article text is untrusted: every piece of it is escaped so a quote cannot break a table (a `|`),
+start a link, emphasis or raw HTML, or turn dollar amounts into math on GitHub.  Output depends
+only on the Report, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tabulate import tabulate
+
+from factcheck.models import Claim, Finding, Report, SourceInfo
+from factcheck.report.common import (
+    NONE,
+    claim_index,
+    claim_interval,
+    claim_value,
+    finding_claims,
+    finding_title,
+    period_text,
+    source_index,
+    subject_text,
+    summarize,
+    uncorroborated,
+)
+from factcheck.report.common import agreements as agreement_findings
+from factcheck.report.common import conflicts as conflict_findings
+
+# Characters that start Markdown (or GitHub) syntax inline.  `$` because GitHub renders
+# "$23.6 billion … ($22.1 billion)" as math; `&` only where it would start an entity.
+# `_` only where it could open or close emphasis: snake_case ids read better unescaped.
+_SPECIAL = re.compile(r"[\\`*\[\]<>|~$]|&(?=#?\w+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def escape(text: str) -> str:
+    """Article or rule text as literal Markdown on one line (a table cell cannot hold a newline)."""
+    one_line = _WHITESPACE.sub(" ", text).strip()
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), one_line)
+
+
+def code(text: str) -> str:
+    """An identifier as inline code; safe inside a table cell too."""
+    one_line = _WHITESPACE.sub(" ", text).strip()
+    longest = max((len(run) for run in re.findall(r"`+", one_line)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if one_line.startswith("`") or one_line.endswith("`") else ""
+    # GitHub splits table cells on `|` even inside code spans unless it is escaped.
+    return f"{fence}{pad}{one_line.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    return tabulate(rows, headers=list(headers), tablefmt="github", disable_numparse=True)
+
+
+def _where(source: str, place: str, sources: dict[str, SourceInfo]) -> str:
+    """`source:line` as code, then the outlet a reader recognises."""
+    info = sources.get(source)
+    outlet = f" {escape(info.outlet)}" if info is not None and info.outlet else ""
+    return f"{code(f'{source}:{place}')}{outlet}"
+
+
+def _claims_table(claims: Sequence[Claim], sources: dict[str, SourceInfo]) -> str:
+    # A modality column only when it says something: nearly every claim is an actual figure.
+    modal = any(c.modality != "actual" for c in claims)
+    rows = [
+        [
+            _where(c.source, str(c.line), sources),
+            escape(claim_value(c)),
+            escape(claim_interval(c)),
+            escape(period_text(c.period)),
+            *([escape(c.modality)] if modal else []),
+            escape(c.quote),
+        ]
+        for c in claims
+    ]
+    headers = ["source:line", "value", "interval", "period", *(["modality"] if modal else [])]
+    return _table(rows, [*headers, "quote"])
+
+
+def _finding(n: int, f: Finding, claims: dict[str, Claim], sources: dict[str, SourceInfo]) -> str:
+    involved = finding_claims(f, claims)
+    lines = [f"### {n}. {escape(finding_title(f))}", ""]
+    lines += [f"Rule {code(f.rule)} ({escape(f.kind)}, {escape(f.severity)}).", ""]
+    if involved:
+        lines += [_claims_table(involved, sources), ""]
+    missing = [cid for cid in f.claims if cid not in claims]
+    if missing:
+        lines += ["Claims not in this report: " + ", ".join(code(m) for m in missing) + ".", ""]
+    why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
+    if f.explanation:
+        lines += [f"**{why}:** {escape(f.explanation)}", ""]
+    if f.known_fact:
+        fact = f" {code(f.fact)}" if f.fact else ""
+        lines += [f"**Known fact{fact}:** {escape(f.message)}", ""]
+    elif not f.explanation:
+        lines += [f"**{why}:** {escape(f.message)}", ""]
+    return "\n".join(lines)
+
+
+def _findings_section(
+    title: str,
+    findings: Sequence[Finding],
+    claims: dict[str, Claim],
+    sources: dict[str, SourceInfo],
+    empty: str,
+) -> list[str]:
+    out = [f"## {title} ({len(findings)})", ""]
+    if not findings:
+        return [*out, empty, ""]
+    for n, f in enumerate(findings, 1):
+        out.append(_finding(n, f, claims, sources))
+    return out
+
+
+def render(report: Report) -> str:
+    claims = claim_index(report)
+    sources = source_index(report)
+    summary = summarize(report)
+    out: list[str] = ["# Consistency report", ""]
+    out += [
+        f"Report schema {escape(report.schema_version)}; rules sha256 "
+        f"{code(report.rules_sha256 or NONE)}.",
+        "",
+        "## Summary",
+        "",
+        tabulate([summary.row()], headers=list(summary.HEADERS), tablefmt="github"),
+        "",
+    ]
+    if report.sources:
+        rows = [
+            [
+                code(s.id),
+                escape(s.outlet or NONE),
+                escape(
+                    s.published.isoformat()
+                    if s.published
+                    else (f"as of {s.as_of.isoformat()}" if s.as_of else NONE)
+                ),
+                code(s.path),
+                escape(s.encoding),
+            ]
+            for s in report.sources
+        ]
+        out += [_table(rows, ["source", "outlet", "published", "file", "encoding"]), ""]
+
+    out += _findings_section(
+        "Conflicts",
+        conflict_findings(report),
+        claims,
+        sources,
+        "No conflicts: nothing contradicts.",
+    )
+    out += _findings_section(
+        "Agreements", agreement_findings(report), claims, sources, "No agreements."
+    )
+
+    lonely = uncorroborated(report)
+    out += [f"## Single-source claims nobody corroborates ({len(lonely)})", ""]
+    if lonely:
+        out += [
+            "Each of these rests on one source's word: no other source, known fact or "
+            "arithmetic check confirms or contradicts it.",
+            "",
+            _table(
+                [
+                    [
+                        _where(c.source, str(c.line), sources),
+                        code(c.metric),
+                        escape(subject_text(c.subject)),
+                        escape(period_text(c.period)),
+                        escape(claim_value(c)),
+                        escape(claim_interval(c)),
+                        escape(c.quote),
+                    ]
+                    for c in lonely
+                ],
+                ["source:line", "metric", "subject", "period", "value", "interval", "quote"],
+            ),
+            "",
+        ]
+    else:
+        out += ["Every claim is weighed by at least one check.", ""]
+
+    out += [f"## Coverage: numbers no rule bound ({len(report.unbound)})", ""]
+    if report.unbound:
+        out += [
+            "Numbers seen in the articles' content that no metric claimed. If one of them "
+            "matters, add a metric or a cue to the rules so it is checked.",
+            "",
+            _table(
+                [
+                    [
+                        _where(u.source, f"{u.line}:{u.column}", sources),
+                        escape(u.kind),
+                        escape(u.text),
+                    ]
+                    for u in report.unbound
+                ],
+                ["source:line:column", "kind", "text"],
+            ),
+            "",
+        ]
+    else:
+        out += ["Every number in the content is bound to a metric.", ""]
+
+    out += [f"## Warnings ({len(report.warnings)})", ""]
+    out += [f"- {escape(w)}" for w in report.warnings] or ["None."]
+    return "\n".join(out).rstrip("\n") + "\n"
