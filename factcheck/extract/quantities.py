@@ -9,7 +9,9 @@ ordinal suffix, a range ("$24-24.5 billion"), a restatement in another currency 
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,6 +19,10 @@ import regex
 
 from factcheck.extract.numbers import (
     DIGITS,
+    ORDINAL_WORDS,
+    SCALE_WORDS,
+    TENS_WORDS,
+    UNITS_WORDS,
     WORD_NUMBER,
     WORD_ORDINAL,
     Parsed,
@@ -65,7 +71,7 @@ _QUAL_ALT = "|".join(
     regex.escape(w) for w in sorted(QUALIFIERS, key=len, reverse=True) if w not in ("~", ">", "<")
 )
 QUALIFIER_BEFORE = regex.compile(
-    rf"(?i)(?:\b(?P<q>{_QUAL_ALT})\s+(?:the\s+|a\s+total\s+of\s+|only\s+|already\s+)?|(?P<sym>[~><])\s*)$"
+    rf"(?ri)(?:\b(?P<q>{_QUAL_ALT})\s+(?:the\s+|a\s+total\s+of\s+|only\s+|already\s+)?|(?P<sym>[~><])\s*)$"
 )
 
 # Currency words and symbols → ISO code.
@@ -121,6 +127,41 @@ CURRENCY_PREFIX = {
     "gbp£": "GBP",
     "azn": "AZN",
     "₼": "AZN",
+    "mex$": "MXN",
+    "mx$": "MXN",
+    "usd$": "USD",
+    "aud$": "AUD",
+    "cad$": "CAD",
+    "nzd$": "NZD",
+    "mxn$": "MXN",
+    "₡": "CRC",
+    "₾": "GEL",
+    "₭": "LAK",
+    "₿": "BTC",
+    "btc": "BTC",
+}
+# Prefixes a "$" may follow after a space, as wire copy spaces them ("c $ 16.4 million").  A
+# one-letter "a $" or "s $" stays out: "a $5 bill" is US dollars.
+_SPACED_DOLLAR = (
+    "c$",
+    "hk$",
+    "us$",
+    "u.s.$",
+    "u.s$",
+    "nz$",
+    "mex$",
+    "mx$",
+    "usd$",
+    "aud$",
+    "cad$",
+    "nzd$",
+    "mxn$",
+)
+CURRENCY_PREFIX.update({"u.s$": "USD"})
+# "MUSD", "MEUR": millions of a currency, as finance desks abbreviate them.
+MILLION_CODES = {
+    f"m{code.lower()}": code
+    for code in ("USD", "EUR", "GBP", "AUD", "CAD", "CHF", "SEK", "NOK", "DKK", "JPY", "CNY", "RUB")
 }
 CURRENCY_SUFFIX = {
     "dollar": "USD",
@@ -189,34 +230,133 @@ CURRENCY_SUFFIX = {
     "pence": "GBP¢",
     "penny": "GBP¢",
     "pennies": "GBP¢",
+    "rmb": "CNY",
+    "chinese yuan": "CNY",
+    "turkish lira": "TRY",
+    "finnish markka": "FIM",
+    "finnish markkas": "FIM",
+    "markka": "FIM",
+    "markkaa": "FIM",
+    "pesetas": "ESP",
+    "peseta": "ESP",
+    "dutch guilders": "NLG",
+    "guilders": "NLG",
+    "guilder": "NLG",
+    "bitcoins": "BTC",
+    "bitcoin": "BTC",
+    "btc": "BTC",
+    "satoshis": "BTC¢¢",
+    "satoshi": "BTC¢¢",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₽": "RUB",
+    "₸": "KZT",
+    "₹": "INR",
+    "₩": "KRW",
+    "₴": "UAH",
+    "₺": "TRY",
+    "₼": "AZN",
+    "₡": "CRC",
+    "₾": "GEL",
+    "₭": "LAK",
+    "元": "CNY",
+    "ரூ": "LKR",
+    "₿": "BTC",
+    **MILLION_CODES,
 }
+# Sub-units: the amount in the main unit is the stated number divided by this.
+SUBUNIT = {"¢": 100.0, "¢¢": 1e8}
+CURRENCY_PREFIX.update(MILLION_CODES)
+
+
+def _prefix_pattern(key: str) -> str:
+    if key in _SPACED_DOLLAR:
+        return regex.escape(key[:-1]) + r"[\s\u00a0]?\$"
+    return regex.escape(key)
+
+
 _prefix_alt = "|".join(
-    regex.escape(k) for k in sorted(CURRENCY_PREFIX, key=len, reverse=True) if k not in ("euro",)
+    _prefix_pattern(k) for k in sorted(CURRENCY_PREFIX, key=len, reverse=True) if k not in ("euro",)
 )
 _suffix_alt = "|".join(regex.escape(k) for k in sorted(CURRENCY_SUFFIX, key=len, reverse=True))
 
-CURRENCY_BEFORE = regex.compile(rf"(?i)(?<![\p{{L}}\d])(?P<cur>{_prefix_alt})[\s\u00a0]?$")
-CURRENCY_AFTER = regex.compile(rf"(?i)^[\s\u00a0]*(?:of\s+)?(?P<cur>{_suffix_alt})\b")
-PERCENT_AFTER = regex.compile(
-    r"(?i)^(?:[\s\u00a0]?%|[\s\u00a0-]+(?:per\s*cent|pct|pc)\b|[\s\u00a0]+(?P<pp>percentage\s+points?|"
-    r"pp|p\.p\.)(?!\p{L}))"
+# Searched backwards ((?r)) from the number: only the few characters before it are read.
+CURRENCY_BEFORE = regex.compile(
+    rf"(?ri)(?<![\p{{L}}\d])(?P<cur>{_prefix_alt})[\s\u00a0]?(?P<sign>[-−])?$"
 )
-ORDINAL_AFTER = regex.compile(r"(?i)^(?:st|nd|rd|th)\b")
+# A suffix symbol glued to the next number belongs to it: "1 $10" is ten dollars.
+CURRENCY_AFTER = regex.compile(
+    rf"(?i)(?:[\s\u00a0]*(?:of\s+)?|-)(?P<cur>{_suffix_alt})(?![\p{{L}}\d])"
+)
+PERCENT_AFTER = regex.compile(
+    r"(?i)(?:[\s\u00a0]?%|[\s\u00a0]+(?P<pp>percentage[\s\u00a0]+points?|pp|p\.p\.)(?!\p{L})"
+    r"|[\s\u00a0-]+(?:per[\s\u00a0]*cents?|percentages?|pct|pc)(?!\p{L}))"
+)
+# "per cent of 210", as the spec and some styles write a percent before its number.
+PERCENT_BEFORE = regex.compile(r"(?ri)\b(?:per[\s\u00a0]*cents?|percents?|percentage)\s+of\s+$")
+SIGN_BEFORE = regex.compile(r"(?ri)(?:\b(?:minus|negative)\s+|(?:^|(?<=[\s(\[]))[-−])$")
+ORDINAL_AFTER = regex.compile(r"(?i)(?:st|nd|rd|th)\b")
 SCALE_AFTER = regex.compile(
-    r"(?i)^(?P<sp>[\s\u00a0]*-?[\s\u00a0]*)(?P<w>thousand|million|billion|trillion|bln|bn|mln|mn|tn|trn|trln|"
+    r"(?i)(?P<sp>[\s\u00a0]*-?[\s\u00a0]*)(?P<w>thousand|million|billion|trillion|bln|bn|mln|mn|tn|trn|trln|tln|"
     r"crore|lakh|mio|thou|k|m|b)(?!\p{L})"
 )
-RANGE_JOIN = regex.compile(r"^[\s\u00a0]*(?:-|–|—|to)[\s\u00a0]*$")
+RANGE_JOIN = regex.compile(r"[\s\u00a0]*(?:-|–|—|to)[\s\u00a0]*$")
+BETWEEN_BEFORE = regex.compile(r"(?ri)\bbetween\s+(?:\S+\s?)?$")
+BETWEEN_JOIN = regex.compile(r"(?i)[\s\u00a0]*and[\s\u00a0]*(?:\S{1,3}[\s\u00a0]?)?")
+# Cents after a whole amount: "3 dollars 50 cents", "thirteen dollars and forty-five", "17 USD
+# 25."  Without the word "cents", only at the end of a clause, so "$300 and 50 jobs" stays two.
+SUBUNIT_AFTER = regex.compile(
+    rf"(?i)[\s\u00a0]+(?:and[\s\u00a0]+)?(?P<n>\d{{1,2}}|{WORD_NUMBER})"
+    r"(?:[\s\u00a0]*(?P<c>cents?|pence|p)\b|(?=[\s\u00a0]*(?:[.,;:!?)]|$|and\b)))"
+)
+RESTATED_OPEN = regex.compile(r"[\s\u00a0]*\([\s\u00a0]*(?:or\s+|about\s+|approx\.?\s+|~)?")
+URL = regex.compile(r"(?i)\b(?:https?://|www\.)\S+")
 
-_CORE = regex.compile(
-    rf"""(?<![\p{{L}}\d.,:]|\p{{L}}-|\d[.,])(?:(?P<dig>{DIGITS})|(?P<ordw>(?i:{WORD_ORDINAL}))(?!\p{{L}})|(?P<word>(?i:{WORD_NUMBER}))(?!\p{{L}}))""",
-    regex.VERBOSE,
+_CORE_AT = regex.compile(
+    rf"(?:(?P<dig>{DIGITS})|(?P<ordw>(?i:{WORD_ORDINAL}))(?![\p{{L}}\d])|(?P<word>(?i:{WORD_NUMBER}))(?![\p{{L}}\d]))"
 )
+_WORD_AT = regex.compile(rf"(?i:{WORD_NUMBER})(?![\p{{L}}\d])")
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation factored by first letters: the standard `re` engine tries it fast."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[0], []).append(w[1:])
+    parts = []
+    for head, rests in sorted(heads.items()):
+        tails = [r for r in rests if r]
+        if not tails:
+            parts.append(re.escape(head))
+            continue
+        optional = "?" if "" in rests else ""
+        parts.append(f"{re.escape(head)}(?:{_trie(tails)}){optional}")
+    return "|".join(parts)
+
+
+_NUMBER_WORDS = sorted(
+    {*UNITS_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, "dozen", "half", "quarter"}
+)
+# Where a number may start: a digit run, or a number word.  Two scans, merged: the `regex`
+# engine skips to digits fastest, the standard `re` engine tries a factored word list fastest
+# (on lower-cased text); either is several times faster than one pattern holding the whole
+# grammar, which then runs anchored at each candidate only.
+_DIGIT_RUN = regex.compile(r"\d+")
+_WORD_START = re.compile(rf"\b(?:{_trie(_NUMBER_WORDS)})(?![a-z])")
+_WORD_START_I = re.compile(_WORD_START.pattern, re.IGNORECASE)
+_NUMBER_WORD_BEFORE = regex.compile(
+    rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
+)
+_A_BEFORE = regex.compile(r"(?ri)\ban?\s+$")
+_ISO_GLUED = regex.compile(r"(?ri)(?<!\p{L})(?:usd|eur|gbp|chf|cny|rub|kzt|jpy|inr|aud|cad)$")
 _ID_BEFORE = regex.compile(
-    r"(?i)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.)\s*(?:[\w.]+\s*[-/]\s*)*$"
+    r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.)\s*(?:[\w.]+\s*[-/]\s*)*$"
 )
-_TIME_AFTER = regex.compile(r"^:\d{2}")
 _SHORT_SCALES = {"k", "m", "b", "thou"}
+_CHAIN_NEXT = regex.compile(rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})")
+_LONG_SCALE_FIRST = frozenset("tmbhTMBH")  # thousand, million, billion, trillion, hundred
 
 
 @dataclass(frozen=True)
@@ -241,69 +381,133 @@ class _Core:
     ordinal: bool = False
 
 
-def _cores(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Core]:
-    taken_to = 0  # a scale chain ("22 billion 200 million") may run past the regex match
-    for m in _CORE.finditer(text):
-        s, e = m.span()
-        if s < taken_to or any(s < be and bs < e for bs, be in blocked):
+class _Blocked:
+    """Spans no number may touch, looked up by bisection (they are many in a long text)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                if e > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.ends, start + 1)  # first span ending after `start`
+        return i < len(self.starts) and self.starts[i] < end
+
+
+def _starts_clear(text: str, s: int, digit: bool) -> bool:
+    """Whether a number may start at `s`: not inside a word, an id or a decimal ("COVID-19")."""
+    if s == 0:
+        return True
+    c = text[s - 1]
+    if c.isalpha():
+        return digit and bool(_ISO_GLUED.search(text, max(0, s - 4), s))  # "USD115"
+    if c.isdigit() or c in ".,:":
+        return False
+    if s > 1 and c in "+/-":  # "COVID-19", "C5+1", "24/7"; "5-10" is a range, kept
+        before = text[s - 2]
+        if not digit and c == "-" and _NUMBER_WORD_BEFORE.search(text, max(0, s - 12), s - 1):
+            return True  # "five-six years": a range in words
+        return not (before.isalpha() or (c != "-" and before.isdigit()))
+    return True
+
+
+def _candidates(text: str) -> list[int]:
+    low = text.lower()
+    if len(low) == len(text):
+        words = [m.start() for m in _WORD_START.finditer(low)]
+    else:  # lower-casing changed offsets (e.g. "İ"): scan the text itself
+        words = [m.start() for m in _WORD_START_I.finditer(text)]
+    return sorted([m.start() for m in _DIGIT_RUN.finditer(text)] + words)
+
+
+def _cores(text: str, blocked: _Blocked) -> Iterator[_Core]:
+    taken_to = 0  # a scale chain ("22 billion 200 million") may run past the candidate
+    for s in _candidates(text):
+        if s < taken_to:
+            continue
+        digit = text[s].isdigit()
+        if not digit and text[s] in _LONG_SCALE_FIRST:
+            a = _A_BEFORE.search(text, max(0, s - 4), s)
+            if a:
+                s = a.start()  # "a million"
+        if not _starts_clear(text, s, digit):
+            continue
+        m = _CORE_AT.match(text, s)
+        if m is None:
+            continue
+        e = m.end()
+        if blocked.overlaps(s, e):
             continue
         if m.group("dig") is not None:
-            if _TIME_AFTER.match(text[e : e + 3]) or _ID_BEFORE.search(text, max(0, s - 12), s):
+            if text.startswith(":", e) and text[e + 1 : e + 3].isdigit():
+                continue  # a time, "10:31"
+            if _ID_BEFORE.search(text, max(0, s - 12), s):
                 continue
             parsed = parse_digits(m.group("dig"))
-            ordm = ORDINAL_AFTER.match(text[e : e + 3])
+            ordm = ORDINAL_AFTER.match(text, e, e + 3)
             if ordm:
-                yield _Core(s, e + ordm.end(), parsed, False, True)
+                taken_to = ordm.end()
+                yield _Core(s, ordm.end(), parsed, False, True)
                 continue
         elif m.group("ordw") is not None:
             ord_value = parse_ordinal_word(m.group("ordw"))
-            if ord_value is None:
+            if ord_value is not None:
+                taken_to = e
+                yield _Core(s, e, Parsed(float(ord_value), 1.0, True), False, True)
                 continue
-            yield _Core(s, e, Parsed(float(ord_value), 1.0, True), False, True)
-            continue
+            taken_to = e  # "one third" is a fraction: neither a rank nor a count of three
+            wm = _WORD_AT.match(text, s)
+            pw = parse_words(wm.group()) if wm else None
+            if wm is None or pw is None:
+                continue
+            e, parsed = wm.end(), pw
         else:
             pw = parse_words(m.group("word"))
             if pw is None:
                 continue
             parsed = pw
-        # Scale words, possibly a chain: "22 billion 200 million".
-        value, step, end, scaled = parsed.value, parsed.step, e, False
-        last_scale = math.inf
-        while True:
-            sm = SCALE_AFTER.match(text[end : end + 14])
-            if not sm:
-                break
-            w = sm.group("w").lower()
-            if w in _SHORT_SCALES and sm.group("sp"):
-                break  # "5 m" is five metres, "$5m" five million
-            factor = scale_of(w)
-            if factor is None or factor >= last_scale:
-                break
-            if parsed.words and factor <= 1e3 and scaled:
-                break
-            value_part, step_part = parsed.value * factor, parsed.step * factor
-            if scaled:
-                value += value_part
-            else:
-                value = value_part
-            step = step_part
-            end += sm.end()
-            scaled = True
-            last_scale = factor
-            nxt = regex.match(
-                rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})",
-                text[end : end + 40],
-            )
-            if not nxt:
-                break
-            sub = parse_digits(nxt.group("n"))
-            probe = SCALE_AFTER.match(text[end + nxt.end() : end + nxt.end() + 14])
-            if not probe or (scale_of(probe.group("w").lower()) or math.inf) >= last_scale:
-                break
-            parsed = sub
-            end += nxt.end()
-        taken_to = end
+        end, value, step, scaled = _scale_chain(text, e, parsed)
+        taken_to = max(taken_to, end)
         yield _Core(s, end, Parsed(value, step, parsed.words), scaled)
+
+
+def _scale_chain(text: str, e: int, parsed: Parsed) -> tuple[int, float, float, bool]:
+    """Scale words after a number, possibly a chain: "22 billion 200 million"."""
+    value, step, end, scaled = parsed.value, parsed.step, e, False
+    last_scale = math.inf
+    while True:
+        sm = SCALE_AFTER.match(text, end, end + 14)
+        if not sm:
+            break
+        w = sm.group("w").lower()
+        if w in _SHORT_SCALES and sm.group("sp"):
+            break  # "5 m" is five metres, "$5m" five million
+        factor = scale_of(w)
+        if factor is None or factor >= last_scale:
+            break
+        if parsed.words and factor <= 1e3 and scaled:
+            break
+        value_part, step_part = parsed.value * factor, parsed.step * factor
+        value = value + value_part if scaled else value_part
+        step = step_part
+        end = sm.end()
+        scaled = True
+        last_scale = factor
+        nxt = _CHAIN_NEXT.match(text, end, end + 40)
+        if not nxt:
+            break
+        probe = SCALE_AFTER.match(text, nxt.end(), nxt.end() + 14)
+        if not probe or (scale_of(probe.group("w").lower()) or math.inf) >= last_scale:
+            break
+        parsed = parse_digits(nxt.group("n"))
+        end = nxt.end()
+    return end, value, step, scaled
 
 
 def _interval(
@@ -325,14 +529,20 @@ def _interval(
 
 
 def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]:
-    """Every money, percent, count and ordinal mention outside the `blocked` spans."""
-    cores = list(_cores(text, blocked))
+    """Every money, percent, count and ordinal mention outside the `blocked` spans.
+
+    URLs are blocked too: "%2D9114%29" is an encoding, not a figure.
+    """
+    spans = list(blocked)
+    if "://" in text or "www." in text:
+        spans += [m.span() for m in URL.finditer(text)]
+    cores = list(_cores(text, _Blocked(spans)))
     used: set[int] = set()
     hits: list[QHit] = []
-    for i, _core in enumerate(cores):
-        if i in used:
-            continue
-        hit = _classify(text, cores, i, used)
+    for i in range(len(cores)):
+        if i in used or (hits and cores[i].start < hits[-1].end):
+            continue  # a range's second part, or cents already read with their dollars
+        hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
         if hit is not None:
             hits.append(hit)
     # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies.
@@ -340,10 +550,9 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     for hit in hits:
         if merged and hit.kind == "money" and merged[-1].kind == "money":
             prev = merged[-1]
-            between = text[prev.end : hit.start]
-            if regex.fullmatch(
-                r"[\s\u00a0]*\([\s\u00a0]*(?:or\s+|about\s+|approx\.?\s+|~)?", between
-            ) and text[hit.end : hit.end + 3].lstrip().startswith(")"):
+            if RESTATED_OPEN.fullmatch(text, prev.end, hit.start) and text[
+                hit.end : hit.end + 3
+            ].lstrip().startswith(")"):
                 close = text.index(")", hit.end) + 1
                 merged[-1] = replace(
                     prev, end=close, alternatives=(*prev.alternatives, hit.quantity)
@@ -353,11 +562,13 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     yield from merged
 
 
-def _classify(text: str, cores: list[_Core], i: int, used: set[int]) -> QHit | None:
+def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: int) -> QHit | None:
+    """What a number core is, from the words around it; `free_from`: where the last hit ended."""
     core = cores[i]
     start, end = core.start, core.end
     value, step = core.parsed.value, core.parsed.step
     low_value: float | None = None
+    scaled = core.scaled
 
     if core.ordinal:
         q = Quantity(value=value, low=value, high=value, unit="rank")
@@ -366,13 +577,14 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int]) -> QHit | N
     # A range "24-24.5 billion" / "between 5 and 10 percent": the second part lends its scale.
     if i + 1 < len(cores):
         nxt = cores[i + 1]
-        join = text[end : nxt.start]
-        between = regex.search(r"(?i)\bbetween\s+(?:\S+\s?)?$", text[max(0, start - 14) : start])
-        is_range = bool(RANGE_JOIN.match(join)) and "to" not in join.lower()
+        is_range = (
+            bool(RANGE_JOIN.match(text, end, nxt.start))
+            and "to" not in text[end : nxt.start].lower()
+        )
         if (
             not is_range
-            and between
-            and regex.fullmatch(r"(?i)[\s\u00a0]*and[\s\u00a0]*(?:\S{1,3}[\s\u00a0]?)?", join)
+            and BETWEEN_JOIN.fullmatch(text, end, nxt.start)
+            and BETWEEN_BEFORE.search(text, max(0, start - 14), start)
         ):
             is_range = True
         if is_range and not nxt.ordinal:
@@ -383,48 +595,97 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int]) -> QHit | N
                 low_value = first
                 used.add(i + 1)
                 end = nxt.end
-                value, step = nxt.parsed.value, nxt.parsed.step
+                value, step, scaled = nxt.parsed.value, nxt.parsed.step, nxt.scaled
 
-    before = text[max(0, start - 40) : start]
+    lo = max(0, start - 40, free_from)
     qualifier: Qualifier = "exact"
     shape = "exact"
-    cur_before = CURRENCY_BEFORE.search(before)
     unit: str | None = None
+    cur_key = ""
     words = core.parsed.words
+    negative = False
+    cur_before = CURRENCY_BEFORE.search(text, max(0, start - 12, free_from), start)
     if cur_before:
-        unit = CURRENCY_PREFIX[cur_before.group("cur").lower()]
-        start -= len(cur_before.group(0))
-        before = text[max(0, start - 40) : start]
-    after = text[end : end + 40]
-    pct = PERCENT_AFTER.match(after)
-    cur_after = None if unit or pct else CURRENCY_AFTER.match(after)
-    if pct:
+        cur_key = cur_before.group("cur").lower().replace(" ", "").replace("\u00a0", "")
+        unit = CURRENCY_PREFIX[cur_key]
+        negative = cur_before.group("sign") is not None
+        start = cur_before.start()
+    pct = PERCENT_AFTER.match(text, end, end + 40)
+    cur_after = None if unit or pct else CURRENCY_AFTER.match(text, end, end + 40)
+    if not pct and not unit and not cur_after and text.find("cent", lo, start) >= 0:
+        pb = PERCENT_BEFORE.search(text, lo, start)
+        if pb:
+            unit, kind, start = "percent", "percent", pb.start()
+    if unit == "percent":
+        pass
+    elif pct:
         unit = "pp" if pct.group("pp") else "percent"
-        end += pct.end()
+        end = pct.end()
         kind = "percent"
     elif unit or cur_after:
         if cur_after:
-            unit = CURRENCY_SUFFIX[cur_after.group("cur").lower()]
-            end += cur_after.end()
+            cur_key = cur_after.group("cur").lower()
+            unit = CURRENCY_SUFFIX[cur_key]
+            end = cur_after.end()
         kind = "money"
     else:
         kind = "count"
-        if words and not core.scaled and value < 2 and core.parsed.value != 0.5:
+        if words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
             return None  # "one of these countries": a pronoun, not a figure
-    qm = QUALIFIER_BEFORE.search(before)
+    if kind == "money":
+        if cur_key in MILLION_CODES and not scaled:
+            value, step, scaled = value * 1e6, step * 1e6, True
+            if low_value is not None:
+                low_value *= 1e6
+        elif cur_after and not scaled:
+            # "75 USD million": the scale word after the currency.
+            e2, v2, s2, scaled = _scale_chain(text, end, Parsed(value, step, words))
+            if scaled:
+                factor = v2 / value if value else 1.0
+                end, value, step = e2, v2, s2
+                if low_value is not None:
+                    low_value *= factor
+    lo = max(0, start - 40, free_from)
+    if (
+        not negative
+        and start
+        and (text[start - 1] in "-−" or text.find("n", start - 4, start) >= 0)
+    ):
+        sign = SIGN_BEFORE.search(text, lo, start)
+        if sign:
+            negative, start = True, sign.start()
+    qm = QUALIFIER_BEFORE.search(text, lo, start)
     if qm:
         phrase = (qm.group("q") or qm.group("sym") or "").lower()
         qualifier, shape = QUALIFIERS.get(phrase, ("exact", "exact"))
-        start -= len(qm.group(0))
+        start = qm.start()
 
-    if unit and unit.endswith("¢"):
-        unit = unit[:-1]
-        value, step = value / 100, step / 100
+    if unit:
+        base = unit.rstrip("¢")
+        if base != unit:
+            divisor = SUBUNIT[unit[len(base) :]]
+            unit = base
+            value, step = value / divisor, step / divisor
+            if low_value is not None:
+                low_value /= divisor
+    if kind == "money" and not scaled and low_value is None and value % 1 == 0:
+        # Cents after a whole amount: "3 dollars 50 cents", "17 USD 25".
+        sub = SUBUNIT_AFTER.match(text, end)
+        if sub:
+            n = (
+                parse_digits(sub.group("n"))
+                if sub.group("n")[0].isdigit()
+                else parse_words(sub.group("n"))
+            )
+            if n is not None and n.value < 100 and n.value % 1 == 0:
+                value, step, end = value + n.value / 100, 0.01, sub.end()
+    if negative:
+        value = -value
         if low_value is not None:
-            low_value /= 100
+            low_value = -low_value
 
     # A count of things is exact as written ("27 members"); rounding needs a scale word.
-    exact = kind == "count" and not core.scaled
+    exact = kind == "count" and not scaled
     low, high = _interval(value, step, qualifier, shape, exact)
     if low_value is not None:
         low_low, _ = _interval(low_value, step, "exact", "exact", exact)
