@@ -8,6 +8,7 @@ folder's mistakes at once, never as a traceback.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -17,10 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from factcheck.checks import REGISTRY, AnyCheck
+from factcheck.checks import REGISTRY, AnyCheck, calendar, growth, known_fact
+from factcheck.checks import range as range_check
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.errors import ErrorGroup, FactcheckError, Location
-from factcheck.spec import EntitySpec, FactSpec, MetricSpec
+from factcheck.spec import EntitySpec, FactSpec, MetricSpec, SubjectSpec
+from factcheck.units import UnitError
 from factcheck.yamlload import YamlDoc, load_yaml
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -140,6 +143,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                     errors.append(
                         _unknown_metric(ref, doc.location(("checks", i, "event_metrics", j)), rs)
                     )
+            errors.extend(_check_units(doc, i, c, rs))
         for i, fact in enumerate(rf.facts):
             if unique("fact", fact.id, doc.location(("facts", i, "id"))):
                 rs.facts.append(fact)
@@ -147,25 +151,116 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                 errors.append(
                     _unknown_metric(fact.metric, doc.location(("facts", i, "metric")), rs)
                 )
+            else:
+                # A value that cannot be read in its metric's unit would otherwise surface
+                # only when a check runs, far from the line that is wrong.
+                unit = rs.metrics[fact.metric].unit
+                try:
+                    known_fact.fact_interval(fact, unit)
+                except UnitError as exc:
+                    errors.append(
+                        FactcheckError(
+                            f"facts.{i}.value: {exc}",
+                            doc.location(("facts", i, "value")),
+                            _unit_hint(unit),
+                        )
+                    )
+            for j, party in enumerate(fact.subject):
+                if party not in rs.entities:
+                    errors.append(
+                        _unknown_entity(party, doc.location(("facts", i, "subject", j)), rs)
+                    )
         for i, m in enumerate(rf.metrics):
             for j, party in enumerate(m.subject.parties):
                 if party not in rs.entities:
                     errors.append(
-                        FactcheckError(
-                            f"unknown entity {party!r}",
-                            doc.location(("metrics", i, "subject", "parties", j)),
-                            "add it under `entities:` (with its aliases) or fix the spelling; "
-                            f"known: {', '.join(sorted(rs.entities)) or 'none'}",
+                        _unknown_entity(
+                            party, doc.location(("metrics", i, "subject", "parties", j)), rs
                         )
                     )
     if errors:
+        # In file order, whichever pass found them: the first error is the first to fix.
+        errors.sort(key=lambda e: (e.location.path, e.location.line or 0, e.location.column or 0))
         raise ErrorGroup(errors)
     return rs
 
 
-def _unknown_metric(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
-    import difflib
+def _unknown_entity(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
+    close = difflib.get_close_matches(ref, list(rs.entities), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return FactcheckError(
+        f"unknown entity {ref!r}",
+        loc,
+        f"{hint}add it under `entities:` (with its aliases) or fix the spelling; "
+        f"known: {', '.join(sorted(rs.entities)) or 'none'}",
+    )
 
+
+def _unit_hint(unit: str) -> str:
+    if unit in ("year", "date"):
+        return "write a date (1992-10-22), a year (2002) or a quoted month ('1992-10')"
+    if unit in ("count", "rank"):
+        return "write a plain number: 27"
+    if unit == "percent":
+        return "write a quoted percentage: '0 percent', '100 percent'"
+    return f"write a number or a quoted quantity in {unit}: '22.2e9 {unit}', '1.5 billion {unit}'"
+
+
+def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckError]:
+    """Options that must fit the unit of the metric they name."""
+    out: list[FactcheckError] = []
+
+    def unit_of(key: str) -> str | None:
+        m = rs.metrics.get(getattr(c, key, None) or "")
+        return m.unit if m else None
+
+    if isinstance(c, range_check.Spec) and unit_of("metric") is not None:
+        unit = unit_of("metric")
+        for key in ("min", "max"):
+            try:
+                range_check.bounds(c.model_copy(update={"min": getattr(c, key), "max": None}), unit)
+            except UnitError as exc:
+                out.append(
+                    FactcheckError(
+                        f"checks.{i}.{key}: {exc}",
+                        doc.location(("checks", i, key)),
+                        _unit_hint(unit or ""),
+                    )
+                )
+    if isinstance(c, growth.Spec):
+        if unit_of("metric") not in (None, "percent"):
+            out.append(
+                FactcheckError(
+                    f"a growth check's metric is a rate in percent, but {c.metric!r} is in "
+                    f"{unit_of('metric')}",
+                    doc.location(("checks", i, "metric")),
+                    "name the growth metric under `metric:` and the levels' under `level:`",
+                )
+            )
+        if unit_of("level") in ("percent", "year", "date"):
+            out.append(
+                FactcheckError(
+                    f"a growth check's levels are amounts, but {c.level!r} is in "
+                    f"{unit_of('level')}",
+                    doc.location(("checks", i, "level")),
+                    "name the metric of the levels (e.g. trade_turnover) under `level:`",
+                )
+            )
+    if isinstance(c, calendar.Spec):
+        for j, ref in enumerate(c.event_metrics):
+            m = rs.metrics.get(ref)
+            if m is not None and not m.is_date:
+                out.append(
+                    FactcheckError(
+                        f"event metric {ref!r} is in {m.unit}, not a date or a year",
+                        doc.location(("checks", i, "event_metrics", j)),
+                        "list only metrics with `unit: date` or `unit: year`",
+                    )
+                )
+    return out
+
+
+def _unknown_metric(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
     close = difflib.get_close_matches(ref, list(rs.metrics), n=1)
     hint = f"did you mean {close[0]!r}?" if close else "define it under `metrics:`"
     return FactcheckError(f"unknown metric {ref!r}", loc, hint)
@@ -187,29 +282,61 @@ def _validate(doc: YamlDoc, errors: list[FactcheckError]) -> RuleFile | None:
     try:
         return RuleFile.model_validate(data)
     except ValidationError as exc:
+        # A union reports one error per member at the same place; say it once.
+        by_path: dict[tuple[Any, ...], list[Any]] = {}
         for e in exc.errors():
-            errors.append(_located(doc, e))
+            path, rest = _data_path(data, tuple(e["loc"]))
+            by_path.setdefault((path, rest[-1:] if e["type"] == "missing" else ()), []).append(e)
+        for (path, _), errs in by_path.items():
+            errors.append(_located(doc, path, errs))
         return None
 
 
-def _located(doc: YamlDoc, e: Any) -> FactcheckError:
-    loc = tuple(e["loc"])
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Split pydantic's error path into the part that exists in the YAML data and the rest.
+
+    pydantic puts union members and discriminator tags into the path ("checks", 0, "agreement",
+    "metric"; "facts", 0, "value", "float"); those name no place in the file and are dropped.
+    """
+    path: list[Any] = []
+    rest: list[Any] = []
+    node = data
+    for p in loc:
+        if (isinstance(node, dict) and p in node) or (
+            isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node)
+        ):
+            node = node[p]
+            path.append(p)
+        else:
+            rest.append(p)
+    return tuple(path), tuple(rest)
+
+
+def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckError:
+    e = errs[0]
     kind = e["type"]
-    # pydantic puts the discriminator tag into the path ("checks", 0, "agreement", "metric").
-    path = tuple(p for p in loc if not (isinstance(p, str) and p in REGISTRY and loc.index(p) == 2))
     field_name = str(path[-1]) if path else ""
+    where = ".".join(str(p) for p in path)
     if kind == "extra_forbidden":
+        keys = _all_keys()
+        close = difflib.get_close_matches(field_name, sorted(keys - {field_name}), n=1)
+        if field_name in keys:
+            hint = f"`{field_name}` belongs to another section or kind; "
+        else:
+            hint = f"did you mean {close[0]!r}? " if close else ""
         return FactcheckError(
             f"unknown key {field_name!r}",
             doc.location(path, key=True),
-            "remove it or check its spelling; `factcheck schema rules` lists the allowed keys",
+            hint + "`factcheck schema rules` lists the allowed keys",
         )
     if kind == "union_tag_invalid":
         tag = e.get("ctx", {}).get("tag", "?")
+        close = difflib.get_close_matches(str(tag), sorted(REGISTRY), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         return FactcheckError(
             f"unknown check kind {tag!r}",
             doc.location((*path, "kind")),
-            f"kinds: {', '.join(sorted(REGISTRY))}",
+            f"{hint}kinds: {', '.join(sorted(REGISTRY))}",
         )
     if kind == "union_tag_not_found":
         return FactcheckError(
@@ -218,14 +345,31 @@ def _located(doc: YamlDoc, e: Any) -> FactcheckError:
             f"add `kind:` one of {', '.join(sorted(REGISTRY))}",
         )
     if kind == "missing":
+        missing = e["loc"][-1]
+        if isinstance(missing, int):  # a fixed-length list such as period: [start, end]
+            return FactcheckError(
+                f"{where}: too few items (item {missing + 1} is missing)",
+                doc.location(path),
+                "a period is written [start, end]: [2022-01-01, 2022-12-31]",
+            )
         return FactcheckError(
-            f"missing required key {field_name!r}",
-            doc.location(path[:-1]),
-            f"add `{field_name}:`",
+            f"missing required key {missing!r}",
+            doc.location(path),
+            f"add `{missing}:`",
         )
-    msg = str(e["msg"]).removeprefix("Value error, ")
-    where = ".".join(str(p) for p in path)
+    msgs = [str(x["msg"]).removeprefix("Value error, ") for x in errs]
+    if len(msgs) > 1:
+        wanted = [m.removeprefix("Input should be ") for m in msgs]
+        msg = "Input should be " + " or ".join(dict.fromkeys(wanted))
+    else:
+        msg = msgs[0]
     return FactcheckError(f"{where}: {msg}", doc.location(path), _hint_for(kind, field_name))
+
+
+def _all_keys() -> set[str]:
+    models: list[type[BaseModel]] = [RuleFile, MetricSpec, FactSpec, EntitySpec, SubjectSpec]
+    models.extend(m.Spec for m in REGISTRY.values())
+    return {name for m in models for name in m.model_fields}
 
 
 def _hint_for(kind: str, field_name: str) -> str:
@@ -233,6 +377,10 @@ def _hint_for(kind: str, field_name: str) -> str:
         return (
             "use a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
         )
+    if field_name in ("min", "max", "value"):
+        return "write a quoted quantity: '0 percent', '22.2e9 USD', '1.5 billion USD'"
+    if field_name == "tolerance":
+        return "a tolerance is relative: '1 percent' or '0.01'"
     if "pattern" in field_name:
         return "check the regular expression's brackets and escapes"
     if kind.endswith("_type") or kind.endswith("_parsing"):

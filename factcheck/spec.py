@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from factcheck.units import check_unit, parse_quantity
+from factcheck.units import UnitError, check_unit, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
@@ -161,8 +161,7 @@ class FactSpec(Strict):
     @field_validator("tolerance")
     @classmethod
     def _tol(cls, v: str) -> str:
-        parse_quantity(v)
-        return v
+        return check_tolerance(v)
 
     @model_validator(mode="after")
     def _validity(self) -> FactSpec:
@@ -171,9 +170,35 @@ class FactSpec(Strict):
         return self
 
 
+def read_quantity(text: str, unit: str | None = None) -> float:
+    """`units.parse_quantity`, with every failure turned into a UnitError.
+
+    pint's parser lets some malformed text escape as other exceptions ("[" raises a
+    tokenize.TokenError); whatever it raises, a rule file's quantity is what is wrong.
+    """
+    try:
+        return parse_quantity(text, unit)
+    except UnitError:
+        raise
+    except Exception as exc:  # see the docstring: any failure is a bad quantity
+        raise UnitError(f"cannot read quantity {text!r}: {exc}") from None
+
+
 def tolerance_fraction(text: str) -> float:
-    """'1 percent' → 0.01; '0.02' → 0.02."""
+    """'1 percent' → 0.01; '0.02' → 0.02.  A tolerance is relative: no units, never negative."""
     q = text.strip()
     if q.endswith(("percent", "%")):
-        return parse_quantity(q.replace("%", " percent"), "percent") / 100.0
-    return parse_quantity(q)
+        return read_quantity(q.replace("%", " percent"), "percent") / 100.0
+    return read_quantity(q, "count")
+
+
+def check_tolerance(text: str) -> str:
+    try:
+        f = tolerance_fraction(text)
+    except UnitError:
+        raise ValueError(
+            f"tolerance {text!r} is not a relative amount; write '1 percent' or '0.01'"
+        ) from None
+    if not 0 <= f < 1:
+        raise ValueError(f"tolerance {text!r} must be at least 0 and under 100 percent")
+    return text

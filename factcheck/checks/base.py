@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from factcheck.models import Claim, Finding, Period, Severity, Status
-from factcheck.spec import FactSpec, Id, MetricSpec, Strict, tolerance_fraction
+from factcheck.models import Claim, Finding, Period, Severity, Status, widen
+from factcheck.spec import (
+    FactSpec,
+    Id,
+    MetricSpec,
+    Strict,
+    check_tolerance,
+    read_quantity,
+    tolerance_fraction,
+)
+from factcheck.units import UnitError
+
+# Interval ends come from float arithmetic (22.2e9 + 0.05e9); a hair of relative slack keeps
+# two intervals that touch on paper ("$22.2 billion" and "$22.3 billion") touching.
+FLOAT_SLACK = 1e-9
+DATE_UNITS = ("year", "date")
 
 
 class CheckSpec(Strict):
@@ -23,9 +38,68 @@ class CheckSpec(Strict):
         default="0", description="relative tolerance added to each interval, e.g. '1 percent'"
     )
 
+    @field_validator("tolerance")
+    @classmethod
+    def _tolerance(cls, v: str) -> str:
+        return check_tolerance(v)
+
     @property
     def tolerance_fraction(self) -> float:
         return tolerance_fraction(self.tolerance)
+
+
+def spread(iv: tuple[float, float], tolerance: float, is_date: bool = False) -> tuple[float, float]:
+    """An interval widened by a relative tolerance.
+
+    Dates are never widened: a relative tolerance of a day's ordinal number means nothing, and a
+    date's stated precision (the whole year 2002) already is its interval.
+    """
+    if is_date:
+        return iv
+    return widen(iv, tolerance + FLOAT_SLACK)
+
+
+def overlap(
+    a: tuple[float, float], b: tuple[float, float], tolerance: float, is_date: bool = False
+) -> bool:
+    a_low, a_high = spread(a, tolerance, is_date)
+    b_low, b_high = spread(b, tolerance, is_date)
+    return a_low <= b_high and b_low <= a_high
+
+
+def date_span(text: str) -> tuple[dt.date, dt.date]:
+    """'2002' → the whole year, '1992-10' → the month, '1992-10-22' → the day; else ValueError."""
+    t = text.strip()
+    parts = t.split("-")
+    if len(parts) == 1 and len(t) == 4 and t.isdigit():
+        y = int(t)
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
+        y, m = int(parts[0]), int(parts[1])
+        first = dt.date(y, m, 1)
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        return first, nxt - dt.timedelta(days=1)
+    d = dt.date.fromisoformat(t)
+    return d, d
+
+
+def quantity_in(text: str, unit: str | None) -> float:
+    """A rule-file quantity in a metric's unit: '22.2e9 USD', '1.5 billion USD', '0 percent'.
+
+    A bare number ('0', '27') is taken in the metric's own unit.  Raises UnitError for text
+    that is not a quantity or is one in another unit ('5 percent' for a USD metric).
+    """
+    try:
+        n = float(text)
+    except ValueError:
+        pass
+    else:
+        if math.isnan(n):
+            raise UnitError(f"{text!r} is not a number")
+        return n
+    if unit in DATE_UNITS:
+        raise UnitError(f"{text!r} is not a date; write 2002, 1992-10 or 1992-10-22")
+    return read_quantity(text, "count" if unit in ("count", "rank") else unit)
 
 
 @dataclass

@@ -1,9 +1,19 @@
 """known_fact: a claim must agree with the facts a desk has recorded in `facts:`.
 
 A fact names a metric and a value (and optionally a subject, a period and the dates between
-which it holds).  A claim of that metric whose interval overlaps the fact's value is an
-agreement marked known_fact; one that cannot hold beside it is a conflict marked known_fact,
-the finding a CI gate fails on.
+which it holds).  A claim of that metric whose interval overlaps the fact's value, widened by
+the larger of the fact's and the check's relative tolerance, is an agreement marked known_fact;
+one that cannot hold beside it is a conflict marked known_fact, the finding a CI gate fails on.
+Forecasts and targets are never compared with facts.
+
+A fact's value is a date (1992-10-22, or quoted '1992-10'), a year (2002: the whole year), a
+number in the metric's unit (27) or a quoted quantity ('22.2e9 USD'); a value that does not fit
+the metric's unit is an error when the rules are loaded.  The fact applies to a claim only when:
+
+- its `subject`, if given, is the claim's subject;
+- its `period`, if given, is the claim's period (a claim with no period is not compared);
+- its `valid_from` / `valid_to`, if given, enclose the claim's article's publication date (an
+  article with no publication date is not compared: nobody can tell which fact held then).
 
 Passing::
 
@@ -21,10 +31,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
-from factcheck.models import Claim, Finding, intervals_overlap
+from factcheck.checks.base import (
+    DATE_UNITS,
+    CheckContext,
+    CheckSpec,
+    date_span,
+    describe,
+    finding,
+    overlap,
+    quantity_in,
+    show_interval,
+)
+from factcheck.models import Claim, Finding
 from factcheck.spec import FactSpec, tolerance_fraction
-from factcheck.units import parse_quantity
+from factcheck.units import UnitError
 
 KIND = "known_fact"
 
@@ -35,16 +55,34 @@ class Spec(CheckSpec):
 
 
 def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
+    """The fact's value as an interval in the metric's unit (dates as day ordinals).
+
+    Raises UnitError when the value does not fit the unit; the loader calls this for every fact
+    so the mistake is reported with its location, not in the middle of a run.
+    """
     v = fact.value
+    if isinstance(v, bool):  # YAML reads `yes` and `no` as booleans
+        raise UnitError(f"{v!r} is not a value; quote it if it is text")
+    if unit in DATE_UNITS or (unit is None and isinstance(v, dt.date)):
+        if isinstance(v, dt.date):
+            return float(v.toordinal()), float(v.toordinal())
+        if isinstance(v, int):
+            first, last = date_span(f"{v:04d}")
+        elif isinstance(v, str):
+            try:
+                first, last = date_span(v)
+            except ValueError:
+                raise UnitError(
+                    f"{v!r} is not a date; write 2002, '1992-10' or 1992-10-22"
+                ) from None
+        else:
+            raise UnitError(f"{v!r} is not a date; write 2002, '1992-10' or 1992-10-22")
+        return float(first.toordinal()), float(last.toordinal())
     if isinstance(v, dt.date):
-        return float(v.toordinal()), float(v.toordinal())
-    if isinstance(v, int) and unit in ("year", "date"):
-        return float(dt.date(v, 1, 1).toordinal()), float(dt.date(v, 12, 31).toordinal())
+        raise UnitError(f"{v.isoformat()} is a date, but the metric is measured in {unit}")
     if isinstance(v, int | float):
         return float(v), float(v)
-    n = parse_quantity(
-        str(v), unit if unit not in (None, "count", "rank", "year", "date") else None
-    )
+    n = quantity_in(v, unit)
     return n, n
 
 
@@ -64,7 +102,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         for c in ctx.of_metric(fact.metric):
             if not _applies(fact, c, ctx):
                 continue
-            ok = intervals_overlap(c.interval(), target, tol)
+            ok = overlap(c.interval(), target, tol, c.is_date)
             verb = "matches" if ok else "contradicts"
             out.append(
                 finding(
@@ -85,10 +123,12 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
 def _applies(fact: FactSpec, c: Claim, ctx: CheckContext) -> bool:
     if fact.subject and tuple(fact.subject) != c.subject:
         return False
-    if fact.period and c.period and (c.period.start, c.period.end) != fact.period:
+    if fact.period and (c.period is None or (c.period.start, c.period.end) != fact.period):
         return False
-    when = ctx.published.get(c.source)
-    if when is not None:
+    if fact.valid_from or fact.valid_to:
+        when = ctx.published.get(c.source)
+        if when is None:
+            return False
         if fact.valid_from and when < fact.valid_from:
             return False
         if fact.valid_to and when > fact.valid_to:
