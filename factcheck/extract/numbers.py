@@ -172,6 +172,10 @@ def parse_digits(text: str) -> Parsed:
     "12,34,567" → 1234567 (Indian grouping).  Integer trailing zeros are not taken as
     significant: "8,000" is stated to the thousand.
     """
+    if text.isdigit():  # the common case, "2022", "27"
+        stripped = text.lstrip("0") or "0"
+        zeros = len(stripped) - len(stripped.rstrip("0")) if stripped != "0" else 0
+        return Parsed(float(text), 10.0**zeros)
     t = text
     for sep in (" ", "\u00a0", "\u202f", "\u2009"):
         if sep in t:

@@ -344,7 +344,7 @@ _NUMBER_WORDS = sorted(
 # (on lower-cased text); either is several times faster than one pattern holding the whole
 # grammar, which then runs anchored at each candidate only.
 _DIGIT_RUN = regex.compile(r"\d+")
-_WORD_START = re.compile(rf"\b(?:{_trie(_NUMBER_WORDS)})(?![a-z])")
+_WORD_START = re.compile(rf"(?<![a-z])(?:{_trie(_NUMBER_WORDS)})(?![a-z])")
 _WORD_START_I = re.compile(_WORD_START.pattern, re.IGNORECASE)
 _NUMBER_WORD_BEFORE = regex.compile(
     rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
@@ -575,7 +575,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         return QHit(start, end, "ordinal", q, words=core.parsed.words)
 
     # A range "24-24.5 billion" / "between 5 and 10 percent": the second part lends its scale.
-    if i + 1 < len(cores):
+    if i + 1 < len(cores) and cores[i + 1].start - end <= 12:  # joins are short: "-", " and "
         nxt = cores[i + 1]
         is_range = (
             bool(RANGE_JOIN.match(text, end, nxt.start))
