@@ -77,6 +77,8 @@ WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 YEAR = r"(?:1[6-9]\d{2}|20\d{2}|2100)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORD_SUFFIX = r"(?:st|nd|rd|th)"
+# Between a day and its year: "3 February 2023", "Dec. 31 , 1994", "4th of July of 1995".
+_TO_YEAR = r"(?:\s*,\s*|\s+(?i:of\s+|in\s+)?)"
 REL_YEAR = r"(?i:(?:of\s+)?(?:the\s+)?(?:last|this|next|previous|past|current|coming)\s+year)"
 _small_alt = "|".join(sorted([*UNITS_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
 
@@ -265,10 +267,88 @@ def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d)) if d else None
 
 
+# A month word inside a numeric date: "05-Aug-2016", "2019/aug/01", "Sep-23-2020", "Dec-2018".
+_MON_WORD = rf"(?i:{_FULL}|{_ABBR})(?!\p{{L}})"
+
+
 @pattern(
-    rf"""(?<![\d.])(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH}),?\s+(?P<y>{YEAR})(?!\d)
-    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?,?\s+(?P<y2>{YEAR})(?!\d)""",
-    anchors={"mon": (16, 36)},
+    rf"""(?<![\d\p{{L}}])(?:(?P<d>{DAY})(?P<s>[-/])(?P<mon>{_MON_WORD})(?P=s)(?P<y>{YEAR})
+    |(?P<y2>{YEAR})(?P<s2>[-/])(?P<mon2>{_MON_WORD})(?P=s2)(?P<d2>{DAY})
+    |(?P<mon3>{_MON_WORD})(?P<s3>[-/])(?P<d3>{DAY})(?P=s3)(?P<y3>{YEAR})
+    |(?P<mon4>{_MON_WORD})[-/](?P<y4>{YEAR}))(?![\d\p{{L}}])""",
+    anchors={"y4": (16, 16)},
+)
+def _month_word_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    month = month_number(m.group("mon") or m.group("mon2") or m.group("mon3") or m.group("mon4"))
+    year = int(m.group("y") or m.group("y2") or m.group("y3") or m.group("y4"))
+    if m.group("mon4"):
+        return DateHit(m.start(), m.end(), month_span(year, month))
+    d = safe_date(year, month, int(m.group("d") or m.group("d2") or m.group("d3")))
+    return DateHit(m.start(), m.end(), day_span(d)) if d else None
+
+
+_RANGE_LEAD = regex.compile(r"(?i:\b(from|between)\s+)\Z")
+_DAY_TO = r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*"
+
+
+@pattern(
+    rf"""(?<![\d.,])\b(?P<d1>{DAY}){ORD_SUFFIX}?(?:\s+(?:of\s+)?(?P<m1>{MONTH}))?
+    {_DAY_TO}(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<m2>{MONTH})(?:{_TO_YEAR}(?P<y>{YEAR}))?(?!\d)
+    |(?P<m3>{MONTH})\s*(?P<d3>{DAY}){ORD_SUFFIX}?
+    {_DAY_TO}(?:(?P<m4>{MONTH})\s*)?(?P<d4>{DAY}){ORD_SUFFIX}?(?![\d:.%])(?:{_TO_YEAR}(?P<y2>{YEAR}))?(?!\d)""",
+    anchors={"mon": (24, 56)},
+)
+def _day_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """From 4 to 22 January 1995; 3-4 February; March 1 to 15; Oct. 2 to October 22."""
+    # "from"/"between" stay outside the regex (an optional lead tried at every position
+    # was most of its cost) and join the span here; "and" joins days only after "between",
+    # so "18 and 19 June" stays two dates.
+    lead = _RANGE_LEAD.search(ctx.text, max(0, m.start() - 12), m.start())
+    if "and" in m.group(0).lower().split() and not (lead and lead.group(1).lower() == "between"):
+        return None
+    start_at = lead.start() if lead else m.start()
+    if m.group("d1"):
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        m2 = month_number(m.group("m2"))
+        m1 = month_number(m.group("m1")) if m.group("m1") else m2
+        y_text = m.group("y")
+    else:
+        d1, d2 = int(m.group("d3")), int(m.group("d4"))
+        m1 = month_number(m.group("m3"))
+        m2 = month_number(m.group("m4")) if m.group("m4") else m1
+        y_text = m.group("y2")
+    relative = y_text is None
+    year = int(y_text) if y_text else nearest_year(m2, d2, ctx.ref)
+    if year is None:
+        return DateHit(start_at, m.end(), None, relative=True)
+    start = safe_date(year if m1 <= m2 else year - 1, m1, d1)
+    end = safe_date(year, m2, d2)
+    if start is None or end is None or end <= start:
+        return None
+    return DateHit(
+        start_at, m.end(), DateSpan(start=start, end=end, precision="range"), relative=relative
+    )
+
+
+@pattern(
+    rf"""(?i:(?P<p>from|between)\s+)(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|(?i:to|through|till|until|and))\s*
+    (?P<b>{YEAR})(?![\d%]|[.,]\d)
+    |(?<![\d.,])(?P<a2>{YEAR})\s+(?i:through)\s+(?P<b2>{YEAR})(?![\d%]|[.,]\d)""",
+    anchors={"y4": (16, 24)},
+)
+def _from_year_to_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Between 2015 and 2018; from 2007 to 2008; 2014 through 2018."""
+    a, b = int(m.group("a") or m.group("a2")), int(m.group("b") or m.group("b2"))
+    if b <= a or b - a > 50:
+        return None
+    span = DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range")
+    return DateHit(m.start(), m.end(), span)
+
+
+@pattern(
+    rf"""(?<![\d.])(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH}){_TO_YEAR}(?P<y>{YEAR})(?!\d)
+    |(?P<mon2>{MONTH})\s*(?P<d2>{DAY}){ORD_SUFFIX}?{_TO_YEAR}(?P<y2>{YEAR})(?!\d)""",
+    anchors={"mon": (16, 40)},
 )
 def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     day = int(m.group("d") or m.group("d2"))
@@ -382,14 +462,16 @@ def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)
     \s+(?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)
-    |\b(?P<qq>[QH][1-4])\s*(?P<y2>{YEAR})\b""",
-    anchors={"quarter": (24, 48), "half": (24, 48), "y4": (8, 12)},
+    |\b(?P<qq>[QHqh][1-4])(?:\s*|\s*-\s*)(?P<y2>{YEAR})\b
+    |(?<![\d.,])(?P<y3>{YEAR})(?:\s+|\s*-\s*)(?P<qq2>[QHqh][1-4])\b""",
+    anchors={"quarter": (24, 48), "half": (24, 48), "y4": (8, 16)},
 )
 def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
-    if m.group("qq"):
-        unit = "quarter" if m.group("qq")[0] == "Q" else "half"
-        n = int(m.group("qq")[1])
-        year: int | None = int(m.group("y2"))
+    if m.group("qq") or m.group("qq2"):
+        qq = (m.group("qq") or m.group("qq2")).upper()
+        unit = "quarter" if qq[0] == "Q" else "half"
+        n = int(qq[1])
+        year: int | None = int(m.group("y2") or m.group("y3"))
         relative = False
     else:
         unit = m.group("unit").lower()
@@ -426,6 +508,15 @@ def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
+    rf"""(?<![\d.,/-])(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d%]|[.,]\d|-\d)""",
+    anchors={"y4": (4, 16)},
+)
+def _iso_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """2015-12: a year and a month (after year ranges, so "2010-11" stays two years)."""
+    return DateHit(m.start(), m.end(), month_span(int(m.group("y")), int(m.group("m"))))
+
+
+@pattern(
     rf"""(?i:(?:the\s+)?(?P<part>end|beginning|start|middle|close)\s+of\s+)
     (?:(?P<mon>{MONTH})(?:\s+(?:of\s+)?(?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})|(?P<rel>{REL_YEAR}))""",
     anchors={"mon": (32, 48), "y4": (32, 12), "year": (56, 12)},
@@ -458,6 +549,105 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), None, relative=True, shift_years=-1)
+
+
+_COUNT = rf"(?:\d{{1,3}}|(?i:a|an|one|{_small_alt}|several|a\s+few|a\s+couple\s+of))"
+
+
+@pattern(
+    rf"""\b(?i:(?<![\d.,\-–])(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b
+    |in\s+(?P<n3>{_COUNT})\s+(?P<unit3>day|week)s?\b(?!\s+(?:of|after|before|from)\b))""",
+    anchors={"ago": (40, 8), "day": (24, 12), "week": (24, 12)},
+)
+def _units_ago(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Two weeks ago; in two days: a count of units back or ahead.  "5-10 years ago" is left
+    to the counts: its range of dates would block the count range the seeds' gold reads."""
+    if m.group("n3"):
+        counts, unit, sign = [m.group("n3")], m.group("unit3").lower(), 1
+    else:
+        counts, unit, sign = [m.group("n")], m.group("unit").lower(), -1
+    ns = [_count(c) for c in counts]
+    if any(n is None for n in ns):
+        return None
+    approx = unit != "day" or any(
+        c.lower().startswith(("several", "a few", "a couple")) for c in counts
+    )
+    qualifier = "approx" if approx else "exact"
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True, qualifier=qualifier)
+    days = [_shift(ctx.ref, unit, sign * n) for n in ns if n is not None]
+    span = (
+        day_span(days[0])
+        if len(days) == 1
+        else DateSpan(start=min(days), end=max(days), precision="range")
+    )
+    return DateHit(m.start(), m.end(), span, relative=True, qualifier=qualifier)
+
+
+def _count(word: str) -> int | None:
+    w = regex.sub(r"\s+", " ", word.lower())
+    if w.isdigit():
+        return int(w)
+    if w in ("a", "an", "one"):
+        return 1
+    if w in ("several", "a few"):
+        return 3
+    if w == "a couple of":
+        return 2
+    parsed = parse_words(w)
+    return int(parsed.value) if parsed and parsed.value == int(parsed.value) else None
+
+
+def _shift(ref: dt.date, unit: str, n: int) -> dt.date:
+    if unit == "day":
+        return ref + dt.timedelta(days=n)
+    if unit == "week":
+        return ref + dt.timedelta(weeks=n)
+    months = n if unit == "month" else 12 * n
+    y, mo = divmod(ref.year * 12 + ref.month - 1 + months, 12)
+    return dt.date(y, mo + 1, min(ref.day, last_day(y, mo + 1)))
+
+
+_DECADE_WORDS = {
+    w: 10 * i
+    for i, w in enumerate(
+        [
+            "twenties",
+            "thirties",
+            "forties",
+            "fifties",
+            "sixties",
+            "seventies",
+            "eighties",
+            "nineties",
+        ],
+        start=2,
+    )
+}
+
+
+@pattern(
+    rf"""(?i:\b(?:the\s+)?(?P<w>{"|".join(_DECADE_WORDS)})
+    (?:\s+of\s+the\s+(?P<c>last|previous|past|twentieth|20th|nineteenth|19th)\s+century)?)\b""",
+    anchors={"ties": (12, 48)},
+)
+def _decade_words(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The nineties of the last century.  Without a century, the latest such decade before
+    the reference date; with neither, left open."""
+    tens = _DECADE_WORDS[m.group("w").lower()]
+    c = (m.group("c") or "").lower()
+    if c in ("nineteenth", "19th"):
+        first = 1800 + tens
+    elif c:
+        first = 1900 + tens
+    elif ctx.ref is not None:
+        first = (ctx.ref.year // 100) * 100 + tens
+        if first + 9 >= ctx.ref.year:
+            first -= 100
+    else:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    span = DateSpan(start=dt.date(first, 1, 1), end=dt.date(first + 9, 12, 31), precision="range")
+    return DateHit(m.start(), m.end(), span, relative=not c)
 
 
 @pattern(
@@ -529,13 +719,11 @@ def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    r"""(?i:\b(?P<w>yesterday|today|the\s+day\s+before\s+yesterday|the\s+other\s+day|recently)\b)""",
-    anchors={"day": (16, 28)},
+    r"""(?i:\b(?P<w>yesterday|today|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|the\s+other\s+day)\b)""",
+    anchors={"day": (16, 28), "tomorrow": (20, 12)},
 )
 def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     w = regex.sub(r"\s+", " ", m.group("w").lower())
-    if w == "recently":
-        return None
     if ctx.ref is None:
         return DateHit(m.start(), m.end(), None, relative=True)
     ref = ctx.ref
@@ -547,12 +735,18 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
             relative=True,
             qualifier="approx",
         )
-    back = {"today": 0, "yesterday": 1, "the day before yesterday": 2}[w]
+    back = {
+        "today": 0,
+        "yesterday": 1,
+        "the day before yesterday": 2,
+        "tomorrow": -1,
+        "the day after tomorrow": -2,
+    }[w]
     return DateHit(m.start(), m.end(), day_span(ref - dt.timedelta(days=back)), relative=True)
 
 
 @pattern(
-    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
+    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
     anchors={"day": (24, 24)},
 )
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
@@ -563,12 +757,12 @@ def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
         return DateHit(start, m.end(), None, weekday, relative=True)
     target = weekday_number(weekday)
     p = m.group("p").lower()
-    if p == "next":
+    if p in ("next", "coming", "upcoming"):
         ahead = (target - ctx.ref.weekday()) % 7 or 7
         d = ctx.ref + dt.timedelta(days=ahead)
     else:
         back = (ctx.ref.weekday() - target) % 7
-        if p == "last" and back == 0:
+        if p in ("last", "previous", "past") and back == 0:
             back = 7
         d = ctx.ref - dt.timedelta(days=back)
     return DateHit(start, m.end(), day_span(d), weekday, relative=True)
@@ -616,7 +810,9 @@ def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 # "market", "decision") and "may" when it can be the month (capitalised or before a digit).
 _MONTH_WORDS = frozenset([*MONTH_NAMES, *MONTH_ABBR])
 _MONTH_STEMS = tuple(sorted({w[:3] for w in MONTH_NAMES}))
-_WORD_ANCHORS = {w: w for w in ("day", "year", "month", "week", "quarter", "half")}
+_WORD_ANCHORS = {
+    w: w for w in ("day", "year", "month", "week", "quarter", "half", "ago", "ties", "tomorrow")
+}
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
 _LETTERS = regex.compile(r"\p{L}*")
