@@ -5,6 +5,11 @@ Metadata (outlet, url, published date) comes from a `sources.yaml` beside the te
 from the article's own header line ("02.02.2023 08:00", "03 February 2023 10:31").  Page
 furniture (share buttons, view counters, calendar widgets, copyright footers, crawl stamps) is
 marked so that its numbers are never taken for content.
+
+Whatever else lies in a sources folder (binary files, empty files, dumps far larger than any
+article, dangling symlinks, files that vanish mid-run) ends as an `IngestError` naming the file,
+which the engine turns into a warning while the run goes on.  docs/hostile-inputs.md lists
+every hostile input tried and its outcome.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +31,9 @@ from factcheck.yamlload import load_yaml
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 SOURCES_FILE = "sources.yaml"
+# A long read is a few hundred kB of text.  Anything this large is a dump or a log, and reading
+# it would take minutes of extraction and gigabytes of records, so it is skipped with a warning.
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 MONTHS = {
     name: i + 1
@@ -65,48 +75,102 @@ class LineIndex:
 # ---------------------------------------------------------------------------------- decoding
 
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
-_LATIN_EXT = regex.compile(r"[À-ÿ]")
+_LATIN = regex.compile(r"\p{Latin}")
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Decode `data` and name the encoding used; raise IngestError for binary data."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise IngestError(
-                "starts with a UTF-16 byte order mark but does not decode as UTF-16",
-                Location(path),
-                "re-save the file as UTF-8",
-            ) from None
-    if b"\x00" in data[:8192]:
+    """Decode `data` and name the encoding used; raise IngestError for binary data.
+
+    Never raises anything else: every byte string is either text in one of the encodings a
+    newsroom meets, or refused as binary.
+    """
+    # UTF-32's little-endian mark begins with UTF-16's, so it is tried first.
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text, encoding = _decode_bom(data, codec, path), codec
+            break
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        elif b"\x00" in data[:8192]:
+            raise _binary(path)
+        else:
+            text, encoding = _decode_unmarked(data)
+    head = text[:8192]
+    # Text with NULs or many control characters is an image, an archive, a database dump...
+    if "\x00" in head or len(_CONTROL.findall(head)) > max(8, len(head) // 100):
+        raise _binary(path)
+    return text, encoding
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_HIGH_BYTES = bytes(range(0xC0, 0x100))
+
+
+def _binary(path: str) -> IngestError:
+    return IngestError(
+        "looks like a binary file (NUL bytes or control characters), not an article",
+        Location(path),
+        "remove it from the sources folder or convert it to text",
+    )
+
+
+def _decode_bom(data: bytes, codec: str, path: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
         raise IngestError(
-            "looks like a binary file (NUL bytes), not an article",
+            f"starts with a {codec.upper()} byte order mark but does not decode as "
+            f"{codec.upper()} (byte {exc.start})",
             Location(path),
-            "remove it from the sources folder or convert it to text",
-        )
+            "re-save the file as UTF-8",
+        ) from None
+
+
+def _decode_unmarked(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # A crawler that cuts a download at a byte limit splits the last UTF-8 character, and one
+    # corrupt byte should not turn a whole Russian article into latin-1 mojibake: a text that
+    # is overwhelmingly valid UTF-8 stays UTF-8, its few bad bytes replaced.
+    lossy = data.decode("utf-8", errors="replace")
+    bad = lossy.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = len(lossy) - len(lossy.encode("ascii", errors="ignore")) - bad
+    if bad <= 3 and multibyte >= 20 * bad:
+        return lossy, "utf-8-replace"
     # Single-byte text: cp1251 when it reads as Cyrillic words, else latin-1.
     as_1251 = data.decode("cp1251", errors="replace")
     as_latin = data.decode("latin-1")
-    high = sum(1 for b in data if b >= 0xC0)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if high and len(_CYRILLIC.findall(as_1251)) >= 0.9 * high and _mostly_words(as_1251):
         return as_1251, "cp1251"
     return as_latin, "latin-1"
 
 
 def _mostly_words(text: str) -> bool:
-    """Cyrillic decoding of Latin-1 text gives runs of capitals mixed with lower case."""
-    words = regex.findall(r"\p{Cyrillic}+", text)
-    if not words:
-        return False
-    odd = sum(1 for w in words if len(w) > 2 and regex.search(r"\p{Ll}\p{Lu}", w))
-    return odd <= 0.2 * len(words)
+    """Whether text decoded as cp1251 reads as Russian rather than as mis-decoded Latin-1.
+
+    Latin-1 read as cp1251 puts Cyrillic letters inside Latin words ("augmentй", "Cafй") and
+    gives runs of capitals mixed with lower case; real Cyrillic words are all Cyrillic.
+    """
+    cyrillic = odd = 0
+    for w in regex.findall(r"\p{L}+", text):
+        if not _CYRILLIC.search(w):
+            continue
+        if _LATIN.search(w) or (len(w) > 2 and regex.search(r"\p{Ll}\p{Lu}", w)):
+            odd += 1
+        else:
+            cyrillic += 1
+    return cyrillic > 0 and odd <= 0.2 * cyrillic
 
 
 # ---------------------------------------------------------------------------------- furniture
@@ -254,15 +318,74 @@ def _opt_str(v: object) -> str | None:
 
 
 def read_source(path: Path, meta: SourceMeta | None = None) -> Source:
-    """Read one article file into a Source."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
+    """Read one article file into a Source; raise IngestError (naming the file) if it is none."""
+    return source_from_bytes(path, read_article_bytes(path), meta)
+
+
+def source_from_bytes(path: Path, data: bytes, meta: SourceMeta | None = None) -> Source:
+    """A Source from an article file's bytes, read by `read_article_bytes` (here or elsewhere)."""
+    name = display_path(path)
+    text, encoding = decode(data, name)
+    if not text.strip():
         raise IngestError(
-            f"cannot read: {exc.strerror or exc}", Location(str(path)), "check the path"
-        ) from None
-    text, encoding = decode(data, str(path))
-    return build_source(path.stem, str(path), text, encoding, data, meta)
+            "is empty: no article text", Location(name), "remove it or save the article into it"
+        )
+    return build_source(display_path(path.stem), name, text, encoding, data, meta)
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of an article file; IngestError for what cannot be one (see MAX_SOURCE_BYTES)."""
+    name = display_path(path)
+    # O_NONBLOCK: opening a named pipe must not wait for a writer that never comes; the
+    # regular-file check below then refuses it.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise IngestError(
+                    "is not a regular file (a device, pipe or socket)",
+                    Location(name),
+                    "pass article files or folders of them",
+                )
+            # One byte past the limit, so that a file still growing is caught too.
+            data = fh.read(MAX_SOURCE_BYTES + 1) if st.st_size <= MAX_SOURCE_BYTES else b""
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise IngestError(f"cannot read: {reason}", Location(name), "check the path") from None
+    size = max(st.st_size, len(data))
+    if size > MAX_SOURCE_BYTES:
+        raise IngestError(
+            f"is {_size(size)}; an article is at most {_size(MAX_SOURCE_BYTES)}",
+            Location(name),
+            "this is a dump or a log, not an article: remove it or split out the articles",
+        )
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.1f} kB"
+
+
+_UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cs}]")
+
+
+def display_path(path: Path | str) -> str:
+    """`path` as text safe to print and to write as UTF-8.
+
+    File names are bytes: one that is not UTF-8 arrives with lone surrogates (which no UTF-8
+    writer accepts), one with an escape character could rewrite the user's terminal.  Both are
+    shown as \\xNN escapes.
+    """
+
+    def escape(m: regex.Match[str]) -> str:
+        code = ord(m.group())
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            code -= 0xDC00
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, str(path))
 
 
 def build_source(
@@ -305,8 +428,20 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         elif p.exists():
             found.add(p)
         else:
-            raise IngestError("no such file or folder", Location(str(p)), "check the path")
-    return sorted(found, key=lambda q: str(q))
+            raise IngestError("no such file or folder", Location(display_path(p)), "check the path")
+    # Two names for one file (a symlink, a hard link, a folder reached twice) are one article;
+    # read twice it would agree with itself.  Names that cannot be followed stay, so that
+    # reading them reports why.
+    # The file's own name wins over a symlink's.
+    kept: dict[object, Path] = {}
+    for f in sorted(found, key=lambda q: (q.is_symlink(), str(q))):
+        try:
+            st = f.stat()
+            identity: object = (st.st_dev, st.st_ino)
+        except (OSError, ValueError):
+            identity = f
+        kept.setdefault(identity, f)
+    return sorted(kept.values(), key=lambda q: str(q))
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -330,7 +465,9 @@ def _walk(folder: Path) -> Iterator[Path]:
                 continue
             if e.is_dir():
                 stack.append(e)
-            elif e.suffix.lower() in TEXT_SUFFIXES and e.is_file():
+            elif e.suffix.lower() in TEXT_SUFFIXES and (e.is_file() or e.is_symlink()):
+                # A dangling or looping symlink is kept, so that reading it warns by name
+                # instead of the article silently missing from the report.
                 yield e
 
 
