@@ -47,6 +47,67 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("--jobs needs at least 1")
+    return n
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """How a corpus is analysed: processes, the claim store, a cluster, progress."""
+    g = p.add_argument_group("large archives")
+    g.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
+    g.add_argument(
+        "--store",
+        type=Path,
+        help="claim store for incremental runs (default: .factcheck/claims.db)",
+    )
+    g.add_argument("--no-store", action="store_true", help="neither read nor write the claim store")
+    g.add_argument("--engine", choices=("local", "dask"), default="local")
+    g.add_argument(
+        "--scheduler", help="dask scheduler address (tcp://HOST:PORT), with --engine dask"
+    )
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def analyse(
+    args: argparse.Namespace | None, sources: list[Path], rules: RuleSet, keep_texts: bool = True
+) -> Corpus:
+    """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
+    from factcheck.engine import analyse_paths, default_jobs
+    from factcheck.progress import wanted
+    from factcheck.store import DEFAULT_STORE
+
+    if args is None or not hasattr(args, "no_store"):
+        return analyse_paths(sources, rules, keep_texts=keep_texts)
+    if args.scheduler and args.engine != "dask":
+        raise FactcheckError(
+            "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
+        )
+    show = wanted(args.quiet)
+    corpus = analyse_paths(
+        sources,
+        rules,
+        jobs=args.jobs or default_jobs(),
+        store_path=None if args.no_store else (args.store or DEFAULT_STORE),
+        keep_texts=keep_texts,
+        progress=show,
+        engine=args.engine,
+        scheduler=args.scheduler,
+    )
+    if show and not args.no_store:
+        print(
+            f"claim store: {corpus.cached} cached, {corpus.rebound} re-bound, "
+            f"{corpus.fresh} analysed",
+            file=sys.stderr,
+        )
+    return corpus
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="factcheck", description="Numeric and date consistency checker for news.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -63,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument(
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
     )
+    add_run_options(rp)
 
     ru = sub.add_parser("rules", help="work with rule files")
     rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -116,7 +178,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return cmd_extract(args.paths, args.format, args.all)
     if args.command == "report":
-        return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format)
+        return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format, args)
     if args.command == "rules":
         return cmd_rules_check([*args.paths, *(args.rules or [])] or [DEFAULT_RULES])
     if args.command == "schema":
@@ -248,17 +310,22 @@ def _interval_text(r: dict[str, object]) -> str:
 
 
 def cmd_report(
-    sources: list[Path], rules_paths: list[Path], out: Path, formats: list[str] | None
+    sources: list[Path],
+    rules_paths: list[Path],
+    out: Path,
+    formats: list[str] | None,
+    args: argparse.Namespace | None = None,
 ) -> int:
-    from factcheck.engine import analyse_paths, build_report
+    from factcheck.engine import build_report
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
-    corpus = analyse_paths(sources, rules)
+    chosen = formats or list(FORMATS)
+    # Only the HTML report shows whole articles; the others need no text kept in memory.
+    corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
     report = build_report(corpus, rules)
-    chosen = formats or list(FORMATS)
     rendered = render_all(RenderInput(report, corpus.texts), chosen)
     write_files_atomically(out, rendered)
     conflicts = sum(1 for f in report.findings if f.status == "conflict")

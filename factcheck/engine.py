@@ -7,17 +7,23 @@ checks over all claims at once and sorts what it finds.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from factcheck import checks
+from factcheck import checks, store
 from factcheck.bind import Binder
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
-from factcheck.ingest import SourceMeta, discover, metadata_for, read_source
+from factcheck.ingest import SourceMeta, build_source, decode, discover, metadata_for, read_source
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
+from factcheck.progress import Progress
 from factcheck.rules import RuleSet
 
 
@@ -36,6 +42,10 @@ class Corpus:
     analysed: list[Analysed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source id → text, for reports
+    # How many documents were served by the claim store, re-bound, or analysed afresh.
+    cached: int = 0
+    rebound: int = 0
+    fresh: int = 0
 
 
 def source_info(s: Source) -> SourceInfo:
@@ -57,21 +67,304 @@ def analyse_source(source: Source, binder: Binder) -> Analysed:
     return Analysed(source_info(source), tuple(mentions), tuple(claims), tuple(unbound))
 
 
-def analyse_paths(paths: Sequence[Path], rules: RuleSet) -> Corpus:
-    """Read, extract and bind every article under `paths`; unreadable files become warnings."""
+# ---------------------------------------------------------------------- one document, anywhere
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to analyse, as sent to a worker process or a cluster.
+
+    `data` carries the file's bytes when the worker may not see the file (a cluster);
+    `mentions` carries the cached extraction when only the rules changed.
+    """
+
+    index: int
+    path: str
+    meta: SourceMeta
+    rules_sha256: str
+    data: bytes | None = None
+    mentions: bytes | None = None
+    keep_text: bool = False
+    keep_mentions: bool = False
+    want_blobs: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    index: int
+    analysed: Analysed | None = None
+    warning: str | None = None
+    text: str | None = None
+    rebound: bool = False
+    # Store rows, encoded by the worker so the parent process only writes them.
+    extracted_row: tuple[str, bytes] | None = None
+    analysed_row: tuple[str, bytes] | None = None
+
+
+def run_task(task: Task, binder: Binder) -> Outcome:
+    """Ingest, extract (unless cached) and bind one document: a pure function of its inputs."""
+    path = Path(task.path)
+    try:
+        if task.data is None:
+            source = read_source(path, task.meta)
+        else:
+            text, encoding = decode(task.data, task.path)
+            source = build_source(path.stem, task.path, text, encoding, task.data, task.meta)
+    except FactcheckError as exc:
+        return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
+    mentions = (
+        store.decode_mentions(task.mentions)
+        if task.mentions is not None
+        else tuple(extract(source))
+    )
+    claims, unbound = binder.bind(source, mentions)
+    info = source_info(source)
+    analysed = Analysed(
+        info, tuple(mentions) if task.keep_mentions else (), tuple(claims), tuple(unbound)
+    )
+    e_row = a_row = None
+    if task.want_blobs:
+        m = task.meta
+        ekey = store.extraction_key(source.id, source.sha256, m.published, m.as_of)
+        akey = store.analysis_key(ekey, task.rules_sha256, source.path, m.outlet, m.url)
+        if task.mentions is None:
+            e_row = (ekey, store.encode_mentions(mentions))
+        stored = store.StoredAnalysis(source=info, claims=analysed.claims, unbound=analysed.unbound)
+        a_row = (akey, store.encode_analysis(stored))
+    return Outcome(
+        task.index,
+        analysed=analysed,
+        text=source.text if task.keep_text else None,
+        rebound=task.mentions is not None,
+        extracted_row=e_row,
+        analysed_row=a_row,
+    )
+
+
+# A worker builds its Binder once per rule set, not once per document or chunk.
+_BINDERS: dict[str, Binder] = {}
+
+
+def _binder_for(rules: RuleSet) -> Binder:
+    b = _BINDERS.get(rules.sha256)
+    if b is None:
+        _BINDERS.clear()
+        b = _BINDERS[rules.sha256] = Binder(rules)
+    return b
+
+
+def _init_worker(rules: RuleSet) -> None:
+    _binder_for(rules)
+
+
+def _run_chunk(tasks: list[Task]) -> list[Outcome]:
+    [binder] = _BINDERS.values()
+    return [run_task(t, binder) for t in tasks]
+
+
+def run_batch(tasks: list[Task], rules: RuleSet) -> list[Outcome]:
+    """A batch on any worker that has the rules (a cluster's): the Binder is cached there."""
+    binder = _binder_for(rules)
+    return [run_task(t, binder) for t in tasks]
+
+
+class Runner(Protocol):
+    def run(self, tasks: list[Task]) -> list[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialRunner:
+    def __init__(self, rules: RuleSet) -> None:
+        self.binder = Binder(rules)
+
+    def run(self, tasks: list[Task]) -> list[Outcome]:
+        return [run_task(t, self.binder) for t in tasks]
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessRunner:
+    """Chunks of documents over worker processes; results come back in document order."""
+
+    def __init__(self, rules: RuleSet, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules,))
+
+    def run(self, tasks: list[Task]) -> list[Outcome]:
+        # Several chunks per worker evens out long and short articles.
+        size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        return [o for part in self.pool.map(_run_chunk, chunks) for o in part]
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Below this many documents a worker pool costs more to start than it saves.
+MIN_DOCS_PER_JOB = 32
+
+
+def analyse_paths(
+    paths: Sequence[Path],
+    rules: RuleSet,
+    *,
+    jobs: int = 1,
+    store_path: Path | None = None,
+    keep_texts: bool = True,
+    keep_mentions: bool = False,
+    progress: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    window: int | None = None,
+) -> Corpus:
+    """Read, extract and bind every article under `paths`; unreadable files become warnings.
+
+    Documents stream through in windows, so memory holds the claims, not the texts (unless
+    `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
+    `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
+    `scheduler`; `store_path` names the SQLite claim store that makes re-runs incremental.
+    Every combination gives the same Corpus, in the same order.
+    """
     files = discover(paths)
     meta = metadata_for(files)
-    binder = Binder(rules)
     corpus = Corpus()
-    for f in files:
-        try:
-            source = read_source(f, meta.get(f, SourceMeta()))
-        except FactcheckError as exc:
-            corpus.warnings.append(f"skipped {exc.render(show_line=False)}")
-            continue
-        corpus.analysed.append(analyse_source(source, binder))
-        corpus.texts[source.id] = source.text
+    jobs = max(1, jobs)
+    runner: Runner
+    if engine == "dask":
+        from factcheck.cluster import DaskRunner
+
+        if not scheduler:
+            raise FactcheckError(
+                "--engine dask needs a scheduler",
+                Location("--scheduler"),
+                "pass --scheduler HOST:PORT",
+            )
+        runner = DaskRunner(scheduler, rules)
+    elif engine != "local":
+        raise FactcheckError(
+            f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
+        )
+    elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
+        runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
+    else:
+        runner = SerialRunner(rules)
+        jobs = 1
+    st = store.ClaimStore(store_path) if store_path is not None else None
+    step = window or max(64, 64 * jobs)
+    bar = Progress(len(files), "analysing", enabled=progress)
+    try:
+        for lo in range(0, len(files), step):
+            _window(
+                files[lo : lo + step],
+                lo,
+                meta,
+                rules,
+                runner,
+                st,
+                corpus,
+                keep_texts,
+                keep_mentions,
+                engine == "dask",
+            )
+            bar.advance(min(step, len(files) - lo))
+        if st is not None:
+            st.prune()
+    finally:
+        bar.close()
+        runner.close()
+        if st is not None:
+            st.close()
     return corpus
+
+
+def _window(
+    files: Sequence[Path],
+    offset: int,
+    meta: dict[Path, SourceMeta],
+    rules: RuleSet,
+    runner: Runner,
+    st: store.ClaimStore | None,
+    corpus: Corpus,
+    keep_texts: bool,
+    keep_mentions: bool,
+    send_data: bool,
+) -> None:
+    """One window of documents: store hits decoded here, the rest sent to the runner."""
+    results: dict[int, Outcome] = {}
+    tasks: list[Task] = []
+    read: dict[int, bytes] = {}
+    ekeys: dict[int, str] = {}
+    akeys: dict[int, str] = {}
+    for i, f in enumerate(files, offset):
+        m = meta.get(f, SourceMeta())
+        if st is not None or send_data:
+            # An unreadable file is left to the worker's read_source: a located warning.
+            with contextlib.suppress(OSError):
+                read[i] = f.read_bytes()
+        if st is not None and i in read:
+            sha = hashlib.sha256(read[i]).hexdigest()
+            ekeys[i] = store.extraction_key(f.stem, sha, m.published, m.as_of)
+            akeys[i] = store.analysis_key(ekeys[i], rules.sha256, str(f), m.outlet, m.url)
+    hits = st.analysed(akeys.values()) if st is not None else {}
+    mention_hits = (
+        st.extracted(ekeys[i] for i in akeys if akeys[i] not in hits) if st is not None else {}
+    )
+    for i, f in enumerate(files, offset):
+        m = meta.get(f, SourceMeta())
+        blob = hits.get(akeys.get(i, ""))
+        if blob is not None and not keep_mentions:
+            results[i] = _from_store(i, f, read[i], blob, keep_texts)
+            continue
+        tasks.append(
+            Task(
+                index=i,
+                path=str(f),
+                meta=m,
+                rules_sha256=rules.sha256,
+                data=read.get(i) if send_data else None,
+                mentions=mention_hits.get(ekeys.get(i, "")) if not keep_mentions else None,
+                keep_text=keep_texts,
+                keep_mentions=keep_mentions,
+                want_blobs=st is not None,
+            )
+        )
+    for o in runner.run(tasks) if tasks else []:
+        results[o.index] = o
+    if st is not None:
+        st.put(
+            [o.extracted_row for o in results.values() if o.extracted_row is not None],
+            [o.analysed_row for o in results.values() if o.analysed_row is not None],
+        )
+    for i in sorted(results):
+        o = results[i]
+        if o.analysed is None:
+            corpus.warnings.append(o.warning or f"skipped {files[i - offset]}")
+            continue
+        corpus.analysed.append(o.analysed)
+        if o.text is not None:
+            corpus.texts[o.analysed.source.id] = o.text
+        if o.analysed_row is None and o.extracted_row is None and st is not None and not o.rebound:
+            corpus.cached += 1
+        elif o.rebound:
+            corpus.rebound += 1
+        else:
+            corpus.fresh += 1
+
+
+def _from_store(i: int, f: Path, data: bytes, blob: bytes, keep_text: bool) -> Outcome:
+    stored = store.decode_analysis(blob)
+    a = Analysed(stored.source, (), stored.claims, stored.unbound)
+    text = decode(data, str(f))[0] if keep_text else None
+    return Outcome(i, analysed=a, text=text)
 
 
 def check(

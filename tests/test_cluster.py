@@ -1,0 +1,50 @@
+"""The per-document stage on a dask cluster gives the report a local run gives."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from factcheck.engine import analyse_paths, build_report
+from factcheck.errors import FactcheckError
+from factcheck.report import json as json_report
+from factcheck.rules import load_rules
+from tests.test_corpus_generator import corpus_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_dask = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="dask.distributed is not installed: pip install 'factcheck[dask]'",
+)
+
+
+@needs_dask
+def test_local_cluster_gives_the_local_report(tmp_path: Path) -> None:
+    import distributed
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 40, seed=8, plant_rate=0.1)
+    rules = load_rules([ROOT / "rules"])
+    local = json_report.render(build_report(analyse_paths([folder], rules), rules))
+    db = tmp_path / "claims.db"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        corpus = analyse_paths(
+            [folder], rules, engine="dask", scheduler=cluster.scheduler_address, store_path=db
+        )
+    assert corpus.fresh == 40
+    assert json_report.render(build_report(corpus, rules)) == local
+    # What the cluster wrote to the store, a plain local run reads back.
+    again = analyse_paths([folder], rules, store_path=db)
+    assert again.cached == 40
+    assert json_report.render(build_report(again, rules)) == local
+
+
+def test_dask_engine_needs_a_scheduler() -> None:
+    rules = load_rules([ROOT / "rules"])
+    with pytest.raises(FactcheckError, match="scheduler"):
+        analyse_paths([ROOT / "seeds"], rules, engine="dask")
