@@ -1,9 +1,14 @@
 """agreement: claims of one metric, subject and period must agree.
 
-Two claims agree when their intervals overlap, each widened by the check's tolerance; they
-conflict when they cannot both be true.  Within each group the largest set of mutually
-agreeing claims is found (the point most intervals cover, an O(n log n) sweep); every claim
-outside it is a conflict with the nearest claim inside.  Forecasts and targets never take part.
+Claims are grouped by subject, period and unit; claims of different subjects, periods or
+units are never compared.  Two claims agree when their intervals overlap (intervals that just
+touch overlap), each widened by the check's relative tolerance; dates are never widened, their
+stated precision is their interval.  They conflict when they cannot both be true.  Within each
+group the largest set of mutually agreeing claims is found (the point most intervals cover, an
+O(n log n) sweep); every claim outside it is a conflict with the nearest claim inside.  An
+open-ended claim ("over $26 billion") agrees with every figure above its bound.  Forecasts and
+targets never take part; for a metric with `period: required`, neither do claims without a
+period.  With `across_sources_only`, a group drawn from a single source is not checked.
 
 Passing::
 
@@ -22,8 +27,15 @@ import math
 from collections import defaultdict
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
-from factcheck.models import Claim, Finding, widen
+from factcheck.checks.base import (
+    CheckContext,
+    CheckSpec,
+    describe,
+    finding,
+    show_interval,
+    spread,
+)
+from factcheck.models import Claim, Finding
 
 KIND = "agreement"
 
@@ -58,7 +70,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
 
 
 def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
-    ivs = {c.id: widen(c.interval(), tol) for c in claims}
+    ivs = {c.id: spread(c.interval(), tol, c.is_date) for c in claims}
     # Sweep: the point covered by the most intervals; starts sort before ends at equal points.
     events = sorted(
         [(lo, 0, c.id) for c in claims for lo in [ivs[c.id][0]]]
@@ -98,7 +110,7 @@ def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
                 [other, c],
                 f"{spec.metric} cannot be both {describe(other)} and {describe(c)}",
                 f"the intervals {show_interval(other)} and {show_interval(c)} do not overlap"
-                + (f" even widened by {spec.tolerance}" if tol else ""),
+                + (f" even widened by {spec.tolerance}" if tol and not c.is_date else ""),
             )
         )
     return out

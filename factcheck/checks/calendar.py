@@ -1,8 +1,12 @@
 """calendar: a named weekday must match its date, and a reported event cannot postdate its article.
 
 A date stated with its weekday ("Friday (3 February)") becomes a claim of the built-in metric
-`weekday`; this check tells whether that day was that weekday.  Claims of the date metrics named
-in `event_metrics` must not fall after their source's publication date.
+`weekday`; this check tells whether that day was that weekday (an agreement or a conflict for
+each such claim; English names, full or three-letter).  Claims of the date metrics named in
+`event_metrics` must not fall after their source's publication date: an event whose earliest
+possible day is later than the article is a conflict; one that may fall on or before it ("in
+2023" in an article of 3 February 2023) passes silently, and so does a claim in an article with
+no publication date.  Forecasts and targets ("will close on 1 March") are not events yet.
 
 Passing::
 
@@ -18,11 +22,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, describe, finding
+from factcheck.checks.base import CheckContext, CheckSpec, date_span, describe, finding
 from factcheck.models import Finding
 
 KIND = "calendar"
 WEEKDAY_METRIC = "weekday"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class Spec(CheckSpec):
@@ -36,15 +55,17 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         if not isinstance(c.value, str) or not c.weekday or len(c.value) != 10:
             continue
         day = dt.date.fromisoformat(c.value)
-        actual = day.strftime("%A")
-        ok = actual.lower() == c.weekday.lower()
+        # Not strftime("%A"): that follows the process locale, the texts are in English.
+        actual = WEEKDAYS[day.weekday()]
+        stated = c.weekday.strip().lower()
+        ok = stated == actual.lower() or stated.rstrip(".") == actual[:3].lower()
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement" if ok else "conflict",
                 [c],
-                f"{day:%-d %B %Y} was a {actual}"
+                f"{day.day} {MONTHS[day.month - 1]} {day.year} was a {actual}"
                 + (
                     f", as {c.source}:{c.line} says"
                     if ok
@@ -59,7 +80,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
             published = ctx.published.get(c.source)
             if published is None or not isinstance(c.low, str):
                 continue
-            if dt.date.fromisoformat(c.low) > published:
+            if date_span(c.low)[0] > published:
                 out.append(
                     finding(
                         spec,

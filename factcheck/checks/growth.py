@@ -4,7 +4,10 @@ For a growth claim over a period P, the level claims of `level` for P and for th
 year earlier give an implied growth of new / old − 1, computed on intervals so rounding never
 raises a false alarm: with new in [a, b] and old in [c, d], growth lies in [a/d − 1, b/c − 1].
 Levels from the growth claim's own source are used first; with `across_sources` the levels may
-come from other sources too.
+come from other sources too.  Levels must be of the growth claim's subject ("34.9 % with China"
+is not checked against turnover with Russia); the tolerance widens the stated rate relatively.
+An open-ended level ("over $23 billion") leaves the implied growth open on one side.  Forecasts
+and targets are not checked.
 
 Passing::
 
@@ -21,8 +24,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
-from factcheck.models import Claim, Finding, Period, intervals_overlap
+from factcheck.checks.base import (
+    CheckContext,
+    CheckSpec,
+    describe,
+    finding,
+    overlap,
+    show_interval,
+)
+from factcheck.models import Claim, Finding, Period
 
 KIND = "growth"
 
@@ -52,7 +62,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         implied = _ratio(now.interval(), before.interval())
         if implied is None:
             continue
-        ok = intervals_overlap(g.interval(), implied, spec.tolerance_fraction)
+        ok = overlap(g.interval(), implied, spec.tolerance_fraction)
         arithmetic = (
             f"{_num(now.value)} / {_num(before.value)} − 1 = "
             f"{(float(now.value) / float(before.value) - 1) * 100:.2f} %; on the intervals "

@@ -2,7 +2,10 @@
 
 Turnover, exports and other flows add up over time, so what is reported for January-November
 2022 must be at most what is reported for the whole of 2022 (for non-negative flows).  A part
-whose lowest reading is above the whole's highest is a conflict; otherwise the pair agrees.
+whose lowest reading is above the whole's highest (each widened by the tolerance) is a
+conflict; otherwise the pair agrees.  Claims are paired across sources, within one subject and
+unit; two claims of the same period are left to the agreement check, and forecasts and targets
+take no part.
 
 Passing::
 
@@ -19,8 +22,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, describe, finding, show_interval
-from factcheck.models import Claim, Finding, widen
+from factcheck.checks.base import (
+    CheckContext,
+    CheckSpec,
+    describe,
+    finding,
+    show_interval,
+    spread,
+)
+from factcheck.models import Claim, Finding
 
 KIND = "subperiod_bound"
 
@@ -54,8 +64,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     break
                 if part.period == whole.period or not whole.period.contains(part.period):
                     continue
-                p_low, _ = widen(part.interval(), tol)
-                _, w_high = widen(whole.interval(), tol)
+                p_low, _ = spread(part.interval(), tol)
+                _, w_high = spread(whole.interval(), tol)
                 ok = p_low <= w_high
                 out.append(
                     finding(
