@@ -48,7 +48,7 @@ SCALES: dict[str, float] = {
 }
 
 # Units a metric may be measured in, besides the currencies.
-PLAIN_UNITS = ("percent", "count", "rank", "year", "date")
+PLAIN_UNITS = ("percent", "pp", "count", "rank", "year", "date")
 
 
 class UnitError(ValueError):
@@ -86,7 +86,7 @@ def parse_quantity(text: str, unit: str | None = None) -> float:
     ureg = registry()
     try:
         q: Any = ureg.Quantity(text.strip())
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+    except Exception as exc:  # pint raises tokenize, syntax, lookup and value errors alike
         raise UnitError(f"cannot read quantity {text!r}: {exc}") from None
     if not isinstance(q, pint.Quantity):
         return float(q)
