@@ -17,6 +17,7 @@ place" only the second figure is a claim about now.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,9 +120,13 @@ class Binder:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self.metrics = [m for m in rules.metrics.values() if m.id != WEEKDAY_METRIC]
-        self.cue_rx = {m.id: self._cue_patterns(m) for m in self.metrics}
-        self.context_rx = {m.id: [phrase_regex(p) for p in m.context] for m in self.metrics}
+        self.metrics = [
+            m for m in rules.metrics.values() if m.id != WEEKDAY_METRIC and m.unit != "entities"
+        ]
+        self.set_metrics = [m for m in rules.metrics.values() if m.unit == "entities"]
+        every = [*self.metrics, *self.set_metrics]
+        self.cue_rx = {m.id: self._cue_patterns(m) for m in every}
+        self.context_rx = {m.id: [phrase_regex(p) for p in m.context] for m in every}
         self.exclude_rx = {m.id: [phrase_regex(p) for p in m.exclude] for m in self.metrics}
         self.entity_rx = _entity_regex(rules.entities.values())
         self.alias_to_entity = {
@@ -144,8 +149,6 @@ class Binder:
         index = LineIndex(text)
         by_sentence: list[list[Mention]] = [[] for _ in sents]
         starts = [s.start for s in sents]
-        import bisect
-
         for m in mentions:
             if m.furniture:
                 continue
@@ -169,6 +172,7 @@ class Binder:
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
+            claims.extend(self._member_lists(source, text, sents, i, index))
         unbound = [
             Unbound(
                 source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
@@ -178,8 +182,67 @@ class Binder:
             and (m.span.start, m.span.end) not in used
             and (m.span.start, m.span.end) not in used_as_period
         ]
-        del index
         return claims, unbound
+
+    def _member_lists(
+        self, source: Source, text: str, sents: list[Sentence], i: int, index: LineIndex
+    ) -> list[Claim]:
+        """Lists of entities after a cue: "Its members are Armenia, Belarus and Kyrgyzstan"."""
+        sent = sents[i]
+        out: list[Claim] = []
+        for metric in self.set_metrics:
+            if metric.context:
+                lo = sents[max(0, i - metric.context_window)].start
+                if not _spans(self.context_rx[metric.id], text, lo, sent.end):
+                    continue
+            for cue_start, cue_end in sorted(
+                _spans(self.cue_rx[metric.id], text, sent.start, sent.end)
+            ):
+                names = self._enumeration(text, cue_end, sent.end)
+                if len(names) < 2:
+                    continue
+                members = tuple(dict.fromkeys(e for _, _, e in names))
+                start, end = names[0][0], names[-1][1]
+                line, column = index.position(start)
+                partial = bool(_PARTIAL_LIST.search(text, cue_start, cue_end))
+                out.append(
+                    Claim(
+                        id=f"{source.id}:{line}:{column}:{metric.id}",
+                        source=source.id,
+                        metric=metric.id,
+                        subject=metric.subject.default(),
+                        value=", ".join(members),
+                        unit="entities",
+                        low=None,
+                        high=None,
+                        qualifier="over" if partial else "exact",
+                        quote=" ".join(text[sent.start : sent.end].split()),
+                        line=line,
+                        column=column,
+                        start=start,
+                        end=end,
+                        members=members,
+                    )
+                )
+                break  # one list per metric and sentence
+        return out
+
+    def _enumeration(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Entity names right after `start`, joined by commas and "and"."""
+        if self.entity_rx is None:
+            return []
+        names: list[tuple[int, int, str]] = []
+        pos = start
+        for hit in self.entity_rx.finditer(text, start, end):
+            gap = text[pos : hit.start()]
+            if not (_LIST_OPENING if not names else _LIST_JOIN).fullmatch(gap):
+                break
+            ent = self.alias_to_entity.get(hit.group())
+            if ent is None:
+                break
+            names.append((hit.start(), hit.end(), ent))
+            pos = hit.end()
+        return names
 
     # ------------------------------------------------------------------ metric choice
 
@@ -439,6 +502,10 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(a[0] - b[1], b[0] - a[1], 0)
 
+
+_LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
+_LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")
+_PARTIAL_LIST = regex.compile(r"(?i)\b(?:include|includes|including|such as|among them)\b")
 
 _CLAUSE_BREAK = regex.compile(r"[;:()\[\]–—]|,\s+(?:and|but|while|whereas|which|where|when)\b|,\s")
 

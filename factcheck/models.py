@@ -180,13 +180,17 @@ class Claim(Record):
     start: int
     end: int
     weekday: str | None = None
+    # For a metric in `entities`: the entity ids a list names ("Its members are A, B and C").
+    members: tuple[str, ...] = ()
 
     @property
     def is_date(self) -> bool:
-        return isinstance(self.value, str)
+        return isinstance(self.value, str) and not self.members
 
     def interval(self) -> tuple[float, float]:
         """The claim's interval as numbers (dates as proleptic ordinals of first and last day)."""
+        if self.members:
+            return float(len(self.members)), float(len(self.members))
         return _as_number(self.low, -math.inf), _as_number(self.high, math.inf)
 
     @property

@@ -165,6 +165,12 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                             _unit_hint(unit),
                         )
                     )
+            members = fact.value if isinstance(fact.value, tuple) else ()
+            for j, member in enumerate(members):
+                if isinstance(member, str) and member not in rs.entities:
+                    errors.append(
+                        _unknown_entity(member, doc.location(("facts", i, "value", j)), rs)
+                    )
             for j, party in enumerate(fact.subject):
                 if party not in rs.entities:
                     errors.append(

@@ -135,7 +135,7 @@ class EntitySpec(Strict):
     )
 
 
-FactValue = float | int | dt.date | str
+FactValue = float | int | dt.date | str | tuple[str | int | float, ...]
 
 
 class FactSpec(Strict):
@@ -144,7 +144,8 @@ class FactSpec(Strict):
     id: Id
     metric: str
     value: FactValue = Field(
-        description="a date (1992-10-22), a year (2002), or a quantity string ('27', '22.2e9 USD')"
+        description="a date (1992-10-22), a year (2002), a quantity string ('27', '22.2e9 USD'), "
+        "or, for a metric in `entities`, the list of entity ids ([Armenia, Belarus, ...])"
     )
     subject: tuple[str, ...] = ()
     period: tuple[dt.date, dt.date] | None = Field(

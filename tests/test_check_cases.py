@@ -81,8 +81,13 @@ def build_claim(
     unit = rec.get("unit", metrics[metric].unit if metric in metrics else None)
     low: float | str | None
     high: float | str | None
-    if unit in ("year", "date"):
-        value: float | str = iso(rec["value"])
+    members: tuple[str, ...] = ()
+    if unit == "entities":
+        members = tuple(rec["value"])
+        value: float | str = ", ".join(members)
+        low = high = None
+    elif unit in ("year", "date"):
+        value = iso(rec["value"])
         first, last = date_span(str(value))
         low = iso(rec["low"]) if "low" in rec else first.isoformat()
         high = iso(rec["high"]) if "high" in rec else last.isoformat()
@@ -108,6 +113,7 @@ def build_claim(
         start=i * 100,
         end=i * 100 + 10,
         weekday=rec.get("weekday"),
+        members=members,
     )
 
 

@@ -7,7 +7,9 @@ one that cannot hold beside it is a conflict marked known_fact, the finding a CI
 Forecasts and targets are never compared with facts.
 
 A fact's value is a date (1992-10-22, or quoted '1992-10'), a year (2002: the whole year), a
-number in the metric's unit (27) or a quoted quantity ('22.2e9 USD'); a value that does not fit
+number in the metric's unit (27), a quoted quantity ('22.2e9 USD') or, for a metric in
+`entities`, a list of entity ids compared as a set (a complete list in the text must name them
+all; a partial one, "members include", only members); a value that does not fit
 the metric's unit is an error when the rules are loaded.  The fact applies to a claim only when:
 
 - its `subject`, if given, is the claim's subject;
@@ -63,6 +65,12 @@ def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
     v = fact.value
     if isinstance(v, bool):  # YAML reads `yes` and `no` as booleans
         raise UnitError(f"{v!r} is not a value; quote it if it is text")
+    if unit == "entities" or isinstance(v, tuple):
+        if unit != "entities":
+            raise UnitError(f"a list is a value only for a metric in `entities`, not in {unit}")
+        if not isinstance(v, tuple) or not v or not all(isinstance(x, str) for x in v):
+            raise UnitError("a metric in `entities` takes a list of entity ids: [Armenia, Belarus]")
+        return float(len(v)), float(len(v))
     if unit in DATE_UNITS or (unit is None and isinstance(v, dt.date)):
         if isinstance(v, dt.date):
             return float(v.toordinal()), float(v.toordinal())
@@ -87,7 +95,26 @@ def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
 
 
 def fact_label(fact: FactSpec) -> str:
+    if isinstance(fact.value, tuple):
+        return ", ".join(map(str, fact.value))
     return fact.value.isoformat() if isinstance(fact.value, dt.date) else str(fact.value)
+
+
+def compare_members(fact: FactSpec, c: Claim) -> tuple[bool, str]:
+    """A list of members against the known set: a complete list must name exactly the
+    members; a partial one ("members include ...", qualifier `over`) only members."""
+    known = {str(x) for x in fact.value} if isinstance(fact.value, tuple) else set()
+    named = set(c.members)
+    extra = sorted(named - known)
+    missing = sorted(known - named) if c.qualifier != "over" else []
+    parts = []
+    if missing:
+        parts.append("leaves out " + ", ".join(missing))
+    if extra:
+        parts.append("names " + ", ".join(extra) + ", not a member")
+    if not parts:
+        return True, f"{{{', '.join(sorted(named))}}} ⊆ {{{', '.join(sorted(known))}}}"
+    return False, f"the list {'; '.join(parts)} (known: {', '.join(sorted(known))})"
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
@@ -102,7 +129,13 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         for c in ctx.of_metric(fact.metric):
             if not _applies(fact, c, ctx):
                 continue
-            ok = overlap(c.interval(), target, tol, c.is_date)
+            if unit == "entities":
+                ok, why = compare_members(fact, c)
+            else:
+                ok = overlap(c.interval(), target, tol, c.is_date)
+                why = f"{show_interval(c)} vs {fact_label(fact)}" + (
+                    "" if ok else " do not overlap"
+                )
             verb = "matches" if ok else "contradicts"
             out.append(
                 finding(
@@ -112,7 +145,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     [c],
                     f"{describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
                     f"{fact_label(fact)} ({fact.source})",
-                    f"{show_interval(c)} vs {fact_label(fact)}" + ("" if ok else " do not overlap"),
+                    why,
                     known_fact=True,
                     fact=fact.id,
                 )
