@@ -57,3 +57,18 @@ def test_a_one_megabyte_line_is_cut_into_bounded_sentences() -> None:
     text = chunk * (1024 * 1024 // len(chunk))
     longest = max(s.end - s.start for s in sentences(text, ()))
     assert longest <= 10_000
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="extract/quantities.py: the '>' that closes an HTML tag before a figure "
+    "('<b>$22.2 billion</b>') is read as the qualifier 'more than', making the figure "
+    "[22.2 bn, ∞) instead of [22.15, 22.25] bn",
+)
+def test_markup_around_a_figure_is_not_a_qualifier() -> None:
+    from factcheck.extract import extract_text
+
+    for text in ("was <b>$22.2 billion</b> in 2022", "a share of <i>5 %</i>"):
+        (m,) = [m for m in extract_text(text) if m.quantity is not None]
+        assert m.qualifier == "exact", text
+        assert not m.text.startswith(">"), text
