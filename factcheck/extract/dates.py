@@ -268,7 +268,7 @@ def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 # A month word inside a numeric date: "05-Aug-2016", "2019/aug/01", "Sep-23-2020", "Dec-2018".
-_MON_WORD = rf"(?i:{_FULL}|{_ABBR})(?!\p{{L}})"
+_MON_WORD = rf"(?i:{_FULL}|may|{_ABBR})(?!\p{{L}})"
 
 
 @pattern(
@@ -659,6 +659,8 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """December 26 last year; 3 February (year from the reference date)."""
     day = int(m.group("d") or m.group("d2"))
     month = month_number(m.group("mon") or m.group("mon2"))
+    if day > (29 if month == 2 else last_day(2001, month)):
+        return None  # "30 February" is no date in any year, resolved or not
     rel = m.group("y") or m.group("y2")
     year = relative_year(rel, ctx.ref) if rel else nearest_year(month, day, ctx.ref)
     if year is None:
