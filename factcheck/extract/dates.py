@@ -67,7 +67,7 @@ WEEKDAY_ABBR = {
 # before a digit; MONTH_CAP, for a month named alone, wants a capital ("in March", not "march").
 _FULL = "january|february|march|april|june|july|august|september|october|november|december"
 _ABBR = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-MONTH = rf"\b(?:(?i:{_FULL})(?!\p{{L}})|(?i:may)(?=\s*\d)|(?:May|MAY)(?!\p{{L}})|(?i:{_ABBR})\.?(?=\s*\d|\s*[-–]\s*\p{{L}}))"
+MONTH = rf"\b(?:(?i:{_FULL})(?!\p{{L}})|(?i:may)(?=\s*\d)|(?:May|MAY)(?!\p{{L}})|(?i:{_ABBR})\.?(?=\s*,?\s*\d|\s*[-–]\s*\p{{L}}))"
 MONTH_CAP = (
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
@@ -670,7 +670,8 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""", anchors={"mon": (4, 48)}
+    rf"""(?P<mon>{MONTH})(?:\s*,\s*|\s+)(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""",
+    anchors={"mon": (4, 48)},
 )
 def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """October 1992; February of this year."""
@@ -679,6 +680,15 @@ def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if year is None:
         return DateHit(m.start(), m.end(), None, relative=True)
     return DateHit(m.start(), m.end(), month_span(year, month), relative=relative)
+
+
+@pattern(
+    rf"""(?<![\d.,$€£/-])(?P<y>{YEAR})(?:\s*,\s*|\s+)(?P<mon>{MONTH})(?![\s,.]*\d)""",
+    anchors={"mon": (12, 16)},
+)
+def _year_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """2016 November; 2017 April: a year-first month, as tables and datelines write it."""
+    return DateHit(m.start(), m.end(), month_span(int(m.group("y")), month_number(m.group("mon"))))
 
 
 @pattern(
