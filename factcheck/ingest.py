@@ -84,11 +84,11 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     Never raises anything else: every byte string is either text in one of the encodings a
     newsroom meets, or refused as binary.
     """
-    # UTF-32's little-endian mark begins with UTF-16's, so it is tried first.
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            text, encoding = _decode_bom(data, codec, path), codec
-            break
+    # UTF-32's little-endian mark is UTF-16's followed by a NUL character, so it is tried
+    # first and UTF-16 after it.
+    marked = [codec for bom, codec in _BOMS if data.startswith(bom)]
+    if marked:
+        text, encoding = _decode_bom(data, marked, path)
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -122,16 +122,18 @@ def _binary(path: str) -> IngestError:
     )
 
 
-def _decode_bom(data: bytes, codec: str, path: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"starts with a {codec.upper()} byte order mark but does not decode as "
-            f"{codec.upper()} (byte {exc.start})",
-            Location(path),
-            "re-save the file as UTF-8",
-        ) from None
+def _decode_bom(data: bytes, codecs: list[str], path: str) -> tuple[str, str]:
+    failures: list[str] = []
+    for codec in codecs:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError as exc:
+            failures.append(f"{codec.upper()} (byte {exc.start})")
+    raise IngestError(
+        f"starts with a byte order mark but does not decode as {' or '.join(failures)}",
+        Location(path),
+        "re-save the file as UTF-8",
+    )
 
 
 def _decode_unmarked(data: bytes) -> tuple[str, str]:

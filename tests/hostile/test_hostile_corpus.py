@@ -23,7 +23,7 @@ from hostile_corpus import (
     long_line_text,
     write_big,
 )
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from factcheck import engine, ingest
@@ -198,6 +198,9 @@ def test_no_byte_string_crashes_decoding_or_extraction(data: bytes) -> None:
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=200), codec=st.sampled_from(["utf-8", "utf-16", "utf-32"]))
 def test_text_with_a_byte_order_mark_decodes_to_itself(text: str, codec: str) -> None:
+    # UTF-16's mark and a NUL character are UTF-32's mark: a text starting with NUL is binary
+    # in any case, and this one reads as UTF-32.
+    assume(not (codec == "utf-16" and text.startswith("\x00")))
     data = text.encode(codec) if codec != "utf-8" else b"\xef\xbb\xbf" + text.encode()
     try:
         assert decode(data, "x")[0] == text
