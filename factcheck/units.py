@@ -48,7 +48,8 @@ SCALES: dict[str, float] = {
 }
 
 # Units a metric may be measured in, besides the currencies.
-PLAIN_UNITS = ("percent", "pp", "count", "rank", "year", "date")
+# `entities`: a list of members ("Its members are Armenia, Belarus, ..."), compared as a set.
+PLAIN_UNITS = ("percent", "pp", "count", "rank", "year", "date", "entities")
 
 
 class UnitError(ValueError):
