@@ -65,7 +65,8 @@ def registry() -> pint.UnitRegistry[float]:
         ureg.define(f"{word} = {factor:g}")
     ureg.define("bln = billion")
     ureg.define("mln = million")
-    ureg.define("count = [] ")
+    if "count" not in ureg:  # recent pint defines it already
+        ureg.define("count = []")
     ureg.define("rank = []")
     return ureg
 

@@ -101,8 +101,10 @@ def test_seed_report_loads_shows_conflicts_and_links(
     assert "since 2002" in text and "since 2012" in text
     assert page.locator("#conflict-1").is_visible()
 
-    # The first conflict's quote link scrolls to the highlighted figure in its article.
-    link = page.locator("#conflict-1 a[href^='#claim-']").first
+    # The trade-mission conflict's quote link scrolls to the highlighted figure in its article.
+    mission = page.locator("[id^='conflict-']", has_text="since 2002").first
+    assert mission.is_visible()
+    link = mission.locator("a[href^='#claim-']").first
     target = (link.get_attribute("href") or "")[1:]
     link.click()
     assert page.evaluate("location.hash") == f"#{target}"
