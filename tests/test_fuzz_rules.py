@@ -5,8 +5,8 @@ reads, it either loads the rules or raises the project's located error (`Factche
 never a traceback.  A rule set that loads must also run over the seeds without raising, since a
 check with odd but valid settings ("1e308 percent" tolerance) is the same user's input.
 
-Profiles: `ci` (default, modest) and `fuzz` (many examples, no deadline), chosen with
-`HYPOTHESIS_PROFILE=fuzz`.
+CI runs 200 examples a test; `HYPOTHESIS_PROFILE=fuzz` runs the `fuzz` profile (3,000, no
+deadline).
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet, load_rules
 
 settings.register_profile(
-    "ci",
-    max_examples=200,
-    deadline=None,  # shared 2-core machine: timing noise is not a finding
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
     "fuzz",
     max_examples=3_000,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Applied per test rather than loaded as the default, so other suites' property tests keep
+# their own settings.  Modest in CI; deadline off because the CI machine is shared.
+PROFILE = (
+    settings.get_profile("fuzz")
+    if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+    else settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -145,16 +145,19 @@ yaml_text = st.one_of(
 )
 
 
+@settings(PROFILE)
 @given(text=yaml_text)
 def test_arbitrary_yaml_text_gives_rules_or_a_located_error(text: str) -> None:
     load_or_located_error({"fuzz.yaml": text})
 
 
+@settings(PROFILE)
 @given(data=st.binary(max_size=300))
 def test_arbitrary_bytes_give_rules_or_a_located_error(data: bytes) -> None:
     load_or_located_error({"fuzz.yaml": data})
 
 
+@settings(PROFILE)
 @given(
     which=st.sampled_from(SEED_RULES),
     cuts=st.lists(
@@ -315,12 +318,13 @@ def dump(doc: Any) -> str:
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 
 
+@settings(PROFILE)
 @given(doc=rule_doc)
 def test_arbitrary_structures_give_rules_or_a_located_error(doc: Any) -> None:
     load_or_located_error({"fuzz.yaml": dump(doc)})
 
 
-@settings(suppress_health_check=list(HealthCheck))
+@settings(PROFILE, suppress_health_check=list(HealthCheck))
 @given(doc=rule_doc, seed=st.integers(0, 2**32 - 1))
 def test_rules_that_load_also_run_over_the_seeds(doc: Any, seed: int) -> None:
     """Added to the seed rules, a fuzzed file either is refused or runs to a report."""
