@@ -203,7 +203,7 @@ _DATED = regex.compile(
     r"\d|%|\b(?:" + "|".join((*MONTHS, *WEEKDAYS)) + r"|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|million|billion|trillion|first|"
     r"second|third|half|year|years|month|months|week|weeks|day|days|today|yesterday|tomorrow|"
-    r"percent|since|subscribe)\b",
+    r"percent|since|subscribe|members?)\b",  # "Its members are ...": a member-list claim
     regex.IGNORECASE,
 )
 

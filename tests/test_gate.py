@@ -221,8 +221,10 @@ def test_committed_baseline_covers_the_seeds() -> None:
     assert {e.rule for e in entries} == {
         "trade_mission_opened.agree",
         "trade_turnover.part_le_whole",
+        "known_facts",  # seed 004 leaves Russia out of the EAEU's members
     }
     assert all(e.reason for e in entries)
+    assert [e.fact for e in entries if e.known_fact] == ["eaeu_members_2015"]
 
 
 def test_seeds_pass_with_the_committed_baseline_and_fail_without(
@@ -232,7 +234,7 @@ def test_seeds_pass_with_the_committed_baseline_and_fail_without(
     shutil.copy(BASELINE, project / "factcheck-baseline.yaml")
     capsys.readouterr()
     assert main(["check"]) == EXIT_OK  # picked up from the working folder by default
-    assert "0 new conflicts, 2 baselined, 0 fixed" in capsys.readouterr().out
+    assert "0 new conflicts, 3 baselined, 0 fixed" in capsys.readouterr().out
 
 
 def test_github_format_is_chosen_on_actions(
@@ -244,7 +246,10 @@ def test_github_format_is_chosen_on_actions(
 
 
 def test_baseline_command_then_check_passes(project: Path) -> None:
+    # The seeds hold a known-fact conflict: a plain baseline leaves it out, so check still fails.
     assert main(["baseline", "--reason", "accepted for the test"]) == EXIT_OK
+    assert main(["check", "--baseline", "factcheck-baseline.yaml"]) == EXIT_CONFLICT
+    assert main(["baseline", "--accept-known-facts", "--reason", "accepted for the test"]) == EXIT_OK
     assert main(["check", "--baseline", "factcheck-baseline.yaml"]) == EXIT_OK
     assert all(
         e.reason == "accepted for the test"

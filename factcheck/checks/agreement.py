@@ -31,7 +31,9 @@ from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
     describe,
+    describe_many,
     finding,
+    intervals_of,
     show_interval,
     spread,
 )
@@ -85,23 +87,28 @@ def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
             depth += 1
             if depth > best:
                 best, best_point = depth, x
-    core = [c for c in claims if ivs[c.id][0] <= best_point <= ivs[c.id][1]]
-    rest = [c for c in claims if c not in core]
+    core: list[Claim] = []
+    rest: list[Claim] = []
+    for c in claims:
+        (core if ivs[c.id][0] <= best_point <= ivs[c.id][1] else rest).append(c)
     out: list[Finding] = []
     if len(core) >= 2:
-        quotes = "; ".join(describe(c) for c in core)
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
                 core,
-                f"{len(core)} claims of {spec.metric} agree: {quotes}",
-                "the intervals " + ", ".join(show_interval(c) for c in core) + " overlap",
+                f"{len(core)} claims of {spec.metric} agree: {describe_many(core)}",
+                f"the intervals {intervals_of(core)} overlap",
             )
         )
+    # Every core interval holds best_point, so for a claim wholly above it the nearest core
+    # claim is the one reaching highest, and for one below, the one starting lowest.
+    highest = max(core, key=lambda o: (ivs[o.id][1], o.sort_key))
+    lowest = min(core, key=lambda o: (ivs[o.id][0], o.sort_key))
     for c in rest:
-        other = min(core, key=lambda o: _gap(ivs[o.id], ivs[c.id]))
+        other = highest if ivs[c.id][0] > best_point else lowest
         out.append(
             finding(
                 spec,
@@ -114,7 +121,3 @@ def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
             )
         )
     return out
-
-
-def _gap(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return max(a[0] - b[1], b[0] - a[1], 0.0)

@@ -161,6 +161,21 @@ def describe(c: Claim) -> str:
     return f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
 
 
+def describe_many(claims: Sequence[Claim], limit: int = 4) -> str:
+    """Quotes of a group, the first few in full: an archive can hold thousands of claims."""
+    shown = "; ".join(describe(c) for c in claims[:limit])
+    if len(claims) > limit:
+        shown += f"; and {len(claims) - limit} more"
+    return shown
+
+
+def intervals_of(claims: Sequence[Claim], limit: int = 6) -> str:
+    shown = ", ".join(show_interval(c) for c in claims[:limit])
+    if len(claims) > limit:
+        shown += f", … ({len(claims) - limit} more)"
+    return shown
+
+
 def period_words(p: Period | None) -> str:
     return p.label if p else "no period"
 

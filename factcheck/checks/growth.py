@@ -45,18 +45,16 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
-    levels: dict[tuple[tuple[str, ...], Period], list[Claim]] = defaultdict(list)
-    for lv in ctx.of_metric(spec.level):
+    levels: dict[tuple[tuple[str, ...], Period], Levels] = defaultdict(Levels)
+    for lv in sorted(ctx.of_metric(spec.level), key=lambda c: c.sort_key):
         if lv.period is not None:
-            levels[(lv.subject, lv.period)].append(lv)
+            levels[(lv.subject, lv.period)].add(lv)
     out: list[Finding] = []
     for g in ctx.of_metric(spec.metric):
         if g.period is None or g.unit != "percent":
             continue
-        now = _pick(levels.get((g.subject, g.period), []), g, spec.across_sources)
-        before = _pick(
-            levels.get((g.subject, g.period.shifted_years(-1)), []), g, spec.across_sources
-        )
+        now = _pick(levels.get((g.subject, g.period)), g, spec.across_sources)
+        before = _pick(levels.get((g.subject, g.period.shifted_years(-1))), g, spec.across_sources)
         if now is None or before is None or now.unit != before.unit:
             continue
         implied = _ratio(now.interval(), before.interval())
@@ -84,13 +82,27 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _pick(candidates: list[Claim], g: Claim, across: bool) -> Claim | None:
-    same = [c for c in candidates if c.source == g.source]
+class Levels:
+    """The level claims of one subject and period, by source (the first overall kept apart)."""
+
+    def __init__(self) -> None:
+        self.by_source: dict[str, list[Claim]] = defaultdict(list)
+        self.first: Claim | None = None
+
+    def add(self, c: Claim) -> None:
+        self.by_source[c.source].append(c)
+        if self.first is None:
+            self.first = c
+
+
+def _pick(levels: Levels | None, g: Claim, across: bool) -> Claim | None:
+    """The growth claim's own source's level nearest to it; else, with `across`, the first."""
+    if levels is None:
+        return None
+    same = levels.by_source.get(g.source)
     if same:
         return min(same, key=lambda c: abs(c.start - g.start))
-    if across and candidates:
-        return min(candidates, key=lambda c: c.sort_key)
-    return None
+    return levels.first if across else None
 
 
 def _ratio(now: tuple[float, float], before: tuple[float, float]) -> tuple[float, float] | None:
