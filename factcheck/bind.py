@@ -70,7 +70,7 @@ TARGET_MARKERS = (
 
 _SENTENCE_END = regex.compile(
     r"""(?<!\b(?:No|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Inc|Ltd|Co|vs|etc|approx|ca|D|A|U\.S|e\.g|i\.e))
-    (?<=[.!?…])["”»’)]?\s+(?=["“«(‘]?[\p{Lu}\d])""",
+    (?<=[.!?…])["”»’)]?\s+(?=(?:[-–—•]\s*)?["“«(‘]?[\p{Lu}\d])""",
     regex.VERBOSE,
 )
 
@@ -293,7 +293,7 @@ class Binder:
             if found is not None:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
-        subject = self._subject(text, sent, m, metric)
+        subject = self._subject(text, sent, m, metric, by_sentence[i])
         modality = self._modality(text, sent, m, metric)
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
@@ -377,18 +377,23 @@ class Binder:
                     break
         if pick is None:
             return None
-        if pick.shift_years is not None:
-            base = [p for p in here if p.shift_years is None and p.span.end <= pick.span.start]
+        shift = pick.shift_years
+        base = [p for p in here if p.shift_years is None and p.span.end <= pick.span.start]
+        if shift is None and base and _ANAPHORIC_YEAR.fullmatch(pick.text):
+            # "in 2022 ... higher than in the previous year": the year before the sentence's
+            # own period, not the year before the article.
+            shift = -1
+        if shift is not None:
             if not base or base[-1].date is None:
                 return None
             p = _as_period(base[-1].date, base[-1].part, metric)
-            return p.shifted_years(pick.shift_years), pick
+            return p.shifted_years(shift), pick
         if pick.date is None:
             return None
         return _as_period(pick.date, pick.part, metric), pick
 
     def _subject(
-        self, text: str, sent: Sentence, m: Mention, metric: MetricSpec
+        self, text: str, sent: Sentence, m: Mention, metric: MetricSpec, near: Sequence[Mention]
     ) -> tuple[str, ...]:
         default = metric.subject.default()
         if not metric.subject.from_text or not metric.subject.parties:
@@ -396,6 +401,8 @@ class Binder:
         c_start, c_end = clause(text, sent, m)
         named: list[tuple[int, str]] = []
         for hit in self.entity_rx.finditer(text, c_start, c_end) if self.entity_rx else []:
+            if any(o.span.start <= hit.start() < o.span.end for o in near):
+                continue  # "US" of "US$8.4bn" is a currency, not a country
             ent = self.alias_to_entity.get(hit.group())
             if ent:
                 named.append((abs(hit.start() - m.span.start), ent))
@@ -503,6 +510,7 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(a[0] - b[1], b[0] - a[1], 0)
 
 
+_ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")
 _PARTIAL_LIST = regex.compile(r"(?i)\b(?:include|includes|including|such as|among them)\b")
