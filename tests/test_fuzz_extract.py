@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import os
+import unicodedata
 from typing import Any
 
 import pytest
@@ -37,6 +38,20 @@ PROFILE = (
     if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
     else settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 )
+
+_DIGIT = regex.compile(r"\d")
+
+
+def without_unparseable_digits(text: str) -> str:
+    """Drop digits the `regex` module knows but Python's older Unicode tables do not.
+
+    They are test_digits_python_cannot_parse_are_not_numbers (an xfail until extract/ is
+    fixed); left in, every fuzz run would rediscover that one bug.
+    """
+    return "".join(
+        c for c in text if not (_DIGIT.match(c) and unicodedata.decimal(c, None) is None)
+    )
+
 
 # Pieces of newsroom prose that reach deep into the number, date and qualifier grammars; mixed
 # with arbitrary text so that both the happy paths and their edges are exercised.
@@ -138,11 +153,13 @@ token = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=4),
 )
 newsy_text = st.builds(
-    lambda toks, seps: "".join(t + seps[i % len(seps)] for i, t in enumerate(toks)),
+    lambda toks, seps: without_unparseable_digits(
+        "".join(t + seps[i % len(seps)] for i, t in enumerate(toks))
+    ),
     st.lists(token, max_size=40),
     st.lists(st.sampled_from(SEPARATORS), min_size=1, max_size=6),
 )
-any_text = st.one_of(st.text(max_size=400), newsy_text)
+any_text = st.one_of(st.text(max_size=400), newsy_text).map(without_unparseable_digits)
 reference = st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
 
 _BREAK = regex.compile(r"\r\n|\r|\n")
@@ -257,3 +274,21 @@ def test_expected_position_oracle() -> None:
         (3, 1),
         (4, 1),
     ]
+
+
+UNICODE_16_DIGITS = ["\U00010d40", "\U0001ccf0", "\U00011f50", "\U0001e4f0", "\U00016d70"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="extract/numbers.py: `\\d` in the `regex` module matches digits of newer Unicode "
+    "than Python's tables (U+1CCF0 OUTLINED DIGIT ZERO), and parse_digits' float() raises "
+    "ValueError on them",
+)
+def test_digits_python_cannot_parse_are_not_numbers() -> None:
+    """Found by the fuzz profile: `extract_text('\U0001ccf0')` raised ValueError."""
+    unparseable = [c for c in UNICODE_16_DIGITS if without_unparseable_digits(c) == ""]
+    if not unparseable:
+        pytest.skip("this Python's Unicode tables know every digit the regex module does")
+    for c in unparseable:
+        extract_text(f"exports were {c} billion dollars, {c}{c} %")
