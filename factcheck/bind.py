@@ -68,11 +68,15 @@ TARGET_MARKERS = (
     "seek to",
 )
 
-_SENTENCE_END = regex.compile(
-    r"""(?<!\b(?:No|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Inc|Ltd|Co|vs|etc|approx|ca|D|A|U\.S|e\.g|i\.e))
-    (?<=[.!?…])["”»’)]?\s+(?=(?:[-–—•]\s*)?["“«(‘]?[\p{Lu}\d])""",
-    regex.VERBOSE,
+# A sentence ends at . ! ? … (and a closing quote) before a capital, a digit or a dash, but not
+# after an abbreviation or an initial ("No. 11", "D. Adilbekov").  The candidates come from a
+# cheap scan; the two conditions are then tested only there.
+_END_CANDIDATE = regex.compile(r"[.!?…][\"”»’)]?\s+")
+_ABBREVIATION = regex.compile(
+    r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Inc|Ltd|Co|vs|etc|approx|ca|Art|Vol|p|pp)"
+    r"|\b\p{Lu}|\bU\.S|\be\.g|\bi\.e)\.$"
 )
+_NEXT_START = regex.compile(r"(?:[-–—•]\s*)?[\"“«(‘]?[\p{Lu}\d]")
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,13 @@ def sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]
         if line.start() in skip or not line.group().strip():
             continue
         start = line.start()
-        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
-            out.append(Sentence(start, m.start()))
+        for m in _END_CANDIDATE.finditer(text, line.start(), line.end()):
+            stop = m.start() + 1
+            if text[m.start()] == "." and _ABBREVIATION.search(text, max(start, stop - 8), stop):
+                continue
+            if not _NEXT_START.match(text, m.end(), line.end()):
+                continue
+            out.append(Sentence(start, m.start() + len(m.group().rstrip())))
             start = m.end()
         out.append(Sentence(start, line.end()))
     return out
@@ -115,6 +124,87 @@ def _spans(
     return out
 
 
+Hits = dict[str, list[tuple[int, int]]]
+
+
+class SentenceHits:
+    """An index's hits per sentence of one document, found on first use and kept."""
+
+    def __init__(self, index: PhraseIndex, text: str, sents: list[Sentence]) -> None:
+        self.index, self.text, self.sents = index, text, sents
+        self.cache: dict[int, Hits] = {}
+
+    def __call__(self, i: int) -> Hits:
+        hits = self.cache.get(i)
+        if hits is None:
+            s = self.sents[i]
+            hits = self.cache[i] = self.index.find(self.text, s.start, s.end)
+        return hits
+
+    def window(self, metric: str, first: int, last: int) -> bool:
+        """Whether a phrase of `metric` stands in sentences first..last."""
+        return any(metric in self(j) for j in range(max(0, first), last + 1))
+
+
+@dataclass
+class _Doc:
+    text: str
+    sents: list[Sentence]
+    cues: SentenceHits
+    set_cues: SentenceHits
+    contexts: SentenceHits
+    excludes: SentenceHits
+
+
+class PhraseIndex:
+    """Every metric's phrases found in one pass over a sentence.
+
+    One regex finds where any phrase can begin (its first word); only the phrases that start
+    with that word are then tried there.  Binding cost grows with the text, not with the
+    number of metrics times their cues.
+    """
+
+    def __init__(
+        self,
+        phrases: Iterable[tuple[str, str]],
+        patterns: Iterable[tuple[regex.Pattern[str], str]] = (),
+    ) -> None:
+        by_first: dict[str, list[tuple[regex.Pattern[str], str]]] = {}
+        self.loose: list[tuple[regex.Pattern[str], str]] = list(patterns)
+        for phrase, owner in phrases:
+            first = phrase.split()[0]
+            if "*" in first:
+                self.loose.append((phrase_regex(phrase), owner))
+                continue
+            entry = (phrase_regex(phrase), owner)
+            if entry not in by_first.setdefault(first.lower(), []):
+                by_first[first.lower()].append(entry)
+        self.by_first = by_first
+        words = sorted(by_first, key=len, reverse=True)
+        self.starts = (
+            regex.compile(
+                r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\w)",
+                regex.IGNORECASE,
+            )
+            if words
+            else None
+        )
+
+    def find(self, text: str, start: int, end: int) -> Hits:
+        out: Hits = {}
+        if self.starts is not None:
+            for m in self.starts.finditer(text, start, end):
+                for rx, owner in self.by_first.get(m.group().lower(), ()):
+                    hit = rx.match(text, m.start(), end)
+                    if hit:
+                        out.setdefault(owner, []).append(hit.span())
+        for rx, owner in self.loose:
+            found = _spans([rx], text, start, end)
+            if found:
+                out.setdefault(owner, []).extend(found)
+        return out
+
+
 class Binder:
     """Binds one source's mentions with one rule set.  Pure: same inputs, same claims."""
 
@@ -125,19 +215,18 @@ class Binder:
         ]
         self.set_metrics = [m for m in rules.metrics.values() if m.unit == "entities"]
         every = [*self.metrics, *self.set_metrics]
-        self.cue_rx = {m.id: self._cue_patterns(m) for m in every}
-        self.context_rx = {m.id: [phrase_regex(p) for p in m.context] for m in every}
-        self.exclude_rx = {m.id: [phrase_regex(p) for p in m.exclude] for m in self.metrics}
+        self.cues = PhraseIndex(
+            [(c, m.id) for m in every for c in m.cues],
+            [(regex.compile(p, regex.IGNORECASE), m.id) for m in every for p in m.cue_patterns],
+        )
+        # Member lists are looked for in every sentence, figures or not: their own small index.
+        self.set_cues = PhraseIndex([(c, m.id) for m in self.set_metrics for c in m.cues])
+        self.contexts = PhraseIndex([(c, m.id) for m in every for c in m.context])
+        self.excludes = PhraseIndex([(c, m.id) for m in self.metrics for c in m.exclude])
         self.entity_rx = _entity_regex(rules.entities.values())
         self.alias_to_entity = {
             alias: e.id for e in rules.entities.values() for alias in (e.id, *e.aliases)
         }
-
-    @staticmethod
-    def _cue_patterns(m: MetricSpec) -> list[regex.Pattern[str]]:
-        pats = [phrase_regex(c) for c in m.cues]
-        pats.extend(regex.compile(p, regex.IGNORECASE) for p in m.cue_patterns)
-        return pats
 
     # ------------------------------------------------------------------ per source
 
@@ -147,6 +236,14 @@ class Binder:
         text = source.text
         sents = sentences(text, source.furniture)
         index = LineIndex(text)
+        doc = _Doc(
+            text,
+            sents,
+            SentenceHits(self.cues, text, sents),
+            SentenceHits(self.set_cues, text, sents),
+            SentenceHits(self.contexts, text, sents),
+            SentenceHits(self.excludes, text, sents),
+        )
         by_sentence: list[list[Mention]] = [[] for _ in sents]
         starts = [s.start for s in sents]
         for m in mentions:
@@ -165,14 +262,15 @@ class Binder:
                     claims.append(self._weekday_claim(source, text, sent, m))
                 if _is_from_value(text, ms, pos):
                     continue
-                metric = self._choose_metric(text, sents, i, m)
+                metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
                 claim = self._claim(source, text, sents, by_sentence, i, m, metric, used_as_period)
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
-            claims.extend(self._member_lists(source, text, sents, i, index))
+            if self.set_metrics:
+                claims.extend(self._member_lists(source, doc, i, index))
         unbound = [
             Unbound(
                 source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
@@ -184,20 +282,17 @@ class Binder:
         ]
         return claims, unbound
 
-    def _member_lists(
-        self, source: Source, text: str, sents: list[Sentence], i: int, index: LineIndex
-    ) -> list[Claim]:
+    def _member_lists(self, source: Source, doc: _Doc, i: int, index: LineIndex) -> list[Claim]:
         """Lists of entities after a cue: "Its members are Armenia, Belarus and Kyrgyzstan"."""
-        sent = sents[i]
+        text, sent = doc.text, doc.sents[i]
         out: list[Claim] = []
         for metric in self.set_metrics:
-            if metric.context:
-                lo = sents[max(0, i - metric.context_window)].start
-                if not _spans(self.context_rx[metric.id], text, lo, sent.end):
-                    continue
-            for cue_start, cue_end in sorted(
-                _spans(self.cue_rx[metric.id], text, sent.start, sent.end)
-            ):
+            cue_hits = doc.set_cues(i).get(metric.id)
+            if not cue_hits:
+                continue
+            if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
+                continue
+            for cue_start, cue_end in sorted(cue_hits):
                 names = self._enumeration(text, cue_end, sent.end)
                 if len(names) < 2:
                     continue
@@ -246,28 +341,22 @@ class Binder:
 
     # ------------------------------------------------------------------ metric choice
 
-    def _choose_metric(
-        self, text: str, sents: list[Sentence], i: int, m: Mention
-    ) -> MetricSpec | None:
-        sent = sents[i]
+    def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
+        sent = doc.sents[i]
+        cue_hits = doc.cues(i)
         best: tuple[int, int, MetricSpec] | None = None
         for order, metric in enumerate(self.metrics):
-            if not accepts(metric, m):
+            cues = cue_hits.get(metric.id)
+            if not cues or not accepts(metric, m):
                 continue
-            cues = _spans(self.cue_rx[metric.id], text, sent.start, sent.end)
-            dist = min(
-                (_gap((s, e), (m.span.start, m.span.end)) for s, e in cues),
-                default=None,
-            )
-            if dist is None or dist > metric.max_distance:
+            dist = min(_gap((s, e), (m.span.start, m.span.end)) for s, e in cues)
+            if dist > metric.max_distance:
                 continue
-            if metric.context:
-                lo = sents[max(0, i - metric.context_window)].start
-                if not _spans(self.context_rx[metric.id], text, lo, sent.end):
-                    continue
+            if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
+                continue
             if metric.exclude:
-                c_start, c_end = clause(text, sent, m)
-                if _spans(self.exclude_rx[metric.id], text, c_start, c_end):
+                c_start, c_end = clause(doc.text, sent, m)
+                if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
                     continue
             if best is None or (dist, order) < (best[0], best[1]):
                 best = (dist, order, metric)
