@@ -85,8 +85,29 @@ class Sentence:
     end: int
 
 
+MAX_SENTENCE = 2000  # characters; a longer run without a sentence end is cut at white space
+
+
 def sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]:
-    """Sentences of the content: lines split at sentence ends; furniture lines left out."""
+    """Sentences of the content: lines split at sentence ends; furniture lines left out.
+
+    A "sentence" longer than MAX_SENTENCE (a scraped page with no full stops, a 1 MB line) is
+    cut at white space, so binding, which looks around each figure within its sentence, stays
+    linear in the text.
+    """
+    out: list[Sentence] = []
+    for s in _sentences(text, furniture):
+        start = s.start
+        while s.end - start > MAX_SENTENCE:
+            cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+            cut = cut if cut > start else start + MAX_SENTENCE
+            out.append(Sentence(start, cut))
+            start = cut + 1 if text[cut : cut + 1] == " " else cut
+        out.append(Sentence(start, s.end))
+    return out
+
+
+def _sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]:
     out: list[Sentence] = []
     skip = {s for s, _ in furniture}
     for line in regex.finditer(r"[^\r\n]+", text):
@@ -113,14 +134,27 @@ def phrase_regex(phrase: str) -> regex.Pattern[str]:
 
 
 def _spans(
-    patterns: Iterable[regex.Pattern[str]], text: str, start: int, end: int
+    patterns: Iterable[regex.Pattern[str]],
+    text: str,
+    start: int,
+    end: int,
+    dead: set[regex.Pattern[str]] | None = None,
 ) -> list[tuple[int, int]]:
+    """Matches of `patterns` in text[start:end], each search bounded by REGEX_TIMEOUT_S.
+
+    A pattern that times out finds nothing and, when `dead` is given, is put there so the
+    caller never runs it again on the same document: a catastrophic user pattern costs one
+    timeout per source, not one per sentence.
+    """
     out: list[tuple[int, int]] = []
     for rx in patterns:
+        if dead is not None and rx in dead:
+            continue
         try:
             out.extend(m.span() for m in rx.finditer(text, start, end, timeout=REGEX_TIMEOUT_S))
         except TimeoutError:
-            continue  # a pathological user pattern on this sentence: no cue, never a hang
+            if dead is not None:
+                dead.add(rx)
     return out
 
 
@@ -133,12 +167,13 @@ class SentenceHits:
     def __init__(self, index: PhraseIndex, text: str, sents: list[Sentence]) -> None:
         self.index, self.text, self.sents = index, text, sents
         self.cache: dict[int, Hits] = {}
+        self.dead: set[regex.Pattern[str]] = set()  # user patterns that timed out here
 
     def __call__(self, i: int) -> Hits:
         hits = self.cache.get(i)
         if hits is None:
             s = self.sents[i]
-            hits = self.cache[i] = self.index.find(self.text, s.start, s.end)
+            hits = self.cache[i] = self.index.find(self.text, s.start, s.end, self.dead)
         return hits
 
     def window(self, metric: str, first: int, last: int) -> bool:
@@ -190,7 +225,9 @@ class PhraseIndex:
             else None
         )
 
-    def find(self, text: str, start: int, end: int) -> Hits:
+    def find(
+        self, text: str, start: int, end: int, dead: set[regex.Pattern[str]] | None = None
+    ) -> Hits:
         out: Hits = {}
         if self.starts is not None:
             for m in self.starts.finditer(text, start, end):
@@ -199,7 +236,9 @@ class PhraseIndex:
                     if hit:
                         out.setdefault(owner, []).append(hit.span())
         for rx, owner in self.loose:
-            found = _spans([rx], text, start, end)
+            if dead is not None and rx in dead:
+                continue
+            found = _spans([rx], text, start, end, dead)
             if found:
                 out.setdefault(owner, []).extend(found)
         return out

@@ -21,7 +21,15 @@ from factcheck import checks, store
 from factcheck.bind import Binder
 from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
-from factcheck.ingest import SourceMeta, build_source, decode, discover, metadata_for, read_source
+from factcheck.ingest import (
+    SourceMeta,
+    decode,
+    discover,
+    metadata_for,
+    read_article_bytes,
+    read_source,
+    source_from_bytes,
+)
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
 from factcheck.progress import Progress
 from factcheck.rules import RuleSet
@@ -108,8 +116,7 @@ def run_task(task: Task, binder: Binder) -> Outcome:
         if task.data is None:
             source = read_source(path, task.meta)
         else:
-            text, encoding = decode(task.data, task.path)
-            source = build_source(path.stem, task.path, text, encoding, task.data, task.meta)
+            source = source_from_bytes(path, task.data, task.meta)
     except FactcheckError as exc:
         return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
     mentions = (
@@ -307,9 +314,10 @@ def _window(
     for i, f in enumerate(files, offset):
         m = meta.get(f, SourceMeta())
         if st is not None or send_data:
-            # An unreadable file is left to the worker's read_source: a located warning.
-            with contextlib.suppress(OSError):
-                read[i] = f.read_bytes()
+            # Within ingest's limits (size, regular files only); an unreadable file is left to
+            # the worker's read_source, which turns it into a located warning.
+            with contextlib.suppress(FactcheckError):
+                read[i] = read_article_bytes(f)
         if st is not None and i in read:
             sha = hashlib.sha256(read[i]).hexdigest()
             ekeys[i] = store.extraction_key(f.stem, sha, m.published, m.as_of)

@@ -40,6 +40,10 @@ class Span(Record):
 class Quantity(Record):
     """A number with its unit and the interval its wording allows."""
 
+    # "over $26 billion" ends at infinity: JSON has no such number, so it is written "Infinity"
+    # and read back, and a mention survives the trip to another process.
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
     value: float
     low: float
     high: float

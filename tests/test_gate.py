@@ -249,7 +249,9 @@ def test_baseline_command_then_check_passes(project: Path) -> None:
     # The seeds hold a known-fact conflict: a plain baseline leaves it out, so check still fails.
     assert main(["baseline", "--reason", "accepted for the test"]) == EXIT_OK
     assert main(["check", "--baseline", "factcheck-baseline.yaml"]) == EXIT_CONFLICT
-    assert main(["baseline", "--accept-known-facts", "--reason", "accepted for the test"]) == EXIT_OK
+    assert (
+        main(["baseline", "--accept-known-facts", "--reason", "accepted for the test"]) == EXIT_OK
+    )
     assert main(["check", "--baseline", "factcheck-baseline.yaml"]) == EXIT_OK
     assert all(
         e.reason == "accepted for the test"

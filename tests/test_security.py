@@ -290,12 +290,6 @@ def test_catastrophic_cue_patterns_cannot_hang_a_run(tmp_path: Path) -> None:
     assert any(c.metric == "trade_turnover" for c in report.claims)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bind.py: the cue-pattern timeout bounds one call, not a run: a pattern that times "
-    "out is run again for every figure of every sentence, so 0.05 s adds up to minutes over a "
-    "long adversarial article",
-)
 def test_a_cue_pattern_that_timed_out_is_not_run_again_for_the_same_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

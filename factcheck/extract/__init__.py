@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import unicodedata
+
+import regex
 
 from factcheck.extract.dates import DateHit, find_dates
 from factcheck.extract.quantities import QHit, find_quantities
@@ -19,8 +22,23 @@ from factcheck.models import Mention, MentionKind, Source, Span
 __all__ = ["extract", "extract_text"]
 
 
+# Digits the `regex` module knows (its Unicode tables are newer than Python's) but float() and
+# int() cannot read, such as U+1CCF0 OUTLINED DIGIT ZERO: scanned as non-digits.
+_NON_ASCII_DIGIT = regex.compile(r"(?![0-9])\d")
+
+
+def scannable(text: str) -> str:
+    """`text` with digits Python cannot convert replaced by U+FFFD (offsets unchanged)."""
+    if not _NON_ASCII_DIGIT.search(text):
+        return text
+    return _NON_ASCII_DIGIT.sub(
+        lambda m: m.group() if unicodedata.decimal(m.group(), None) is not None else "\ufffd", text
+    )
+
+
 def extract(source: Source) -> list[Mention]:
     text = source.text
+    scan = scannable(text)
     index = LineIndex(text)
     furniture = source.furniture
     mentions: list[Mention] = []
@@ -35,13 +53,13 @@ def extract(source: Source) -> list[Mention]:
         i = bisect.bisect_right(furniture_starts, start) - 1
         return i >= 0 and end <= furniture[i][1]
 
-    date_hits = list(find_dates(text, source.reference_date))
+    date_hits = list(find_dates(scan, source.reference_date))
     for d in date_hits:
         mentions.append(
             _date_mention(source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end))
         )
     blocked = [(d.start, d.end) for d in date_hits]
-    for q in find_quantities(text, blocked):
+    for q in find_quantities(scan, blocked):
         mentions.append(
             _quantity_mention(
                 source.id, text, q, span(q.start, q.end), in_furniture(q.start, q.end)

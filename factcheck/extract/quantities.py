@@ -70,6 +70,7 @@ for _words, _q, _shape in [
 _QUAL_ALT = "|".join(
     regex.escape(w) for w in sorted(QUALIFIERS, key=len, reverse=True) if w not in ("~", ">", "<")
 )
+_TAG_OPEN = regex.compile(r"</?[A-Za-z][^<>]*$")
 QUALIFIER_BEFORE = regex.compile(
     rf"(?ri)(?:\b(?P<q>{_QUAL_ALT})\s+(?:the\s+|a\s+total\s+of\s+|only\s+|already\s+)?|(?P<sym>[~><])\s*)$"
 )
@@ -655,6 +656,12 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         if sign:
             negative, start = True, sign.start()
     qm = QUALIFIER_BEFORE.search(text, lo, start)
+    if (
+        qm
+        and qm.group("sym") == ">"
+        and _TAG_OPEN.search(text, max(0, qm.start() - 200), qm.start())
+    ):
+        qm = None  # the '>' closing "<b>" is markup, not "more than"
     if qm:
         phrase = (qm.group("q") or qm.group("sym") or "").lower()
         qualifier, shape = QUALIFIERS.get(phrase, ("exact", "exact"))
