@@ -442,7 +442,7 @@ def cmd_baseline(
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
     report, _, _ = _gate_inputs(sources, rules_paths)
-    entries, skipped = accepted_entries(report, accept_known_facts)
+    entries, skipped = accepted_entries(report, accept_known_facts, previous)
     merged = merge(entries, previous, reason)
     write_baseline(baseline_path, merged)
     dropped = len({e.fingerprint for e in previous.entries} - {e.fingerprint for e in merged})

@@ -166,19 +166,26 @@ def evaluate(
 
 
 def accepted_entries(
-    report: Report, include_known_facts: bool
+    report: Report, include_known_facts: bool, already: Baseline | None = None
 ) -> tuple[list[BaselineEntry], list[Finding]]:
-    """Baseline entries for today's conflicts, and the known-fact conflicts left out."""
+    """Baseline entries for today's conflicts, and the known-fact conflicts left out.
+
+    A known-fact conflict is accepted only with `include_known_facts`, or when the baseline
+    `already` holds it: re-running `factcheck baseline` never silently drops one that a desk
+    accepted on purpose.
+    """
     claims = {c.id: c for c in report.claims}
     entries: list[BaselineEntry] = []
     skipped: list[Finding] = []
     for f in report.findings:
         if f.status != "conflict":
             continue
-        if f.known_fact and not include_known_facts:
+        entry = entry_for(f, claims)
+        kept = already is not None and already.get(entry.fingerprint) is not None
+        if f.known_fact and not include_known_facts and not kept:
             skipped.append(f)
             continue
-        entries.append(entry_for(f, claims))
+        entries.append(entry)
     return entries, skipped
 
 

@@ -88,7 +88,7 @@ def test_the_new_sentence_binds_to_the_agreement_date(project: Path) -> None:
 def test_the_seeds_pass_with_the_committed_baseline(project: Path) -> None:
     out = factcheck(project, *gate_args("text"))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "0 new conflicts, 2 baselined, 0 fixed" in out.stdout
+    assert "0 new conflicts, 3 baselined, 0 fixed" in out.stdout
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -147,10 +147,17 @@ def test_a_harmless_article_passes_in_every_format(project: Path, fmt: str) -> N
 
 def test_baseline_round_trip(project: Path) -> None:
     (project / "factcheck-baseline.yaml").unlink()
-    made = factcheck(project, "baseline", "--reason", "accepted when the desk adopted factcheck")
+    reason = "accepted when the desk adopted factcheck"
+    made = factcheck(project, "baseline", "--reason", reason)
     assert made.returncode == 0, made.stderr
     baseline = (project / "factcheck-baseline.yaml").read_text(encoding="utf-8")
     assert baseline.count("fingerprint:") == 2
+    # Seed 004 contradicts a known fact (the EAEU without Russia): only accepted when asked.
+    assert factcheck(project, "check").returncode == 1
+    made = factcheck(project, "baseline", "--accept-known-facts", "--reason", reason)
+    assert made.returncode == 0, made.stderr
+    baseline = (project / "factcheck-baseline.yaml").read_text(encoding="utf-8")
+    assert baseline.count("fingerprint:") == 3
     assert factcheck(project, "check").returncode == 0
 
     # Edits elsewhere in an article (a new first line shifts every line number, a sentence is
@@ -164,9 +171,9 @@ def test_baseline_round_trip(project: Path) -> None:
     )
     out = factcheck(project, "check")
     assert out.returncode == 0, out.stdout
-    assert "2 baselined, 0 fixed" in out.stdout
+    assert "3 baselined, 0 fixed" in out.stdout
 
-    # Re-running keeps the reasons and the bytes.
+    # Re-running keeps the reasons and the bytes, the accepted known-fact conflict too.
     assert factcheck(project, "baseline").returncode == 0
     assert (project / "factcheck-baseline.yaml").read_text(encoding="utf-8") == baseline
 
@@ -179,10 +186,10 @@ def test_baseline_round_trip(project: Path) -> None:
     assert "no longer occurs" in out.stdout
     assert "remove them with `factcheck baseline`" in out.stdout
     assert "1 fixed" in out.stdout
-    assert factcheck(project, "baseline").returncode == 0
+    assert factcheck(project, "baseline", "--accept-known-facts").returncode == 0
     assert (project / "factcheck-baseline.yaml").read_text(encoding="utf-8").count(
         "fingerprint:"
-    ) == 1
+    ) == 2
 
 
 def test_known_fact_conflicts_fail_unless_accepted_explicitly(project: Path) -> None:
