@@ -34,6 +34,8 @@ from pathlib import Path
 
 import regex
 
+from factcheck.checks.calendar import MONTHS, WEEKDAYS
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
@@ -59,21 +61,6 @@ COUNTRIES = (
 YEARS = range(2008, 2025)
 FIRST_PUBLISHED = dt.date(2021, 1, 1)
 LAST_PUBLISHED = dt.date(2024, 12, 31)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTLETS = ("kazinform.example", "trade-desk.example", "steppe-times.example", "eurasia.example")
 OFFICIALS = (
     "Russian Prime Minister Mikhail Mishustin",
