@@ -13,31 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import unicodedata
 from typing import Any
 
 import pytest
 import regex
+from fuzz_profile import PROFILE
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from factcheck.extract import extract_text
 from factcheck.models import Claim, Mention, Report
-
-settings.register_profile(
-    "fuzz",
-    max_examples=3_000,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-# Applied per test rather than loaded as the default, so other suites' property tests keep
-# their own settings.  Modest in CI; deadline off because the CI machine is shared.
-PROFILE = (
-    settings.get_profile("fuzz")
-    if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
-    else settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-)
 
 _DIGIT = regex.compile(r"\d")
 

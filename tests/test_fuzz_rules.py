@@ -11,7 +11,6 @@ deadline).
 
 from __future__ import annotations
 
-import os
 import random
 import tempfile
 from collections.abc import Iterator
@@ -20,25 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from fuzz_profile import PROFILE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet, load_rules
-
-settings.register_profile(
-    "fuzz",
-    max_examples=3_000,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-# Applied per test rather than loaded as the default, so other suites' property tests keep
-# their own settings.  Modest in CI; deadline off because the CI machine is shared.
-PROFILE = (
-    settings.get_profile("fuzz")
-    if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
-    else settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-)
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
