@@ -224,7 +224,7 @@ def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
             f"{r['line']}:{r['column']}",
             r["kind"],
             r["text"],
-            r["value"],
+            _number_text(r["value"]),
             _interval_text(r),
             r["unit"] or "",
             r["qualifier"] if r["qualifier"] != "exact" else "",
@@ -304,9 +304,18 @@ def _interval_text(r: dict[str, object]) -> str:
         return ""
 
     def fmt(x: object) -> str:
-        return "∞" if x is None else (f"{x:.6g}" if isinstance(x, float) else str(x))
+        return "∞" if x is None else _number_text(x)
 
     return f"[{fmt(low)}, {fmt(high)}]"
+
+
+def _number_text(x: object) -> str:
+    """A figure as a reader writes it in a table: 26,100,000,000 and 34.85, not 2.61e+10."""
+    if not isinstance(x, float):
+        return "" if x is None else str(x)
+    if x.is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.10g}" if abs(x) < 1e15 else f"{x:.6g}"
 
 
 def cmd_report(
