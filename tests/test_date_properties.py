@@ -153,13 +153,16 @@ def full_scan(text: str, ref: dt.date | None) -> list[DateHit]:
     taken: list[tuple[int, int]] = []
     hits: list[DateHit] = []
     for p in _PATTERNS:
-        for m in p.rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+        pos = 0
+        while (m := p.rx.search(text, pos)) is not None:
+            free = not any(m.start() < e and s < m.end() for s, e in taken)
+            hit = p.handler(m, ctx) if free else None
+            if hit is None:
+                pos = m.start() + 1  # a refused match may hide a shorter one inside it
                 continue
-            hit = p.handler(m, ctx)
-            if hit is not None:
-                taken.append((hit.start, hit.end))
-                hits.append(hit)
+            taken.append((hit.start, hit.end))
+            hits.append(hit)
+            pos = max(m.end(), m.start() + 1)
     return sorted(hits, key=lambda h: (h.start, h.end))
 
 

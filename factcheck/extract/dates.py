@@ -920,6 +920,31 @@ class _Taken:
         self.ends.insert(i, end)
 
 
+_LOOKAHEAD = 32
+
+
+def _scan(
+    p: _Pattern, ctx: _Ctx, lo: int, hi: int, free: Callable[[int, int], bool]
+) -> Iterator[DateHit]:
+    """A pattern's hits in text[lo:hi].  After a match that is refused (its text is taken, or
+    its handler rejects it) the search resumes one character further, not after the match:
+    "Septembersince 2002" must still yield the year that a longer, rejected match covered."""
+    pos = lo
+    # The search may look a little past the window, so that a lookahead such as "not followed
+    # by a letter" sees the real text and not a window edge cutting "September" to "Sept".
+    stop = min(len(ctx.text), hi + _LOOKAHEAD)
+    while pos < hi:
+        m = p.rx.search(ctx.text, pos, stop)
+        if m is None or m.start() >= hi:
+            return
+        hit = p.handler(m, ctx) if free(m.start(), m.end()) else None
+        if hit is None:
+            pos = m.start() + 1
+            continue
+        yield hit
+        pos = max(m.end(), m.start() + 1)
+
+
 def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     """Every date, period and relative date in `text`, leftmost-longest, no overlaps."""
     ctx = _Ctx(text, ref)
@@ -928,12 +953,7 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     hits: list[DateHit] = []
     for p in _PATTERNS:
         for lo, hi in anchors.windows(p):
-            for m in p.rx.finditer(text, lo, hi):
-                if not taken.free(m.start(), m.end()):
-                    continue
-                hit = p.handler(m, ctx)
-                if hit is None:
-                    continue
+            for hit in _scan(p, ctx, lo, hi, taken.free):
                 taken.add(hit.start, hit.end)
                 hits.append(hit)
     hits.sort(key=lambda h: (h.start, h.end))
