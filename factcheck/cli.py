@@ -108,6 +108,15 @@ def analyse(
     return corpus
 
 
+def _store_folder(args: argparse.Namespace | None) -> Path | None:
+    """The claim store's folder, where the last report is kept too; None without a store."""
+    from factcheck.store import DEFAULT_STORE
+
+    if args is None or not hasattr(args, "no_store") or args.no_store:
+        return None
+    return Path(args.store or DEFAULT_STORE).parent
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="factcheck", description="Numeric and date consistency checker for news.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -325,24 +334,39 @@ def cmd_report(
     formats: list[str] | None,
     args: argparse.Namespace | None = None,
 ) -> int:
+    from factcheck import reportcache
     from factcheck.engine import build_report
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
-    # Only the HTML report shows whole articles; the others need no text kept in memory.
-    corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
-    for w in corpus.warnings:
+    cache_dir = _store_folder(args)
+    key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
+    cached = reportcache.load(cache_dir, key) if cache_dir and key else None
+    if cached is not None:
+        # Nothing changed since the last report: the same inputs give the same bytes.
+        rendered, summary, warnings = cached.files, cached.summary, cached.warnings
+    else:
+        # Only the HTML report shows whole articles; the others need no text kept in memory.
+        corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+        report = build_report(corpus, rules)
+        rendered = render_all(RenderInput(report, corpus.texts), chosen)
+        summary = [
+            len(report.sources),
+            len(report.claims),
+            sum(1 for f in report.findings if f.status == "agreement"),
+            sum(1 for f in report.findings if f.status == "conflict"),
+            sum(1 for f in report.findings if f.status == "conflict" and f.known_fact),
+        ]
+        warnings = list(corpus.warnings)
+    for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    report = build_report(corpus, rules)
-    rendered = render_all(RenderInput(report, corpus.texts), chosen)
     write_files_atomically(out, rendered)
-    conflicts = sum(1 for f in report.findings if f.status == "conflict")
-    agreements = sum(1 for f in report.findings if f.status == "agreement")
-    known = sum(1 for f in report.findings if f.status == "conflict" and f.known_fact)
+    if cache_dir and key and cached is None:
+        reportcache.save(cache_dir, key, reportcache.CachedReport(rendered, summary, warnings))
     print(
         tabulate(
-            [[len(report.sources), len(report.claims), agreements, conflicts, known]],
+            [summary],
             headers=["sources", "claims", "agreements", "conflicts", "known-fact conflicts"],
         )
     )

@@ -87,6 +87,15 @@ class _Context:
     regions: dict[str, list[_Region]] = field(default_factory=dict)
     # Anchors that exist in the page: a claim whose offsets miss its text gets no mark.
     placed: set[str] = field(default_factory=set)
+    # Claims and unbound numbers by source, so each article's marks cost its own figures only.
+    by_source: dict[str, list[Claim]] = field(default_factory=dict)
+    unbound_by_source: dict[str, list[tuple[int, Unbound]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for c in self.report.claims:
+            self.by_source.setdefault(c.source, []).append(c)
+        for i, u in enumerate(self.report.unbound):
+            self.unbound_by_source.setdefault(u.source, []).append((i, u))
 
     def claim_href(self, c: Claim) -> str | None:
         return self._href(self.claim_anchor[c.id], c.source)
@@ -447,12 +456,12 @@ def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
     """Highlight regions; overlapping spans (one phrase bound to two metrics) share one mark."""
     spans: list[tuple[int, int, Claim | int]] = [
         (c.start, c.end, c)
-        for c in ctx.report.claims
-        if c.source == source and 0 <= c.start < c.end <= len(text)
+        for c in ctx.by_source.get(source, ())
+        if 0 <= c.start < c.end <= len(text)
     ]
     starts = _line_starts(text)
-    for i, u in enumerate(ctx.report.unbound):
-        if u.source == source and (span := _unbound_span(text, starts, u)) is not None:
+    for i, u in ctx.unbound_by_source.get(source, ()):
+        if (span := _unbound_span(text, starts, u)) is not None:
             spans.append((span[0], span[1], i))
     spans.sort(key=lambda s: (s[0], s[1], isinstance(s[2], int)))
     regions: list[_Region] = []
