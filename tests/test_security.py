@@ -5,10 +5,9 @@ catastrophic regex cannot hang a run."""
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -34,15 +33,7 @@ OBJECT_TAGS = [
 ]
 
 
-def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "factcheck", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+RunCli = Callable[[list[str], Path], subprocess.CompletedProcess[str]]  # the run_cli fixture
 
 
 # ------------------------------------------------------------------------------ safe YAML
@@ -66,7 +57,7 @@ def test_an_object_tag_in_a_rule_file_is_a_located_error_and_runs_nothing(
 
 @pytest.mark.parametrize("tag", OBJECT_TAGS[:2])
 def test_an_object_tag_in_sources_yaml_is_a_located_error_and_runs_nothing(
-    tmp_path: Path, tag: str
+    tmp_path: Path, tag: str, run_cli: RunCli
 ) -> None:
     marker = tmp_path / "pwned"
     src = tmp_path / "src"

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,9 @@ from factcheck.rules import RuleSet, load_rules
 ROOT = Path(__file__).resolve().parents[2]
 # Files of the corpus that are skipped besides the table's: links that cannot be followed.
 SKIPPED_LINKS = {"dangling.txt": "No such file", "self_loop.txt": "symbolic links"}
+
+
+RunCli = Callable[[list[str], Path], subprocess.CompletedProcess[str]]  # the run_cli fixture
 
 
 @pytest.fixture(scope="module")
@@ -299,18 +301,7 @@ def test_a_source_that_vanishes_before_reading_is_a_located_ingest_error(tmp_pat
 # ---------------------------------------------------------------------------- through the CLI
 
 
-def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "factcheck", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
-def test_factcheck_report_over_the_hostile_corpus(tmp_path: Path) -> None:
+def test_factcheck_report_over_the_hostile_corpus(tmp_path: Path, run_cli: RunCli) -> None:
     """The whole corpus, 50 MB file included, as a user runs it: exit 0, warnings, a report."""
     corpus = build_corpus(tmp_path / "sources", big=True)
     out = tmp_path / "reports"
@@ -329,7 +320,9 @@ def test_factcheck_report_over_the_hostile_corpus(tmp_path: Path) -> None:
     assert any("huge_50mb.txt" in w and "50.0 MB" in w for w in report["warnings"])
 
 
-def test_factcheck_extract_over_the_hostile_corpus(corpus: Path, tmp_path: Path) -> None:
+def test_factcheck_extract_over_the_hostile_corpus(
+    corpus: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
     proc = run_cli(["extract", str(corpus), "--format", "json"], tmp_path)
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.returncode == 0, proc.stderr
@@ -340,7 +333,9 @@ def test_factcheck_extract_over_the_hostile_corpus(corpus: Path, tmp_path: Path)
     )
 
 
-def test_a_broken_sources_file_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+def test_a_broken_sources_file_is_a_located_error_not_a_traceback(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "a.txt").write_text("Trade reached $23.6 billion in 2022.")
