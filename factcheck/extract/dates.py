@@ -180,12 +180,12 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 #
 # Speed: most of an article holds no date, and running twenty patterns over all of it cost
 # more than everything else in extraction.  Every pattern names the anchors its matches must
-# contain (a month name, a weekday, a four-digit year, "year"/"month"/"week") and how far a
-# match can reach before (`back`) and after (`fwd`) its first anchor; it then runs only in
-# the windows around those anchors, which str.find locates in a few passes over the text.
-# A match lies wholly inside its first anchor's window, lookbehinds and \b see the text
-# before a window's start, and overlapping windows are merged, so the result is the same as
-# scanning everything.
+# contain (a month name, a weekday, a four-digit year, "year"/"month"/"week") and how far
+# before its first anchor a match can begin (`back`); str.find locates the anchors in a few
+# passes over the text.  A match begins where a run of letters or digits begins (every
+# pattern tests that first), at most `back` characters before its first anchor, and with three characters that can begin it (regex's partial matching says which, once per
+# triple).  So each pattern is tried with `match` at a handful of positions per anchor
+# instead of searched through windows, and the result is the same as scanning everything.
 
 Handler = Callable[[regex.Match[str], _Ctx], DateHit | None]
 
@@ -194,15 +194,32 @@ Handler = Callable[[regex.Match[str], _Ctx], DateHit | None]
 class _Pattern:
     rx: regex.Pattern[str]
     handler: Handler
-    # anchor kind -> (back, fwd): how far a match reaches before and after that anchor
-    anchors: dict[str, tuple[int, int]]
+    # anchor kind -> back: how far before that anchor a match can begin
+    anchors: dict[str, int]
+    # two characters -> whether a match can begin with them (regex partial matching decides,
+    # once per pair; lookbehinds are not seen, so the answer errs on the side of trying)
+    _prefixes: dict[str, bool] = field(default_factory=dict)
+
+    def can_begin(self, prefix: str) -> bool:
+        ok = self._prefixes.get(prefix)
+        if ok is None:
+            ok = self._prefixes[prefix] = self.rx.match(prefix, partial=True) is not None
+        return ok
 
 
 _PATTERNS: list[_Pattern] = []
 
 
-def pattern(rx: str, *, anchors: dict[str, tuple[int, int]]) -> Callable[[Handler], Handler]:
-    compiled = regex.compile(rx, regex.VERBOSE)
+# A date begins where a run of letters or a run of digits begins ("FY2022" holds a year, "bathe
+# same period" holds no "the same period").  Every pattern starts with this test, so a match
+# can only start at one of the few such positions near an anchor, and the scan tries just those.
+_RUN_START = r"(?:(?<!\p{L})(?=\p{L})|(?<!\d)(?=\d))"
+# The same positions for the scan, found with the standard library's re, which is faster here.
+_RUN_STARTS = re.compile(r"(?<![^\W\d_])[^\W\d_]|(?<!\d)\d")
+
+
+def pattern(rx: str, *, anchors: dict[str, int]) -> Callable[[Handler], Handler]:
+    compiled = regex.compile(_RUN_START + "(?:" + rx + "\n)", regex.VERBOSE)
 
     def register(fn: Handler) -> Handler:
         _PATTERNS.append(_Pattern(compiled, fn, anchors))
@@ -222,7 +239,7 @@ def _resolve_rel_year(m: regex.Match[str], ctx: _Ctx, group: str) -> tuple[int |
 @pattern(
     rf"""(?P<wd>{WEEKDAY}),?\s*\(\s*(?P<d>{DAY}){ORD_SUFFIX}?\s+(?P<mon>{MONTH})
     (?:,?\s+(?P<y>{YEAR}))?\s*\)""",
-    anchors={"day": (16, 40)},
+    anchors={"day": 16},
 )
 def _weekday_paren(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Friday (3 February): the weekday pins the year when the text gives none."""
@@ -232,7 +249,7 @@ def _weekday_paren(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?P<wd>{WEEKDAY}),?\s+(?:(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH})
     |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?)(?:,?\s+(?P<y>{YEAR}))?\b""",
-    anchors={"day": (16, 48)},
+    anchors={"day": 16},
 )
 def _weekday_comma(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return _weekday_date(m, ctx)
@@ -257,7 +274,7 @@ def _weekday_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>{YEAR})\b""",
-    anchors={"mon": (4, 32)},
+    anchors={"mon": 4},
 )
 def _month_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """January 24.01.2023: a month name restating a numeric date's month is one date."""
@@ -276,7 +293,7 @@ _MON_WORD = rf"(?i:{_FULL}|may|{_ABBR})(?!\p{{L}})"
     |(?P<y2>{YEAR})(?P<s2>[-/])(?P<mon2>{_MON_WORD})(?P=s2)(?P<d2>{DAY})
     |(?P<mon3>{_MON_WORD})(?P<s3>[-/])(?P<d3>{DAY})(?P=s3)(?P<y3>{YEAR})
     |(?P<mon4>{_MON_WORD})[-/](?P<y4>{YEAR}))(?![\d\p{{L}}])""",
-    anchors={"y4": (16, 16)},
+    anchors={"y4": 16},
 )
 def _month_word_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     month = month_number(m.group("mon") or m.group("mon2") or m.group("mon3") or m.group("mon4"))
@@ -296,7 +313,7 @@ _DAY_TO = r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*"
     {_DAY_TO}(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<m2>{MONTH})(?:{_TO_YEAR}(?P<y>{YEAR}))?(?!\d)
     |(?P<m3>{MONTH})\s*(?P<d3>{DAY}){ORD_SUFFIX}?
     {_DAY_TO}(?:(?P<m4>{MONTH})\s*)?(?P<d4>{DAY}){ORD_SUFFIX}?(?![\d:.%])(?:{_TO_YEAR}(?P<y2>{YEAR}))?(?!\d)""",
-    anchors={"mon": (24, 56)},
+    anchors={"mon": 24},
 )
 def _day_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """From 4 to 22 January 1995; 3-4 February; March 1 to 15; Oct. 2 to October 22."""
@@ -334,7 +351,7 @@ def _day_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     rf"""(?i:(?P<p>from|between)\s+)(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|(?i:to|through|till|until|and))\s*
     (?P<b>{YEAR})(?![\d%]|[.,]\d)
     |(?<![\d.,])(?P<a2>{YEAR})\s+(?i:through)\s+(?P<b2>{YEAR})(?![\d%]|[.,]\d)""",
-    anchors={"y4": (16, 24)},
+    anchors={"y4": 16},
 )
 def _from_year_to_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Between 2015 and 2018; from 2007 to 2008; 2014 through 2018."""
@@ -348,7 +365,7 @@ def _from_year_to_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?<![\d.])(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH}){_TO_YEAR}(?P<y>{YEAR})(?!\d)
     |(?P<mon2>{MONTH})\s*(?P<d2>{DAY}){ORD_SUFFIX}?{_TO_YEAR}(?P<y2>{YEAR})(?!\d)""",
-    anchors={"mon": (16, 40)},
+    anchors={"mon": 16},
 )
 def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     day = int(m.group("d") or m.group("d2"))
@@ -361,7 +378,7 @@ def _day_month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     r"""(?<![\d.,/-])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})
     |(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})
     |(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)\d{2}))(?![\d.]\d)""",
-    anchors={"y4": (12, 20)},
+    anchors={"y4": 12},
 )
 def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if m.group("d"):
@@ -379,7 +396,7 @@ def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<ord>first|last|\d{{1,2}}{ORD_SUFFIX}|{_small_alt})\s+day\s+of\s+)
     (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?""",
-    anchors={"mon": (48, 48)},
+    anchors={"mon": 48},
 )
 def _nth_day_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """On the first day of February."""
@@ -405,7 +422,7 @@ def _nth_day_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?P<mon>{MONTH})\s*(?:-|–|—|to|through|until)\s*(?P<mon2>{MONTH}),?\s+(?:of\s+)?
     (?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)\b""",
-    anchors={"mon": (4, 64)},
+    anchors={"mon": 4},
 )
 def _month_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """January-November 2022."""
@@ -415,7 +432,7 @@ def _month_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:from|between)\s+)(?P<mon>{MONTH})(?:\s+(?P<y0>{YEAR}))?\s+(?i:to|and|until|till|through)\s+
     (?P<mon2>{MONTH})(?:,?\s+(?:of\s+)?(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year))?""",
-    anchors={"mon": (20, 72)},
+    anchors={"mon": 20},
 )
 def _from_month_to_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Between May and October this year; from March 2021 to May 2022."""
@@ -442,7 +459,7 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:the\s+)?(?:first|initial|last|final)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months\s+
     (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)""",
-    anchors={"month": (40, 48)},
+    anchors={"month": 40},
 )
 def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The first four months of this year."""
@@ -464,7 +481,7 @@ def _first_n_months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     \s+(?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)
     |\b(?P<qq>[QHqh][1-4])(?:\s*|\s*-\s*)(?P<y2>{YEAR})\b
     |(?<![\d.,])(?P<y3>{YEAR})(?:\s+|\s*-\s*)(?P<qq2>[QHqh][1-4])\b""",
-    anchors={"quarter": (24, 48), "half": (24, 48), "y4": (8, 16)},
+    anchors={"quarter": 24, "half": 24, "y4": 8},
 )
 def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if m.group("qq") or m.group("qq2"):
@@ -492,7 +509,7 @@ def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
-    anchors={"y4": (4, 20)},
+    anchors={"y4": 4},
 )
 def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     a = int(m.group("a"))
@@ -509,7 +526,7 @@ def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?<![\d.,/-])(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])(?![\d%]|[.,]\d|-\d)""",
-    anchors={"y4": (4, 16)},
+    anchors={"y4": 4},
 )
 def _iso_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """2015-12: a year and a month (after year ranges, so "2010-11" stays two years)."""
@@ -519,7 +536,7 @@ def _iso_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<part>end|beginning|start|middle|close)\s+of\s+)
     (?:(?P<mon>{MONTH})(?:\s+(?:of\s+)?(?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})|(?P<rel>{REL_YEAR}))""",
-    anchors={"mon": (32, 48), "y4": (32, 12), "year": (56, 12)},
+    anchors={"mon": 32, "y4": 32, "year": 56},
 )
 def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """At the end of last year; at the end of December 2022."""
@@ -545,7 +562,7 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     r"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
     |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)""",
-    anchors={"year": (56, 20)},
+    anchors={"year": 56},
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), None, relative=True, shift_years=-1)
@@ -557,7 +574,7 @@ _COUNT = rf"(?:\d{{1,3}}|(?i:a|an|one|{_small_alt}|several|a\s+few|a\s+couple\s+
 @pattern(
     rf"""\b(?i:(?<![\d.,\-–])(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b
     |in\s+(?P<n3>{_COUNT})\s+(?P<unit3>day|week)s?\b(?!\s+(?:of|after|before|from)\b))""",
-    anchors={"ago": (40, 8), "day": (24, 12), "week": (24, 12)},
+    anchors={"ago": 40, "day": 24, "week": 24},
 )
 def _units_ago(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Two weeks ago; in two days: a count of units back or ahead.  "5-10 years ago" is left
@@ -629,7 +646,7 @@ _DECADE_WORDS = {
 @pattern(
     rf"""(?i:\b(?:the\s+)?(?P<w>{"|".join(_DECADE_WORDS)})
     (?:\s+of\s+the\s+(?P<c>last|previous|past|twentieth|20th|nineteenth|19th)\s+century)?)\b""",
-    anchors={"ties": (12, 48)},
+    anchors={"ties": 12},
 )
 def _decade_words(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The nineties of the last century.  Without a century, the latest such decade before
@@ -653,7 +670,7 @@ def _decade_words(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?P<mon>{MONTH})\s+(?P<d>{DAY}){ORD_SUFFIX}?(?![\d,.]*\d)(?:,?\s+(?P<y>{REL_YEAR}))?
     |(?<![\d.])(?P<d2>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon2>{MONTH})(?:,?\s+(?P<y2>{REL_YEAR}))?""",
-    anchors={"mon": (16, 52)},
+    anchors={"mon": 16},
 )
 def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """December 26 last year; 3 February (year from the reference date)."""
@@ -671,7 +688,7 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?P<mon>{MONTH})(?:\s*,\s*|\s+)(?:of\s+)?(?P<y>{YEAR}|{REL_YEAR})(?!\d)""",
-    anchors={"mon": (4, 48)},
+    anchors={"mon": 4},
 )
 def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """October 1992; February of this year."""
@@ -684,16 +701,14 @@ def _month_year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?<![\d.,$€£/-])(?P<y>{YEAR})(?:\s*,\s*|\s+)(?P<mon>{MONTH})(?![\s,.]*\d)""",
-    anchors={"mon": (12, 16)},
+    anchors={"mon": 12},
 )
 def _year_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """2016 November; 2017 April: a year-first month, as tables and datelines write it."""
     return DateHit(m.start(), m.end(), month_span(int(m.group("y")), month_number(m.group("mon"))))
 
 
-@pattern(
-    rf"""(?i:\b(?P<rel>last|this|next|past)\s+)(?P<mon>{MONTH_CAP})\b""", anchors={"mon": (20, 20)}
-)
+@pattern(rf"""(?i:\b(?P<rel>last|this|next|past)\s+)(?P<mon>{MONTH_CAP})\b""", anchors={"mon": 20})
 def _rel_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Last September: the most recent September before the reference month."""
     if ctx.ref is None:
@@ -712,7 +727,7 @@ def _rel_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     r"""(?i:\b(?:the\s+)?(?P<rel>last|this|next|past|previous|current|coming)\s+
     (?P<unit>year|month|week)\b)""",
-    anchors={"year": (28, 12), "month": (28, 12), "week": (28, 12)},
+    anchors={"year": 28, "month": 28, "week": 28},
 )
 def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     ref = ctx.ref
@@ -732,7 +747,7 @@ def _rel_unit(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:\b(?P<w>yesterday|today|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|the\s+other\s+day)\b)""",
-    anchors={"day": (16, 28), "tomorrow": (20, 12)},
+    anchors={"day": 16, "tomorrow": 20},
 )
 def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     w = regex.sub(r"\s+", " ", m.group("w").lower())
@@ -759,7 +774,7 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
-    anchors={"day": (24, 24)},
+    anchors={"day": 24},
 )
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """Published on Wednesday: the latest such weekday on or before the reference date."""
@@ -782,7 +797,7 @@ def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:\b(?:the\s+)?(?P<edge>early|late|mid|mid-)?\s*(?P<dec>(?:1[6-9]|20)\d0)'?s\b)""",
-    anchors={"y4": (20, 12)},
+    anchors={"y4": 20},
 )
 def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The early 1990s."""
@@ -798,7 +813,7 @@ def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 @pattern(
     rf"""(?i:\b(?P<p>in|since|until|till|by|from|during|before|after|of|early|late|mid-|than)\s+)
     (?P<mon>{MONTH_CAP})\b(?![ \t]*\d)""",
-    anchors={"mon": (16, 24)},
+    anchors={"mon": 16},
 )
 def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """In December: the nearest December to the reference date."""
@@ -812,7 +827,7 @@ def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     rf"""(?<![\d.,$€£¥₽₸#№/-]|\d\s|No\.\s?)(?P<y>{YEAR})(?![\d%]|[.,]\d|\s*(?:%|percent|per\s+cent))""",
-    anchors={"y4": (4, 24)},
+    anchors={"y4": 4},
 )
 def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), year_span(int(m.group("y"))))
@@ -821,6 +836,10 @@ def _year(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 # Month words as anchors: the three-letter stems, kept when the word is a month (not
 # "market", "decision") and "may" when it can be the month (capitalised or before a digit).
 _MONTH_WORDS = frozenset([*MONTH_NAMES, *MONTH_ABBR])
+_MAX_BACK: dict[str, int] = {}
+for _p in _PATTERNS:
+    for _kind, _back in _p.anchors.items():
+        _MAX_BACK[_kind] = max(_back, _MAX_BACK.get(_kind, 0))
 _MONTH_STEMS = tuple(sorted({w[:3] for w in MONTH_NAMES}))
 _WORD_ANCHORS = {
     w: w for w in ("day", "year", "month", "week", "quarter", "half", "ago", "ties", "tomorrow")
@@ -865,6 +884,8 @@ class _Anchors:
         # str.lower can lengthen a few characters (İ); offsets must stay the text's own.
         self.low = low if len(low) == len(text) else _ascii_lower(text)
         self._positions: dict[str, list[int]] = {}
+        self._starts: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        self._runs: dict[str, list[tuple[int, int, str]]] = {}
 
     def positions(self, kind: str) -> list[int]:
         found = self._positions.get(kind)
@@ -878,20 +899,47 @@ class _Anchors:
             self._positions[kind] = found
         return found
 
-    def windows(self, p: _Pattern) -> list[tuple[int, int]]:
-        n = len(self.text)
-        spans = sorted(
-            (max(0, a - back), min(n, a + fwd))
-            for kind, (back, fwd) in p.anchors.items()
-            for a in self.positions(kind)
-        )
-        out: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            if out and lo <= out[-1][1]:
-                out[-1] = (out[-1][0], max(hi, out[-1][1]))
-            else:
-                out.append((lo, hi))
-        return out
+    def starts(self, p: _Pattern) -> list[int]:
+        """Where a match of `p` can begin, in order: the starts of letter and digit runs at most
+        `back` characters before one of its anchors whose first two characters can begin a
+        match of `p`."""
+        can_begin = p.can_begin
+        if len(p.anchors) == 1:
+            ((kind, back),) = p.anchors.items()
+            return [x for x, pair in self._near(kind, back) if can_begin(pair)]
+        found = {
+            x
+            for kind, back in p.anchors.items()
+            for x, pair in self._near(kind, back)
+            if can_begin(pair)
+        }
+        return sorted(found)
+
+    def _near(self, kind: str, back: int) -> list[tuple[int, str]]:
+        """Run starts (with their first two characters) at most `back` before an anchor."""
+        key = (kind, back)
+        near = self._starts.get(key)
+        if near is None:
+            near = self._starts[key] = [
+                (x, pair) for x, gap, pair in self._runs_of(kind) if gap <= back
+            ]
+        return near
+
+    def _runs_of(self, kind: str) -> list[tuple[int, int, str]]:
+        """Run starts at most _MAX_BACK[kind] before an anchor of `kind`, each with its distance
+        to the nearest anchor after it: found once per kind, then filtered per pattern."""
+        runs = self._runs.get(kind)
+        if runs is None:
+            runs = self._runs[kind] = []
+            text, back, last = self.text, _MAX_BACK[kind], -1
+            for a in sorted(self.positions(kind)):
+                lo = max(a - back, last + 1)
+                if lo <= a:
+                    for m in _RUN_STARTS.finditer(text, lo, a + 1):
+                        x = m.start()
+                        runs.append((x, a - x, text[x : x + 3]))
+                    last = a
+        return runs
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -920,31 +968,6 @@ class _Taken:
         self.ends.insert(i, end)
 
 
-_LOOKAHEAD = 32
-
-
-def _scan(
-    p: _Pattern, ctx: _Ctx, lo: int, hi: int, free: Callable[[int, int], bool]
-) -> Iterator[DateHit]:
-    """A pattern's hits in text[lo:hi].  After a match that is refused (its text is taken, or
-    its handler rejects it) the search resumes one character further, not after the match:
-    "Septembersince 2002" must still yield the year that a longer, rejected match covered."""
-    pos = lo
-    # The search may look a little past the window, so that a lookahead such as "not followed
-    # by a letter" sees the real text and not a window edge cutting "September" to "Sept".
-    stop = min(len(ctx.text), hi + _LOOKAHEAD)
-    while pos < hi:
-        m = p.rx.search(ctx.text, pos, stop)
-        if m is None or m.start() >= hi:
-            return
-        hit = p.handler(m, ctx) if free(m.start(), m.end()) else None
-        if hit is None:
-            pos = m.start() + 1
-            continue
-        yield hit
-        pos = max(m.end(), m.start() + 1)
-
-
 def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     """Every date, period and relative date in `text`, leftmost-longest, no overlaps."""
     ctx = _Ctx(text, ref)
@@ -952,9 +975,20 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     taken = _Taken()
     hits: list[DateHit] = []
     for p in _PATTERNS:
-        for lo, hi in anchors.windows(p):
-            for hit in _scan(p, ctx, lo, hi, taken.free):
-                taken.add(hit.start, hit.end)
-                hits.append(hit)
+        # Leftmost first, as a search would go; after a refused match the next start is tried,
+        # so "Septembersince 2002" still yields the year a longer, rejected match covered.
+        pos = 0
+        for start in anchors.starts(p):
+            if start < pos:
+                continue
+            m = p.rx.match(text, start)
+            if m is None:
+                continue
+            hit = p.handler(m, ctx) if taken.free(m.start(), m.end()) else None
+            if hit is None:
+                continue
+            taken.add(hit.start, hit.end)
+            hits.append(hit)
+            pos = max(m.end(), m.start() + 1)
     hits.sort(key=lambda h: (h.start, h.end))
     yield from hits
