@@ -395,7 +395,7 @@ def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[
     pos = {c.id: (c.source, c.line, c.column) for c in claims}
 
     def key(f: Finding) -> tuple[object, ...]:
-        first = min((pos[i] for i in f.claims if i in pos), default=("", 0, 0))
+        first = min([pos[i] for i in f.claims if i in pos], default=("", 0, 0))
         return (*first, f.rule, f.status, f.claims)
 
     return sorted(findings, key=key)

@@ -30,11 +30,8 @@ from typing import Literal
 from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
-    describe,
-    describe_many,
+    ClaimTexts,
     finding,
-    intervals_of,
-    show_interval,
     spread,
 )
 from factcheck.models import Claim, Finding
@@ -49,75 +46,82 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
+    metric = ctx.metrics.get(spec.metric)
+    needs_period = metric is not None and metric.period == "required"
+    # Grouped by subject, period and unit; the period by its dates, which hash and compare in C.
     groups: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
-    for c in ctx.of_metric(spec.metric):
-        if (
-            ctx.metrics.get(spec.metric)
-            and ctx.metrics[spec.metric].period == "required"
-            and c.period is None
-        ):
+    for c in ctx.of_metric(spec.metric):  # in claim order, so each group is too
+        p = c.period
+        if p is None and needs_period:
             continue  # a flow with no known period compares with nothing
-        groups[(c.subject, c.period, c.unit)].append(c)
+        groups[(c.subject, p.start if p else None, p.end if p else None, c.unit)].append(c)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
-    for key in sorted(groups, key=repr):
-        claims = sorted(groups[key], key=lambda c: c.sort_key)
+    # Groups in the order of their first claims; the engine sorts the findings in the end.
+    for claims in groups.values():
         if (
             len({c.source for c in claims}) < (2 if spec.across_sources_only else 1)
             or len(claims) < 2
         ):
             continue
-        out.extend(_group(spec, claims, tol))
+        out.extend(_group(spec, ctx.texts, claims, tol))
     return out
 
 
-def _group(spec: Spec, claims: list[Claim], tol: float) -> list[Finding]:
-    ivs = {c.id: spread(c.interval(), tol, c.is_date) for c in claims}
-    # Sweep: the point covered by the most intervals; starts sort before ends at equal points.
-    events = sorted(
-        [(lo, 0, c.id) for c in claims for lo in [ivs[c.id][0]]]
-        + [(hi, 1, c.id) for c in claims for hi in [ivs[c.id][1]]]
-    )
-    depth = best = 0
-    best_point = -math.inf
-    for x, end, _ in events:
-        if end:
-            depth -= 1
-        else:
-            depth += 1
-            if depth > best:
-                best, best_point = depth, x
-    core: list[Claim] = []
-    rest: list[Claim] = []
-    for c in claims:
-        (core if ivs[c.id][0] <= best_point <= ivs[c.id][1] else rest).append(c)
+def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> list[Finding]:
+    ivs = [spread(c.interval(), tol, c.is_date) for c in claims]
+    best_point = most_covered(ivs)
+    core: list[tuple[Claim, float, float]] = []
+    rest: list[tuple[Claim, float, float]] = []
+    for c, (lo, hi) in zip(claims, ivs, strict=True):
+        (core if lo <= best_point <= hi else rest).append((c, lo, hi))
     out: list[Finding] = []
     if len(core) >= 2:
+        agreeing = [c for c, _, _ in core]
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
-                core,
-                f"{len(core)} claims of {spec.metric} agree: {describe_many(core)}",
-                f"the intervals {intervals_of(core)} overlap",
+                agreeing,
+                f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(agreeing)}",
+                f"the intervals {texts.intervals_of(agreeing)} overlap",
             )
         )
+    if not rest:
+        return out
     # Every core interval holds best_point, so for a claim wholly above it the nearest core
     # claim is the one reaching highest, and for one below, the one starting lowest.
-    highest = max(core, key=lambda o: (ivs[o.id][1], o.sort_key))
-    lowest = min(core, key=lambda o: (ivs[o.id][0], o.sort_key))
-    for c in rest:
-        other = highest if ivs[c.id][0] > best_point else lowest
+    highest = max(core, key=lambda e: (e[2], e[0].sort_key))[0]
+    lowest = min(core, key=lambda e: (e[1], e[0].sort_key))[0]
+    for c, lo, _ in rest:
+        other = highest if lo > best_point else lowest
         out.append(
             finding(
                 spec,
                 KIND,
                 "conflict",
                 [other, c],
-                f"{spec.metric} cannot be both {describe(other)} and {describe(c)}",
-                f"the intervals {show_interval(other)} and {show_interval(c)} do not overlap"
-                + (f" even widened by {spec.tolerance}" if tol and not c.is_date else ""),
+                f"{spec.metric} cannot be both {texts.describe(other)} and {texts.describe(c)}",
+                f"the intervals {texts.show_interval(other)} and {texts.show_interval(c)} do not "
+                "overlap" + (f" even widened by {spec.tolerance}" if tol and not c.is_date else ""),
             )
         )
     return out
+
+
+def most_covered(ivs: list[tuple[float, float]]) -> float:
+    """The least point that the most closed intervals cover (-inf for no intervals).
+
+    A sweep over the sorted ends, O(n log n): at each start x, the intervals covering x are
+    those started so far less those that ended before x; intervals that just touch share x.
+    """
+    lows = sorted([lo for lo, _ in ivs])
+    highs = sorted([hi for _, hi in ivs])
+    best, best_point, ended = 0, -math.inf, 0
+    for started, x in enumerate(lows, 1):
+        while ended < len(highs) and highs[ended] < x:
+            ended += 1
+        if started - ended > best:
+            best, best_point = started - ended, x
+    return best_point

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -45,7 +46,14 @@ class CheckSpec(Strict):
 
     @property
     def tolerance_fraction(self) -> float:
-        return tolerance_fraction(self.tolerance)
+        return fraction(self.tolerance)
+
+
+@functools.lru_cache(maxsize=1024)
+def fraction(text: str) -> float:
+    """`spec.tolerance_fraction`, remembered: pint parses the text, which costs far more than a
+    check does with a claim, and the rule set holds only a handful of distinct tolerances."""
+    return tolerance_fraction(text)
 
 
 def spread(iv: tuple[float, float], tolerance: float, is_date: bool = False) -> tuple[float, float]:
@@ -102,19 +110,76 @@ def quantity_in(text: str, unit: str | None) -> float:
     return read_quantity(text, "count" if unit in ("count", "rank") else unit)
 
 
+class ClaimTexts:
+    """How findings quote claims and periods, each formatted once per run.
+
+    A claim restated across an archive is quoted by many findings (every whole period it lies
+    within, every conflict with the nearest agreeing claim), and formatting it again each time
+    was a large share of the checks' time; so was a period's label, which builds a DateSpan.
+    Claims are remembered by object identity, each entry keeping its claim, so a claim that is
+    not the one remembered is formatted afresh.
+    """
+
+    def __init__(self) -> None:
+        self._described: dict[int, tuple[Claim, str]] = {}
+        self._intervals: dict[int, tuple[Claim, str]] = {}
+        self._labels: dict[tuple[dt.date, dt.date], str] = {}
+
+    def describe(self, c: Claim) -> str:
+        """A claim as a reader would cite it: '$22.2bn for 2022 (001_…:52: "…")'."""
+        hit = self._described.get(id(c))
+        if hit is None or hit[0] is not c:
+            period = f" for {self.period_label(c.period)}" if c.period else ""
+            text = f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
+            hit = self._described[id(c)] = (c, text)
+        return hit[1]
+
+    def show_interval(self, c: Claim) -> str:
+        hit = self._intervals.get(id(c))
+        if hit is None or hit[0] is not c:
+            hit = self._intervals[id(c)] = (c, show_interval(c))
+        return hit[1]
+
+    def period_label(self, p: Period) -> str:
+        """`p.label`, remembered by its dates."""
+        key = (p.start, p.end)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = p.label
+        return label
+
+    def describe_many(self, claims: Sequence[Claim], limit: int = 4) -> str:
+        """Quotes of a group, the first few in full: an archive can hold thousands of claims."""
+        shown = "; ".join([self.describe(c) for c in claims[:limit]])
+        if len(claims) > limit:
+            shown += f"; and {len(claims) - limit} more"
+        return shown
+
+    def intervals_of(self, claims: Sequence[Claim], limit: int = 6) -> str:
+        shown = ", ".join([self.show_interval(c) for c in claims[:limit]])
+        if len(claims) > limit:
+            shown += f", … ({len(claims) - limit} more)"
+        return shown
+
+
 @dataclass
 class CheckContext:
-    """Claims, metrics, facts and sources, indexed the way the checks read them."""
+    """Claims, metrics, facts and sources, indexed the way the checks read them.
+
+    `of_metric` gives claims in claim order (`Claim.sort_key`), whatever order they came in,
+    so a check groups them without sorting again; `texts` formats each claim once per run.
+    """
 
     claims: Sequence[Claim]
     metrics: dict[str, MetricSpec]
     facts: Sequence[FactSpec]
     published: dict[str, dt.date | None] = field(default_factory=dict)
+    texts: ClaimTexts = field(default_factory=ClaimTexts, init=False)
     _by_metric: dict[str, list[Claim]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         grouped: dict[str, list[Claim]] = defaultdict(list)
-        for c in self.claims:
+        for c in sorted(self.claims, key=claim_order):
             grouped[c.metric].append(c)
         self._by_metric = dict(grouped)
 
@@ -137,7 +202,7 @@ def finding(
     known_fact: bool = False,
     fact: str | None = None,
 ) -> Finding:
-    cs = sorted(claims, key=lambda c: c.sort_key)
+    cs = sorted(claims, key=claim_order)
     first = cs[0]
     return Finding(
         rule=spec.id,
@@ -155,29 +220,9 @@ def finding(
     )
 
 
-def describe(c: Claim) -> str:
-    """A claim as a reader would cite it: '$22.2bn (2022) in 001_… line 52: "…"'."""
-    period = f" for {period_words(c.period)}" if c.period else ""
-    return f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
-
-
-def describe_many(claims: Sequence[Claim], limit: int = 4) -> str:
-    """Quotes of a group, the first few in full: an archive can hold thousands of claims."""
-    shown = "; ".join(describe(c) for c in claims[:limit])
-    if len(claims) > limit:
-        shown += f"; and {len(claims) - limit} more"
-    return shown
-
-
-def intervals_of(claims: Sequence[Claim], limit: int = 6) -> str:
-    shown = ", ".join(show_interval(c) for c in claims[:limit])
-    if len(claims) > limit:
-        shown += f", … ({len(claims) - limit} more)"
-    return shown
-
-
-def period_words(p: Period | None) -> str:
-    return p.label if p else "no period"
+def claim_order(c: Claim) -> tuple[str, int, int, str]:
+    """The order claims are reported in: source, offsets, metric."""
+    return c.sort_key
 
 
 def show_value(c: Claim) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from factcheck.checks.base import CheckContext, CheckSpec, date_span, describe, finding
+from factcheck.checks.base import CheckContext, CheckSpec, date_span, finding
 from factcheck.models import Finding
 
 KIND = "calendar"
@@ -69,7 +69,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 + (
                     f", as {c.source}:{c.line} says"
                     if ok
-                    else f", not a {c.weekday}: {describe(c)}"
+                    else f", not a {c.weekday}: {ctx.texts.describe(c)}"
                 ),
                 f"weekday({c.value}) = {actual}",
                 metric=WEEKDAY_METRIC,
@@ -87,7 +87,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                         KIND,
                         "conflict",
                         [c],
-                        f"{describe(c)} is dated after its article was published ({published})",
+                        f"{ctx.texts.describe(c)} is dated after its article was published "
+                        f"({published})",
                         f"{c.low} > {published}: a reported event cannot postdate its article",
                     )
                 )

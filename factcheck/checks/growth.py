@@ -21,18 +21,12 @@ Failing::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Literal
 
-from factcheck.checks.base import (
-    CheckContext,
-    CheckSpec,
-    describe,
-    finding,
-    overlap,
-    show_interval,
-)
-from factcheck.models import Claim, Finding, Period
+from factcheck.checks.base import CheckContext, CheckSpec, finding, overlap
+from factcheck.models import Claim, Finding, shift_years
 
 KIND = "growth"
 
@@ -45,27 +39,33 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
-    levels: dict[tuple[tuple[str, ...], Period], Levels] = defaultdict(Levels)
-    for lv in sorted(ctx.of_metric(spec.level), key=lambda c: c.sort_key):
+    # Levels by subject and period dates: date tuples hash and compare in C, Periods do not.
+    levels: dict[tuple[tuple[str, ...], dt.date, dt.date], Levels] = defaultdict(Levels)
+    for lv in ctx.of_metric(spec.level):  # in claim order: a Levels' first is the first claim
         if lv.period is not None:
-            levels[(lv.subject, lv.period)].add(lv)
+            levels[(lv.subject, lv.period.start, lv.period.end)].add(lv)
     out: list[Finding] = []
+    tol = spec.tolerance_fraction
+    texts = ctx.texts
     for g in ctx.of_metric(spec.metric):
         if g.period is None or g.unit != "percent":
             continue
-        now = _pick(levels.get((g.subject, g.period)), g, spec.across_sources)
-        before = _pick(levels.get((g.subject, g.period.shifted_years(-1))), g, spec.across_sources)
+        p = g.period
+        now = _pick(levels.get((g.subject, p.start, p.end)), g, spec.across_sources)
+        # The same period a year earlier, as Period.shifted_years(-1) has it.
+        year_before = (g.subject, shift_years(p.start, -1), shift_years(p.end, -1))
+        before = _pick(levels.get(year_before), g, spec.across_sources)
         if now is None or before is None or now.unit != before.unit:
             continue
         implied = _ratio(now.interval(), before.interval())
         if implied is None:
             continue
-        ok = overlap(g.interval(), implied, spec.tolerance_fraction)
+        ok = overlap(g.interval(), implied, tol)
         arithmetic = (
             f"{_num(now.value)} / {_num(before.value)} − 1 = "
             f"{(float(now.value) / float(before.value) - 1) * 100:.2f} %; on the intervals "
-            f"{show_interval(now)} / {show_interval(before)} − 1 = "
-            f"[{implied[0]:.2f} %, {implied[1]:.2f} %] vs stated {show_interval(g)}"
+            f"{texts.show_interval(now)} / {texts.show_interval(before)} − 1 = "
+            f"[{implied[0]:.2f} %, {implied[1]:.2f} %] vs stated {texts.show_interval(g)}"
         )
         out.append(
             finding(
@@ -73,8 +73,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 KIND,
                 "agreement" if ok else "conflict",
                 [g, now, before],
-                f"growth {describe(g)} {'matches' if ok else 'does not match'} the levels "
-                f"{describe(now)} and {describe(before)}",
+                f"growth {texts.describe(g)} {'matches' if ok else 'does not match'} the levels "
+                f"{texts.describe(now)} and {texts.describe(before)}",
                 arithmetic,
                 metric=spec.metric,
             )

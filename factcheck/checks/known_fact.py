@@ -38,14 +38,13 @@ from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
     date_span,
-    describe,
     finding,
+    fraction,
     overlap,
     quantity_in,
-    show_interval,
 )
 from factcheck.models import Claim, Finding
-from factcheck.spec import FactSpec, tolerance_fraction
+from factcheck.spec import FactSpec
 from factcheck.units import UnitError
 
 KIND = "known_fact"
@@ -125,7 +124,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         metric = ctx.metrics.get(fact.metric)
         unit = metric.unit if metric else None
         target = fact_interval(fact, unit)
-        tol = max(tolerance_fraction(fact.tolerance), spec.tolerance_fraction)
+        tol = max(fraction(fact.tolerance), spec.tolerance_fraction)
         for c in ctx.of_metric(fact.metric):
             if not _applies(fact, c, ctx):
                 continue
@@ -133,7 +132,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 ok, why = compare_members(fact, c)
             else:
                 ok = overlap(c.interval(), target, tol, c.is_date)
-                why = f"{show_interval(c)} vs {fact_label(fact)}" + (
+                why = f"{ctx.texts.show_interval(c)} vs {fact_label(fact)}" + (
                     "" if ok else " do not overlap"
                 )
             verb = "matches" if ok else "contradicts"
@@ -143,7 +142,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     KIND,
                     "agreement" if ok else "conflict",
                     [c],
-                    f"{describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
+                    f"{ctx.texts.describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
                     f"{fact_label(fact)} ({fact.source})",
                     why,
                     known_fact=True,

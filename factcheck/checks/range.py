@@ -28,11 +28,9 @@ from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
     date_span,
-    describe,
     finding,
     overlap,
     quantity_in,
-    show_interval,
 )
 from factcheck.models import Finding
 from factcheck.spec import read_quantity
@@ -89,8 +87,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 KIND,
                 "conflict",
                 [c],
-                f"{describe(c)} lies outside [{spec.min or '-∞'}, {spec.max or '∞'}]",
-                f"{show_interval(c)} ∩ [{spec.min or '-∞'}, {spec.max or '∞'}] is empty",
+                f"{ctx.texts.describe(c)} lies outside [{spec.min or '-∞'}, {spec.max or '∞'}]",
+                f"{ctx.texts.show_interval(c)} ∩ [{spec.min or '-∞'}, {spec.max or '∞'}] is empty",
             )
         )
     return out

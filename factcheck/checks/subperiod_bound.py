@@ -21,22 +21,22 @@ Failing::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from functools import cached_property
 from typing import Literal
 
 from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
-    describe,
-    describe_many,
+    ClaimTexts,
     finding,
-    intervals_of,
-    show_interval,
     spread,
 )
 from factcheck.models import Claim, Finding, Period
 
 KIND = "subperiod_bound"
+DateRange = tuple[dt.date, dt.date]
 
 
 class Spec(CheckSpec):
@@ -45,66 +45,97 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
-    groups: dict[tuple[tuple[str, ...], str | None], dict[Period, list[Claim]]] = defaultdict(
+    # Claims by (subject, unit), then by period: the period by its dates, which hash and compare
+    # in C.
+    groups: dict[tuple[tuple[str, ...], str | None], dict[DateRange, list[Claim]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for c in sorted(ctx.of_metric(spec.metric), key=lambda c: c.sort_key):
+    for c in ctx.of_metric(spec.metric):  # in claim order, so each period's claims are too
         if c.period is not None:
-            groups[(c.subject, c.unit)][c.period].append(c)
+            groups[(c.subject, c.unit)][(c.period.start, c.period.end)].append(c)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     for key in sorted(groups, key=repr):
-        by_period = groups[key]
         # Periods by start, longest first: a whole's parts start at or after it, so the inner
         # loop stops at the first period starting past the whole's end.  Claims are grouped
         # by period, so an archive restating one figure a thousand times costs one comparison
         # per pair of periods, not per pair of claims.
-        periods = sorted(by_period, key=lambda p: (p.start, -p.end.toordinal()))
-        for i, whole_p in enumerate(periods):
-            for part_p in periods[i + 1 :]:
-                if part_p.start > whole_p.end:
+        sides = [_Side(claims, tol, ctx.texts) for claims in groups[key].values()]
+        sides.sort(key=lambda s: (s.period.start, -s.period.end.toordinal()))
+        for i, whole in enumerate(sides):
+            for j in range(i + 1, len(sides)):
+                part = sides[j]
+                if part.period.start > whole.period.end:
                     break
-                if whole_p.contains(part_p):
-                    out.extend(_compare(spec, tol, by_period[whole_p], by_period[part_p]))
+                if whole.period.contains(part.period):
+                    out.extend(_compare(spec, whole, part))
     return out
 
 
-def _compare(spec: Spec, tol: float, wholes: list[Claim], parts: list[Claim]) -> list[Finding]:
+class _Side:
+    """One period's claims in a group, and what a comparison reads from them as a whole or as
+    a part; a period takes part in several comparisons, so this is worked out once."""
+
+    def __init__(self, claims: list[Claim], tol: float, texts: ClaimTexts) -> None:
+        assert claims[0].period is not None
+        self.period: Period = claims[0].period
+        self.claims = claims
+        self.texts = texts
+        ivs = [spread(c.interval(), tol) for c in claims]
+        self.lows = [lo for lo, _ in ivs]
+        # As a whole: the claim reaching least high (on a tie the first, in claim order) bounds
+        # every part.
+        k = min(range(len(claims)), key=lambda i: ivs[i][1])
+        self.lowest, self.ceiling = claims[k], ivs[k][1]
+
+    @cached_property
+    def label(self) -> str:
+        return self.texts.period_label(self.period)
+
+    @cached_property
+    def quoted(self) -> str:
+        return self.texts.describe_many(self.claims)
+
+    @cached_property
+    def intervals(self) -> str:
+        return self.texts.intervals_of(self.claims)
+
+
+def _compare(spec: Spec, whole: _Side, part: _Side) -> list[Finding]:
     """Each part that exceeds the lowest whole is a conflict with it; the rest agree."""
-    high = {c.id: spread(c.interval(), tol)[1] for c in wholes}
-    lowest = min(wholes, key=lambda c: (high[c.id], c.sort_key))
+    texts, lowest = whole.texts, whole.lowest
     out: list[Finding] = []
     fitting: list[Claim] = []
-    for part in parts:
-        if spread(part.interval(), tol)[0] <= high[lowest.id]:
-            fitting.append(part)
+    for c, low in zip(part.claims, part.lows, strict=True):
+        if low <= whole.ceiling:
+            fitting.append(c)
             continue
-        assert part.period is not None and lowest.period is not None
         out.append(
             finding(
                 spec,
                 KIND,
                 "conflict",
-                [lowest, part],
-                f"{spec.metric} for {part.period.label} {describe(part)} exceeds the whole of "
-                f"{lowest.period.label} {describe(lowest)}",
-                f"part {show_interval(part)} > whole {show_interval(lowest)}: a part of a period "
-                "cannot exceed the whole",
+                [lowest, c],
+                f"{spec.metric} for {part.label} {texts.describe(c)} exceeds the whole of "
+                f"{whole.label} {texts.describe(lowest)}",
+                f"part {texts.show_interval(c)} > whole {texts.show_interval(lowest)}: a part of "
+                "a period cannot exceed the whole",
             )
         )
     if fitting:
         # A part within the lowest whole is within every whole.
-        part_p, whole_p = fitting[0].period, lowest.period
-        assert part_p is not None and whole_p is not None
+        every = len(fitting) == len(part.claims)
+        quoted = part.quoted if every else texts.describe_many(fitting)
+        intervals = part.intervals if every else texts.intervals_of(fitting)
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
-                [*wholes, *fitting],
-                f"{spec.metric} for {part_p.label} ({describe_many(fitting)}) is within the whole "
-                f"of {whole_p.label} ({describe_many(wholes)})",
-                f"parts {intervals_of(fitting)} ≤ lowest whole {show_interval(lowest)}",
+                [*whole.claims, *fitting],
+                f"{spec.metric} for {part.label} ({quoted}) is within the whole "
+                f"of {whole.label} ({whole.quoted})",
+                f"parts {intervals} ≤ lowest whole {texts.show_interval(lowest)}",
             )
         )
     return out
