@@ -8,10 +8,10 @@ as `path:line:column`.  Alias expansion is bounded (no "billion laughs"), and so
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -113,7 +113,15 @@ def _mark(path: str, mark: Any) -> Location:
 
 
 def _compose(text: str, path: str) -> yaml.Node | None:
-    loader = _Loader(text, path)
+    if _CLoader is not None:
+        try:
+            return _compose_with(_CLoader(text, path))
+        except yaml.YAMLError:
+            pass  # reworded below by the pure-Python parser, whose messages users are shown
+    return _compose_with(_Loader(text, path))
+
+
+def _compose_with(loader: _Guards) -> yaml.Node | None:
     try:
         node: yaml.Node | None = loader.get_single_node()
         return node
@@ -121,7 +129,13 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         loader.dispose()
 
 
-class _Loader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _Composing = yaml.SafeLoader  # what the mixin is always combined with
+else:
+    _Composing = object
+
+
+class _Guards(_Composing):
     """A composer that measures each node's expanded size as it is built.
 
     Aliases share nodes, so composing a "billion laughs" file is cheap; expanding it is not.
@@ -129,10 +143,13 @@ class _Loader(yaml.SafeLoader):
     MAX_NODES is reported at its own position, before anything is expanded.
     """
 
-    def __init__(self, text: str, path: str) -> None:
-        super().__init__(text)
+    fc_path: str
+    fc_sizes: dict[int, int]
+    fc_depth: int
+
+    def _guards(self, path: str) -> None:
         self.fc_path = path
-        self.fc_sizes: dict[int, int] = {}
+        self.fc_sizes = {}
         self.fc_depth = 0
 
     def _next_event(self) -> Any:
@@ -173,6 +190,30 @@ class _Loader(yaml.SafeLoader):
             )
         self.fc_sizes[id(node)] = size
         return node
+
+
+class _Loader(_Guards, yaml.SafeLoader):
+    """The guarded composer over PyYAML's pure-Python scanner and parser."""
+
+    def __init__(self, text: str, path: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self._guards(path)
+
+
+_CLoader: Callable[[str, str], _Guards] | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoaderImpl(_Guards, yaml.composer.Composer, yaml.CSafeLoader):
+        """The same composer fed by libyaml's scanner and parser, which are written in C and
+        read a newsroom's sources files many times faster; on any error the file is read again
+        by `_Loader`, so messages stay the same."""
+
+        def __init__(self, text: str, path: str) -> None:
+            yaml.CSafeLoader.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            self._guards(path)
+
+    _CLoader = _CLoaderImpl
 
 
 _YAML = "tag:yaml.org,2002:"

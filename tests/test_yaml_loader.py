@@ -7,8 +7,48 @@ from pathlib import Path
 
 import pytest
 
+import factcheck.yamlload as yamlload
 from factcheck.errors import FactcheckError
 from factcheck.yamlload import MAX_DEPTH, load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs over both parsers: libyaml's (the fast path, when PyYAML has it)
+    and PyYAML's own, which rewords every error the fast path meets."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlload, "_CLoader", None)
+    elif yamlload._CLoader is None:
+        pytest.skip("PyYAML was built without libyaml")
+    return str(request.param)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        str(p.relative_to(ROOT))
+        for folder in ("rules", "seeds", "tests/fixtures")
+        for p in (ROOT / folder).rglob("*.yaml")
+    ),
+)
+def test_both_parsers_read_every_project_file_alike(
+    path: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if parser != "libyaml":
+        pytest.skip("compares the two parsers once")
+
+    def read() -> tuple[object, object, object]:
+        try:
+            doc = load_yaml(ROOT / path)
+        except FactcheckError as e:
+            return "error", str(e), None
+        return doc.value, doc.marks, doc.key_marks
+
+    fast = read()
+    monkeypatch.setattr(yamlload, "_CLoader", None)
+    assert fast == read()
 
 
 def load(tmp_path: Path, text: str) -> object:
