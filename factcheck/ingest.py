@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -61,11 +62,23 @@ class IngestError(FactcheckError):
     """A source file that cannot be read as text."""
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]+")
+
+
 class LineIndex:
     """Offset → (line, column), both 1-based; columns count characters, not bytes."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+            return
+        starts = [0]
+        i = text.find("\n")
+        while i != -1:  # str.find outruns a regex when the only break is "\n"
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.starts = starts
 
     def position(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -110,7 +123,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 # C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
-_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HIGH_BYTES = bytes(range(0xC0, 0x100))
 
 
@@ -205,9 +218,9 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     next to other furniture or blank lines.
     """
     spans: list[tuple[int, int]] = []
-    for m in regex.finditer(r"[^\r\n]*", text):
+    for m in _LINE.finditer(text):
         line = m.group()
-        if not line.strip() or len(line) > 160:
+        if len(line) > 160 or not line.strip():
             continue
         if _FURNITURE.match(line):
             spans.append((m.start(), m.end()))
