@@ -196,15 +196,7 @@ class _Pattern:
     handler: Handler
     # anchor kind -> back: how far before that anchor a match can begin
     anchors: dict[str, int]
-    # two characters -> whether a match can begin with them (regex partial matching decides,
-    # once per pair; lookbehinds are not seen, so the answer errs on the side of trying)
-    _prefixes: dict[str, bool] = field(default_factory=dict)
-
-    def can_begin(self, prefix: str) -> bool:
-        ok = self._prefixes.get(prefix)
-        if ok is None:
-            ok = self._prefixes[prefix] = self.rx.match(prefix, partial=True) is not None
-        return ok
+    bit: int  # 1 << the pattern's place in _PATTERNS, its bit in a begin mask
 
 
 _PATTERNS: list[_Pattern] = []
@@ -222,7 +214,7 @@ def pattern(rx: str, *, anchors: dict[str, int]) -> Callable[[Handler], Handler]
     compiled = regex.compile(_RUN_START + "(?:" + rx + "\n)", regex.VERBOSE)
 
     def register(fn: Handler) -> Handler:
-        _PATTERNS.append(_Pattern(compiled, fn, anchors))
+        _PATTERNS.append(_Pattern(compiled, fn, anchors, 1 << len(_PATTERNS)))
         return fn
 
     return register
@@ -884,8 +876,7 @@ class _Anchors:
         # str.lower can lengthen a few characters (İ); offsets must stay the text's own.
         self.low = low if len(low) == len(text) else _ascii_lower(text)
         self._positions: dict[str, list[int]] = {}
-        self._starts: dict[tuple[str, int], list[tuple[int, str]]] = {}
-        self._runs: dict[str, list[tuple[int, int, str]]] = {}
+        self._runs: dict[str, list[tuple[int, int, int]]] = {}
 
     def positions(self, kind: str) -> list[int]:
         found = self._positions.get(kind)
@@ -901,33 +892,24 @@ class _Anchors:
 
     def starts(self, p: _Pattern) -> list[int]:
         """Where a match of `p` can begin, in order: the starts of letter and digit runs at most
-        `back` characters before one of its anchors whose first two characters can begin a
+        `back` characters before one of its anchors, whose first three characters can begin a
         match of `p`."""
-        can_begin = p.can_begin
+        bit = p.bit
         if len(p.anchors) == 1:
             ((kind, back),) = p.anchors.items()
-            return [x for x, pair in self._near(kind, back) if can_begin(pair)]
+            return [x for x, gap, mask in self._runs_of(kind) if gap <= back and mask & bit]
         found = {
             x
             for kind, back in p.anchors.items()
-            for x, pair in self._near(kind, back)
-            if can_begin(pair)
+            for x, gap, mask in self._runs_of(kind)
+            if gap <= back and mask & bit
         }
         return sorted(found)
 
-    def _near(self, kind: str, back: int) -> list[tuple[int, str]]:
-        """Run starts (with their first two characters) at most `back` before an anchor."""
-        key = (kind, back)
-        near = self._starts.get(key)
-        if near is None:
-            near = self._starts[key] = [
-                (x, pair) for x, gap, pair in self._runs_of(kind) if gap <= back
-            ]
-        return near
-
-    def _runs_of(self, kind: str) -> list[tuple[int, int, str]]:
+    def _runs_of(self, kind: str) -> list[tuple[int, int, int]]:
         """Run starts at most _MAX_BACK[kind] before an anchor of `kind`, each with its distance
-        to the nearest anchor after it: found once per kind, then filtered per pattern."""
+        to the nearest anchor after it and its begin mask: found once per kind, then filtered
+        per pattern."""
         runs = self._runs.get(kind)
         if runs is None:
             runs = self._runs[kind] = []
@@ -937,9 +919,28 @@ class _Anchors:
                 if lo <= a:
                     for m in _RUN_STARTS.finditer(text, lo, a + 1):
                         x = m.start()
-                        runs.append((x, a - x, text[x : x + 3]))
+                        runs.append((x, a - x, _begin_mask(text[x : x + 3])))
                     last = a
         return runs
+
+
+# Three characters -> the patterns that a match can begin with them, as bits.  regex's partial
+# matching decides, once per triple; it does not see lookbehinds, so it errs on the side of
+# trying.  Bounded, since hostile text can hold any number of distinct triples.
+_BEGIN_MASKS: dict[str, int] = {}
+_MAX_MASKS = 100_000
+
+
+def _begin_mask(triple: str) -> int:
+    mask = _BEGIN_MASKS.get(triple)
+    if mask is None:
+        mask = 0
+        for p in _PATTERNS:
+            if p.rx.match(triple, partial=True) is not None:
+                mask |= p.bit
+        if len(_BEGIN_MASKS) < _MAX_MASKS:
+            _BEGIN_MASKS[triple] = mask
+    return mask
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
