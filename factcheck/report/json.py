@@ -3,19 +3,215 @@
 Top level `schema_version`, `sources`, `claims`, `findings`, plus `unbound` (coverage) and
 `warnings`.  Dates are ISO strings at their precision, unbounded interval ends are null, keys
 are sorted and nothing depends on the clock, so the same inputs give the same bytes.
+
+The text is `json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True,
+ensure_ascii=False)`, byte for byte, but written column by column: the standard library writes
+indented JSON in pure Python one value at a time, which took most of a large report's time.
+Every record in a list has the same fields, so each field's values across all the records go
+to the C encoder in one call, and the records are assembled from a template.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
+from collections.abc import Callable, Sequence
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from typing import Any
+
+from pydantic import BaseModel
 
 from factcheck.models import Report
 
+INDENT = "  "
+
+# Scalars the C encoder writes exactly as json.dumps(indent=...) does: float and int by their
+# repr (inf as Infinity), str escaped the same way; bool is its own type, not caught by `int`.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# A compact encoder whose item separator cannot occur inside its output (control characters
+# in strings are escaped), so one call encodes a whole column of scalars and a split parts it.
+_SEP = "\x00"
+# Values that equal only values written the same way: 1, 1.0 and True are equal but written
+# differently (so are 0.0 and -0.0), so only values made of these share one encoding.
+_SHAREABLE = frozenset({str, dt.date, type(None)})
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(_SEP, ": ")).encode
+
+
+class _NotPlain(Exception):
+    """A value this module does not write itself: the standard library writes the report."""
+
 
 def render(report: Report) -> str:
-    data = report.model_dump(mode="json")
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    fields = _plain_fields(type(report))
+    try:
+        if fields is None:
+            raise _NotPlain(type(report).__name__)
+        return "".join(_document(report, fields))
+    except _NotPlain:
+        data = report.model_dump(mode="json")
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _document(report: BaseModel, fields: tuple[str, ...]) -> list[str]:
+    """The report's text in pieces for one final join, with its newline.
+
+    Models are read as they are stored, which is what model_dump(mode="json") gives for the
+    types they hold (checked as they are met); dates become ISO text, as there.  The long lists
+    are not joined on their own first: each join of megabytes is another copy.
+    """
+    pieces = ["{"]
+    inner, item = "\n" + INDENT, ",\n" + INDENT * 2
+    for i, name in enumerate(sorted(fields)):
+        value = getattr(report, name)
+        pieces.append(f"{',' if i else ''}{inner}{json.encoder.encode_basestring(name)}: ")
+        if type(value) in (list, tuple) and value:
+            pieces.append("[\n" + INDENT * 2)
+            pieces.extend(chain.from_iterable(zip(_encode(value, 2), repeat(item))))
+            pieces[-1] = inner + "]"
+        else:
+            pieces.extend(_encode([value], 1))
+    pieces.append("\n}\n")
+    return pieces
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)`, byte for byte, for
+    JSON values and the report's models (a model as model_dump(mode="json") has it)."""
+    try:
+        return _encode([value], 0)[0]
+    except _NotPlain:
+        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _encode(values: Sequence[Any], depth: int) -> list[str]:
+    """Each of `values` as indented JSON text starting at indentation level `depth`."""
+    kinds = set(map(type, values))
+    if kinds <= _SCALARS:
+        return _compact(values)[1:-1].split(_SEP) if values else []
+    if len(kinds) > 1:
+        return _mixed(values, kinds, depth)
+    [kind] = kinds
+    if kind is dict:
+        return _dicts(values, depth)
+    if kind is tuple and set(map(type, chain.from_iterable(values))) <= _SHAREABLE:
+        return _once_each(values, lambda distinct: _lists(distinct, depth))
+    if kind is list or kind is tuple:
+        return _lists(values, depth)
+    if kind is dt.date:
+        return _once_each(
+            values, lambda distinct: _encode([d.isoformat() for d in distinct], depth)
+        )
+    fields = _plain_fields(kind)
+    if fields is None:
+        raise _NotPlain(kind.__name__)
+    return _records(fields, list(map(vars, values)), depth)  # a model's __dict__ holds its fields
+
+
+def _mixed(values: Sequence[Any], kinds: set[type], depth: int) -> list[str]:
+    """Values of several kinds (a period or null): each kind encoded together, then put back."""
+    types = list(map(type, values))
+    groups = [[i for i, t in enumerate(types) if t in _SCALARS]]
+    groups += [[i for i, t in enumerate(types) if t is kind] for kind in kinds - _SCALARS]
+    out = [""] * len(values)
+    for where in groups:
+        for i, text in zip(where, _encode([values[i] for i in where], depth), strict=True):
+            out[i] = text
+    return out
+
+
+def _dicts(dicts: Sequence[dict[Any, Any]], depth: int) -> list[str]:
+    """Dicts with the same keys are encoded together, one column per key."""
+    keysets = list(map(tuple, dicts))
+    if len(set(keysets)) == 1:
+        return _records(keysets[0], dicts, depth)
+    by_keys: dict[tuple[Any, ...], list[int]] = {}
+    for i, keys in enumerate(keysets):
+        by_keys.setdefault(keys, []).append(i)
+    out = [""] * len(dicts)
+    for keys, where in by_keys.items():
+        texts = _records(keys, [dicts[i] for i in where], depth)
+        for i, text in zip(where, texts, strict=True):
+            out[i] = text
+    return out
+
+
+def _records(names: tuple[Any, ...], rows: Sequence[dict[Any, Any]], depth: int) -> list[str]:
+    """Records (dicts holding at least `names`) as JSON objects of those names, encoded one
+    column per name."""
+    if not all(type(k) is str for k in names):
+        raise _NotPlain("a key that is not a string")  # json.dumps converts it, or refuses
+    if not names:
+        return ["{}"] * len(rows)
+    ordered = tuple(sorted(names))
+    if len(ordered) == 1:
+        values: list[tuple[Any, ...]] = [(row[ordered[0]],) for row in rows]
+    else:
+        values = list(map(itemgetter(*ordered), rows))
+    if set(map(type, values[0])) <= _SHAREABLE and (
+        set(map(type, chain.from_iterable(values))) <= _SHAREABLE
+    ):
+        return _once_each(values, lambda distinct: _rows(ordered, distinct, depth))
+    return _rows(ordered, values, depth)
+
+
+def _rows(names: tuple[str, ...], values: list[tuple[Any, ...]], depth: int) -> list[str]:
+    """Records given as tuples of values, in the order of `names`, as JSON objects."""
+    encoded = [_encode(column, depth + 1) for column in zip(*values, strict=True)]
+    return list(map(_template(names, depth).__mod__, zip(*encoded, strict=True)))
+
+
+def _once_each(values: Sequence[Any], encode: Callable[[list[Any]], list[str]]) -> list[str]:
+    """`encode(values)`, encoding each distinct value once: a report repeats the same subjects,
+    periods and dates thousands of times."""
+    distinct = dict.fromkeys(values)
+    if len(distinct) * 2 > len(values):
+        return encode(list(values))
+    texts = dict(zip(distinct, encode(list(distinct)), strict=True))
+    return list(map(texts.__getitem__, values))
+
+
+@functools.lru_cache(maxsize=256)
+def _template(names: tuple[str, ...], depth: int) -> str:
+    """The text of a record at `depth` with a %s for each value, the names in the order given."""
+    inner = "\n" + INDENT * (depth + 1)
+    fields = [f"{inner}{json.encoder.encode_basestring(k).replace('%', '%%')}: %s" for k in names]
+    return "{" + ",".join(fields) + "\n" + INDENT * depth + "}"
+
+
+def _lists(lists: Sequence[Sequence[Any]], depth: int) -> list[str]:
+    """All the lists' items are encoded together, then each list joins its own."""
+    items = _encode(list(chain.from_iterable(lists)), depth + 1)
+    inner = "\n" + INDENT * (depth + 1)
+    head, sep, tail = "[" + inner, "," + inner, "\n" + INDENT * depth + "]"
+    it = iter(items)
+    # One f-string copies the joined items once; `head + ... + tail` would copy them twice.
+    return [f"{head}{sep.join(islice(it, n))}{tail}" if n else "[]" for n in map(len, lists)]
+
+
+@functools.cache
+def _plain_fields(kind: type) -> tuple[str, ...] | None:
+    """A model's field names when model_dump(mode="json") gives each field's stored value by
+    its name (no aliases, exclusions, computed fields, extras or custom serializers); else None.
+    """
+    if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+        return None
+    config = kind.model_config
+    decorators = kind.__pydantic_decorators__
+    if (
+        kind.model_computed_fields
+        or decorators.field_serializers
+        or decorators.model_serializers
+        or config.get("extra") == "allow"
+        or config.get("serialize_by_alias")
+        or any(
+            f.exclude or getattr(f, "exclude_if", None) is not None
+            for f in kind.model_fields.values()
+        )
+    ):
+        return None
+    return tuple(kind.model_fields)
 
 
 def schema() -> dict[str, Any]:
