@@ -139,32 +139,34 @@ def _dicts(dicts: Sequence[dict[Any, Any]], depth: int) -> list[str]:
 
 def _records(names: tuple[Any, ...], rows: Sequence[dict[Any, Any]], depth: int) -> list[str]:
     """Records (dicts holding at least `names`) as JSON objects of those names, encoded one
-    column per name."""
+    column per name; a column is read straight from the dicts, with no tuple per record (a
+    large report would make the garbage collector walk them all)."""
     if not all(type(k) is str for k in names):
         raise _NotPlain("a key that is not a string")  # json.dumps converts it, or refuses
     if not names:
         return ["{}"] * len(rows)
     ordered = tuple(sorted(names))
-    if len(ordered) == 1:
-        values: list[tuple[Any, ...]] = [(row[ordered[0]],) for row in rows]
-    else:
-        values = list(map(itemgetter(*ordered), rows))
-    if set(map(type, values[0])) <= _SHAREABLE and (
-        set(map(type, chain.from_iterable(values))) <= _SHAREABLE
-    ):
-        return _once_each(values, lambda distinct: _rows(ordered, distinct, depth))
-    return _rows(ordered, values, depth)
+    columns = [list(map(itemgetter(name), rows)) for name in ordered]
+    if all(set(map(type, column)) <= _SHAREABLE for column in columns):
+        # Records made of text and dates (a period) repeat: each distinct one is written once.
+        # zip's tuple for a repeat is dropped at once, so only the distinct ones are kept.
+        distinct = dict.fromkeys(zip(*columns, strict=True))
+        if len(distinct) * 2 <= len(rows):
+            once = [list(column) for column in zip(*distinct, strict=True)]
+            texts = dict(zip(distinct, _rows(ordered, once, depth), strict=True))
+            return list(map(texts.__getitem__, zip(*columns, strict=True)))
+    return _rows(ordered, columns, depth)
 
 
-def _rows(names: tuple[str, ...], values: list[tuple[Any, ...]], depth: int) -> list[str]:
-    """Records given as tuples of values, in the order of `names`, as JSON objects."""
-    encoded = [_encode(column, depth + 1) for column in zip(*values, strict=True)]
+def _rows(names: tuple[str, ...], columns: list[list[Any]], depth: int) -> list[str]:
+    """Records given as one column of values per name, in the order of `names`, as JSON."""
+    encoded = [_encode(column, depth + 1) for column in columns]
     return list(map(_template(names, depth).__mod__, zip(*encoded, strict=True)))
 
 
 def _once_each(values: Sequence[Any], encode: Callable[[list[Any]], list[str]]) -> list[str]:
-    """`encode(values)`, encoding each distinct value once: a report repeats the same subjects,
-    periods and dates thousands of times."""
+    """`encode(values)`, encoding each distinct value once: a report repeats the same subjects
+    and dates thousands of times."""
     distinct = dict.fromkeys(values)
     if len(distinct) * 2 > len(values):
         return encode(list(values))
