@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,19 +376,38 @@ def _from_store(i: int, f: Path, data: bytes, blob: bytes, keep_text: bool) -> O
     return Outcome(i, analysed=a, text=text)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for a stage that builds many objects and no cycles.
+
+    A full collection walks every live object, and an archive's claims are many: at 10,000
+    documents one such pass, collecting nothing, took a third of the checks' time.  Reference
+    counting still frees what the stage drops; collection resumes after it.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def check(
     claims: Sequence[Claim], rules: RuleSet, published: dict[str, dt.date | None]
 ) -> list[Finding]:
-    ctx = checks.CheckContext(
-        claims=claims,
-        metrics=rules.metrics,
-        facts=rules.facts,
-        published=published,
-    )
-    findings: list[Finding] = []
-    for spec in rules.checks:
-        findings.extend(checks.run(spec, ctx))
-    return sort_findings(findings, claims)
+    with gc_paused():
+        ctx = checks.CheckContext(
+            claims=claims,
+            metrics=rules.metrics,
+            facts=rules.facts,
+            published=published,
+        )
+        findings: list[Finding] = []
+        for spec in rules.checks:
+            findings.extend(checks.run(spec, ctx))
+        return sort_findings(findings, claims)
 
 
 def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[Finding]:
@@ -402,15 +422,16 @@ def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[
 
 
 def build_report(corpus: Corpus, rules: RuleSet) -> Report:
-    analysed = sorted(corpus.analysed, key=lambda a: a.source.id)
-    claims = sorted((c for a in analysed for c in a.claims), key=lambda c: c.sort_key)
-    published = {a.source.id: a.source.published for a in analysed}
-    findings = check(claims, rules, published)
-    return Report(
-        rules_sha256=rules.sha256,
-        sources=tuple(a.source for a in analysed),
-        claims=tuple(claims),
-        findings=tuple(findings),
-        unbound=tuple(u for a in analysed for u in a.unbound),
-        warnings=tuple(corpus.warnings),
-    )
+    with gc_paused():
+        analysed = sorted(corpus.analysed, key=lambda a: a.source.id)
+        claims = sorted((c for a in analysed for c in a.claims), key=lambda c: c.sort_key)
+        published = {a.source.id: a.source.published for a in analysed}
+        findings = check(claims, rules, published)
+        return Report(
+            rules_sha256=rules.sha256,
+            sources=tuple(a.source for a in analysed),
+            claims=tuple(claims),
+            findings=tuple(findings),
+            unbound=tuple(u for a in analysed for u in a.unbound),
+            warnings=tuple(corpus.warnings),
+        )
