@@ -13,15 +13,24 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
 
 A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
 place" only the second figure is a claim about now.
+
+Binding runs on every sentence of every article, so the word lists (cue phrases, entity names,
+modality markers) are searched with stdlib `re` patterns on the lowered text, several times
+faster than the `regex` module's case-insensitive alternations.  Those fast patterns find a
+superset of the matches; the exact `regex` patterns, whose Unicode word and case rules they
+stand in for, have the last word wherever the two could differ (see `Words`).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import regex
 
@@ -29,7 +38,7 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import REGEX_TIMEOUT_S, EntitySpec, MetricSpec
+from factcheck.spec import REGEX_TIMEOUT_S, MetricSpec
 
 FORECAST_MARKERS = (
     "could",
@@ -67,20 +76,31 @@ TARGET_MARKERS = (
     "intends",
     "seek to",
 )
+# Forecast markers that count after the figure too ("$5 billion is expected").
+FORECAST_AFTER_MARKERS = ("expected", "forecast", "projected", "predicted")
+
+Span = tuple[int, int]  # offsets, end exclusive
+
+# ---------------------------------------------------------------------- sentences
 
 # A sentence ends at . ! ? … (and a closing quote) before a capital, a digit or a dash, but not
-# after an abbreviation or an initial ("No. 11", "D. Adilbekov").  The candidates come from a
-# cheap scan; the two conditions are then tested only there.
-_END_CANDIDATE = regex.compile(r"[.!?…][\"”»’)]?\s+")
-_ABBREVIATION = regex.compile(
+# after an abbreviation or an initial ("No. 11", "D. Adilbekov").  Whether a mark ends a
+# sentence depends only on the text around it, so one scan of the document per mark finds
+# every end (a scan led by one literal character is several times faster than by a set); the
+# white space after the mark (group 1) never crosses a line break, as sentences never do.
+_ABBREVIATION = (
     r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Inc|Ltd|Co|vs|etc|approx|ca|Art|Vol|p|pp)"
-    r"|\b\p{Lu}|\bU\.S|\be\.g|\bi\.e)\.$"
+    r"|\b\p{Lu}|\bU\.S|\be\.g|\bi\.e)\."
 )
-_NEXT_START = regex.compile(r"(?:[-–—•]\s*)?[\"“«(‘]?[\p{Lu}\d]")
+_AFTER_END = r"[\"”»’)]?([^\S\r\n]++)(?=(?:[-–—•][^\S\r\n]*+)?[\"“«(‘]?[\p{Lu}\d])"
+_SENTENCE_ENDS = {
+    ".": regex.compile(r"\.(?=[\"”»’)]?[^\S\r\n])(?<!" + _ABBREVIATION + ")" + _AFTER_END),
+    **{mark: regex.compile(regex.escape(mark) + _AFTER_END) for mark in "!?…"},
+}
+_LINE = re.compile(r"[^\r\n]+")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
 
@@ -88,42 +108,165 @@ class Sentence:
 MAX_SENTENCE = 2000  # characters; a longer run without a sentence end is cut at white space
 
 
-def sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]:
+def sentences(text: str, furniture: Sequence[Span]) -> list[Sentence]:
     """Sentences of the content: lines split at sentence ends; furniture lines left out.
 
     A "sentence" longer than MAX_SENTENCE (a scraped page with no full stops, a 1 MB line) is
     cut at white space, so binding, which looks around each figure within its sentence, stays
     linear in the text.
     """
-    out: list[Sentence] = []
-    for s in _sentences(text, furniture):
-        start = s.start
-        while s.end - start > MAX_SENTENCE:
+    return [Sentence(s, e) for s, e in _sentence_spans(text, furniture)]
+
+
+def _sentence_spans(text: str, furniture: Sequence[Span]) -> list[Span]:
+    """`sentences` as plain (start, end) pairs, cheaper to make by the thousand."""
+    found = _sentences(text, furniture)
+    if all(e - s <= MAX_SENTENCE for s, e in found):
+        return found
+    out: list[Span] = []
+    for start, end in found:
+        while end - start > MAX_SENTENCE:
             cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
             cut = cut if cut > start else start + MAX_SENTENCE
-            out.append(Sentence(start, cut))
+            out.append((start, cut))
             start = cut + 1 if text[cut : cut + 1] == " " else cut
-        out.append(Sentence(start, s.end))
+        out.append((start, end))
     return out
 
 
-def _sentences(text: str, furniture: Sequence[tuple[int, int]]) -> list[Sentence]:
-    out: list[Sentence] = []
+def _sentences(text: str, furniture: Sequence[Span]) -> list[Span]:
+    """Each content line cut at the sentence ends in it.
+
+    Sentences follow one another, so the starts (line starts, the ends of the white space after
+    each sentence end) and the ends (line ends, sentence ends) pair up once both are sorted.
+    """
     skip = {s for s, _ in furniture}
-    for line in regex.finditer(r"[^\r\n]+", text):
-        if line.start() in skip or not line.group().strip():
+    starts: list[int] = []
+    ends: list[int] = []
+    left_out: list[Span] = []  # furniture lines
+    for start, end in _lines(text):
+        if start in skip:
+            left_out.append((start, end))
+        else:
+            starts.append(start)
+            ends.append(end)
+    left_starts = [start for start, _ in left_out]
+    for mark, rx in _SENTENCE_ENDS.items():
+        if mark not in text:
             continue
-        start = line.start()
-        for m in _END_CANDIDATE.finditer(text, line.start(), line.end()):
-            stop = m.start() + 1
-            if text[m.start()] == "." and _ABBREVIATION.search(text, max(start, stop - 8), stop):
-                continue
-            if not _NEXT_START.match(text, m.end(), line.end()):
-                continue
-            out.append(Sentence(start, m.start() + len(m.group().rstrip())))
-            start = m.end()
-        out.append(Sentence(start, line.end()))
+        for m in rx.finditer(text):
+            if left_out:
+                i = bisect.bisect_right(left_starts, m.start()) - 1
+                if i >= 0 and m.start() < left_out[i][1]:
+                    continue
+            ends.append(m.start(1))
+            starts.append(m.end())
+    starts.sort()
+    ends.sort()
+    return list(zip(starts, ends, strict=True))
+
+
+def _lines(text: str) -> list[Span]:
+    """Spans of the lines that are not blank; lines end at CR, LF or CRLF."""
+    if "\r" in text:
+        return [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
+    out: list[Span] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line and not line.isspace():
+            out.append((start, end))
+        start = end + 1
     return out
+
+
+# ---------------------------------------------------------------------- word lists
+
+# Characters that `str.lower` or the `regex` module's case-insensitive matching equate with an
+# ASCII letter although they are not ASCII themselves (İ ı ſ K).  A text without them lowers
+# character for character, and ASCII words are found in the lowered text exactly.
+_CASE_TWINS = "\u0130\u0131\u017f\u212a"
+_WORD = regex.compile(r"\w")
+
+
+def plain_lower(text: str) -> str | None:
+    """`text.lower()`, when `Words` may search it for ASCII words; else None."""
+    if any(c in text for c in _CASE_TWINS):
+        return None
+    return text.lower()
+
+
+class Words:
+    """Where the `regex` pattern (?<!\\w)(?:w1|w2|...)(?!\\w) matches, found faster.
+
+    `exact` is that pattern, the longer of two words first.  `fast` is a stdlib `re` trie of
+    the words, also longest first, with ASCII word edges: it finds every match of `exact`, and
+    next to a non-ASCII letter ("ü") a few more, which `exact` then settles.  A case-blind
+    list must be ASCII and `fast` runs on `plain_lower(text)`; without it, only `exact` runs.
+    """
+
+    def __init__(self, words: Sequence[str], ignore_case: bool) -> None:
+        self.exact = regex.compile(
+            r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\w)",
+            regex.IGNORECASE if ignore_case else 0,
+        )
+        self.ignore_case = ignore_case
+        if ignore_case:
+            usable = all(w.isascii() for w in words)
+            edge = "[a-z0-9_]"
+            fast = f"(?<!{edge}){_trie(words)}(?!{edge})"
+        else:
+            # Names start with few letters (capitals): with the edge tested after the first
+            # one, `re` skips ahead to those letters instead of testing every position.
+            usable = True
+            edge = "[A-Za-z0-9_]"
+            fast = f"{_trie(words, after_first=f'(?<!{edge}.)')}(?!{edge})"
+        self.fast = re.compile(fast) if usable else None
+
+    def spans(self, text: str, start: int, end: int, lower: str | None = None) -> list[Span]:
+        """Matches of `exact` in text[start:end], in order; `lower` is `plain_lower(text)`."""
+        haystack = lower if self.ignore_case else text
+        if haystack is None or self.fast is None:
+            return [m.span() for m in self.exact.finditer(text, start, end)]
+        out: list[Span] = []
+        pos = start
+        while True:
+            for m in self.fast.finditer(haystack, pos, end):
+                p, q = m.span()
+                # `fast` has checked ASCII neighbours; `regex` says what the others are.
+                if (p == 0 or text[p - 1].isascii() or _WORD.match(text[p - 1]) is None) and (
+                    q == end or text[q].isascii() or _WORD.match(text[q]) is None
+                ):
+                    out.append((p, q))
+                    continue
+                # The exact match here, if any, and the scan goes on where it would.
+                exact = self.exact.match(text, p, end)
+                if exact is not None:
+                    out.append(exact.span())
+                pos = exact.end() if exact is not None else p + 1
+                break
+            else:
+                return out
+
+
+def _trie(words: Iterable[str], after_first: str = "") -> str:
+    """A stdlib regex matching any of `words`, the longest first, shaped as a trie; the
+    pattern `after_first` is tested after a word's first character."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any], after: str = "") -> str:
+        branches = [re.escape(c) + after + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(root, after_first) + ")"
 
 
 @lru_cache(maxsize=4096)
@@ -133,20 +276,65 @@ def phrase_regex(phrase: str) -> regex.Pattern[str]:
     return regex.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", regex.IGNORECASE)
 
 
+class Markers:
+    """Whether any of some phrases stands in a short stretch of text (modality markers).
+
+    `hint` is a stdlib pattern on the lowered stretch that every `phrase_regex` match also
+    matches (ASCII word edges, `\\s` a superset of the `regex` one); most stretches hold no
+    marker and never reach the exact alternation.  Without a hint (a '*' or a non-ASCII
+    word), or for a text that `plain_lower` refuses, only the exact one runs.
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.exact = regex.compile(
+            "|".join(f"(?:{phrase_regex(p).pattern})" for p in phrases), regex.IGNORECASE
+        )
+        words = [p.lower().split() for p in phrases]
+        hintable = all(
+            w and p.isascii() and "*" not in p for w, p in zip(words, phrases, strict=True)
+        )
+        self.hint = (
+            re.compile(
+                r"(?<![a-z0-9_])(?:"
+                + "|".join(r"\s+".join(re.escape(x) for x in w) for w in words)
+                + r")(?![a-z0-9_])"
+            )
+            if hintable
+            else None
+        )
+
+    def search(self, text: str, lower: str | None, start: int, end: int) -> bool:
+        """Whether a phrase stands in text[start:end], taken as a string of its own."""
+        return self.may_stand(lower, start, end) and bool(self.exact.search(text[start:end]))
+
+    def may_stand(self, lower: str | None, start: int, end: int) -> bool:
+        """False when the hint rules out every phrase in text[start:end]."""
+        return lower is None or self.hint is None or bool(self.hint.search(lower[start:end]))
+
+
+_TARGET = Markers(TARGET_MARKERS)
+_FORECAST = Markers(FORECAST_MARKERS)
+_FORECAST_AFTER = Markers(FORECAST_AFTER_MARKERS)
+_MODAL = Markers(TARGET_MARKERS + FORECAST_MARKERS)  # for its hint
+
+
+# ---------------------------------------------------------------------- phrase index
+
+
 def _spans(
     patterns: Iterable[regex.Pattern[str]],
     text: str,
     start: int,
     end: int,
     dead: set[regex.Pattern[str]] | None = None,
-) -> list[tuple[int, int]]:
+) -> list[Span]:
     """Matches of `patterns` in text[start:end], each search bounded by REGEX_TIMEOUT_S.
 
     A pattern that times out finds nothing and, when `dead` is given, is put there so the
     caller never runs it again on the same document: a catastrophic user pattern costs one
     timeout per source, not one per sentence.
     """
-    out: list[tuple[int, int]] = []
+    out: list[Span] = []
     for rx in patterns:
         if dead is not None and rx in dead:
             continue
@@ -158,44 +346,14 @@ def _spans(
     return out
 
 
-Hits = dict[str, list[tuple[int, int]]]
-
-
-class SentenceHits:
-    """An index's hits per sentence of one document, found on first use and kept."""
-
-    def __init__(self, index: PhraseIndex, text: str, sents: list[Sentence]) -> None:
-        self.index, self.text, self.sents = index, text, sents
-        self.cache: dict[int, Hits] = {}
-        self.dead: set[regex.Pattern[str]] = set()  # user patterns that timed out here
-
-    def __call__(self, i: int) -> Hits:
-        hits = self.cache.get(i)
-        if hits is None:
-            s = self.sents[i]
-            hits = self.cache[i] = self.index.find(self.text, s.start, s.end, self.dead)
-        return hits
-
-    def window(self, metric: str, first: int, last: int) -> bool:
-        """Whether a phrase of `metric` stands in sentences first..last."""
-        return any(metric in self(j) for j in range(max(0, first), last + 1))
-
-
-@dataclass
-class _Doc:
-    text: str
-    sents: list[Sentence]
-    cues: SentenceHits
-    set_cues: SentenceHits
-    contexts: SentenceHits
-    excludes: SentenceHits
+Hits = dict[str, list[Span]]
 
 
 class PhraseIndex:
     """Every metric's phrases found in one pass over a sentence.
 
-    One regex finds where any phrase can begin (its first word); only the phrases that start
-    with that word are then tried there.  Binding cost grows with the text, not with the
+    One word list finds where any phrase can begin (its first word); only the phrases that
+    start with that word are then tried there.  Binding cost grows with the text, not with the
     number of metrics times their cues.
     """
 
@@ -215,33 +373,187 @@ class PhraseIndex:
             if entry not in by_first.setdefault(first.lower(), []):
                 by_first[first.lower()].append(entry)
         self.by_first = by_first
-        words = sorted(by_first, key=len, reverse=True)
-        self.starts = (
-            regex.compile(
-                r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\w)",
-                regex.IGNORECASE,
+        self.pattern_owners = frozenset(owner for _, owner in self.loose)
+        # A word's phrases tried in one call: each in a lookahead that captures its match, or
+        # matches nothing when the phrase does not stand there (the group is then unset).
+        self.together = {
+            word: regex.compile(
+                "".join(f"(?=({rx.pattern})|)" for rx, _ in entries), regex.IGNORECASE
             )
-            if words
+            for word, entries in by_first.items()
+            if len(entries) > 1
+        }
+        words = sorted(by_first, key=len, reverse=True)
+        self.starts = Words(words, ignore_case=True) if words else None
+        # The first words that no other one begins with: where none stands in the lowered
+        # text, no phrase does (member-list cues are looked for in every sentence).
+        usable = self.starts is not None and self.starts.fast is not None and not self.loose
+        self.prefixes = (
+            [w for w in words if not any(o != w and w.startswith(o) for o in words)]
+            if usable
             else None
         )
 
     def find(
-        self, text: str, start: int, end: int, dead: set[regex.Pattern[str]] | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        dead: set[regex.Pattern[str]] | None = None,
+        lower: str | None = None,
     ) -> Hits:
+        """The phrases and patterns in text[start:end], by owner."""
+        out = self.find_phrases(text, start, end, lower)
+        if self.loose:
+            out = {owner: list(spans) for owner, spans in out.items()}
+            for owner, spans in self.find_patterns(text, start, end, dead).items():
+                out.setdefault(owner, []).extend(spans)
+        return out
+
+    def find_phrases(self, text: str, start: int, end: int, lower: str | None = None) -> Hits:
+        """The phrases in text[start:end], by owner; `lower` is `plain_lower(text)`."""
         out: Hits = {}
         if self.starts is not None:
-            for m in self.starts.finditer(text, start, end):
-                for rx, owner in self.by_first.get(m.group().lower(), ()):
-                    hit = rx.match(text, m.start(), end)
+            # The word found, lowered: a slice of `lower` where the fast scan ran.
+            lowered = lower if self.starts.fast is not None else None
+            for p, q in self.starts.spans(text, start, end, lower):
+                word = lowered[p:q] if lowered is not None else text[p:q].lower()
+                entries = self.by_first.get(word, ())
+                if len(entries) == 1:
+                    rx, owner = entries[0]
+                    hit = rx.match(text, p, end)
                     if hit:
                         out.setdefault(owner, []).append(hit.span())
-        for rx, owner in self.loose:
-            if dead is not None and rx in dead:
+                elif entries:
+                    found = self.together[word].match(text, p, end)
+                    assert found is not None  # every lookahead may match nothing
+                    for span, (_, owner) in zip(found.regs[1:], entries, strict=True):
+                        if span[0] >= 0:
+                            out.setdefault(owner, []).append(span)
+        return out
+
+    def find_patterns(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        dead: set[regex.Pattern[str]] | None = None,
+        owner: str | None = None,
+    ) -> Hits:
+        """Matches of the user patterns and '*' phrases (all, or those of `owner`)."""
+        out: Hits = {}
+        for rx, of in self.loose:
+            if (owner is not None and of != owner) or (dead is not None and rx in dead):
                 continue
             found = _spans([rx], text, start, end, dead)
             if found:
-                out.setdefault(owner, []).extend(found)
+                out.setdefault(of, []).extend(found)
         return out
+
+    def sentences_to_search(self, lower: str | None, sents: Sequence[Span]) -> Iterable[int]:
+        """Indexes of the sentences where a phrase may stand: all, or those of `prefixes`."""
+        if self.starts is None and not self.loose:
+            return ()
+        if lower is None or self.prefixes is None:
+            return range(len(sents))
+        starts = [s for s, _ in sents]
+        found: set[int] = set()
+        for word in self.prefixes:
+            at = lower.find(word)
+            while at >= 0:
+                found.add(bisect.bisect_right(starts, at) - 1)
+                at = lower.find(word, at + 1)
+        found.discard(-1)
+        return sorted(found)
+
+
+class SentenceHits:
+    """An index's hits per sentence of one document, found on first use and kept."""
+
+    def __init__(self, index: PhraseIndex, text: str, lower: str | None, sents: list[Span]) -> None:
+        self.index, self.text, self.lower, self.sents = index, text, lower, sents
+        self.cache: dict[int, Hits] = {}
+        self.phrase_cache: dict[int, Hits] = {}
+        self.pattern_cache: dict[tuple[int, str], list[Span]] = {}
+        self.dead: set[regex.Pattern[str]] = set()  # user patterns that timed out here
+
+    def __call__(self, i: int) -> Hits:
+        """Phrases and patterns of sentence i."""
+        hits = self.cache.get(i)
+        if hits is None:
+            start, end = self.sents[i]
+            hits = self.cache[i] = self.index.find(self.text, start, end, self.dead, self.lower)
+        return hits
+
+    def phrases(self, i: int) -> Hits:
+        """Phrases of sentence i."""
+        hits = self.phrase_cache.get(i)
+        if hits is None:
+            start, end = self.sents[i]
+            hits = self.phrase_cache[i] = self.index.find_phrases(self.text, start, end, self.lower)
+        return hits
+
+    def patterns(self, i: int, owner: str) -> list[Span]:
+        """Matches of `owner`'s patterns in sentence i: each run, under its time limit, only
+        for a figure that its metric could take."""
+        hits = self.pattern_cache.get((i, owner))
+        if hits is None:
+            start, end = self.sents[i]
+            found = self.index.find_patterns(self.text, start, end, self.dead, owner)
+            hits = self.pattern_cache[i, owner] = found.get(owner, [])
+        return hits
+
+    def window(self, metric: str, first: int, last: int) -> bool:
+        """Whether a phrase of `metric` stands in sentences first..last."""
+        return any(metric in self(j) for j in range(max(0, first), last + 1))
+
+
+@dataclass
+class _Doc:
+    """One source while it is bound, with what is worked out once and asked again."""
+
+    text: str
+    lower: str | None  # plain_lower(text)
+    sents: list[Span]
+    by_sentence: list[list[Mention]]
+    cues: SentenceHits
+    set_cues: SentenceHits
+    contexts: SentenceHits
+    excludes: SentenceHits
+    clauses: dict[Span, Span] = field(default_factory=dict)
+    periods: dict[int, list[Mention]] = field(default_factory=dict)
+    spans: dict[int, list[Span]] = field(default_factory=dict)
+    lines: LineIndex | None = None
+
+    def clause(self, i: int, m: Mention) -> Span:
+        """`clause` of a mention of sentence i."""
+        key = (m.span.start, m.span.end)
+        found = self.clauses.get(key)
+        if found is None:
+            found = self.clauses[key] = clause(self.text, self.sents[i], m)
+        return found
+
+    def mention_spans(self, i: int) -> list[Span]:
+        """Where the mentions of sentence i stand."""
+        found = self.spans.get(i)
+        if found is None:
+            found = self.spans[i] = [(m.span.start, m.span.end) for m in self.by_sentence[i]]
+        return found
+
+    def periods_in(self, i: int) -> list[Mention]:
+        """The mentions of sentence i that can give a period."""
+        found = self.periods.get(i)
+        if found is None:
+            found = self.periods[i] = [p for p in self.by_sentence[i] if _is_period(p)]
+        return found
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self.lines is None:
+            self.lines = LineIndex(self.text)
+        return self.lines.position(offset)
+
+
+# ---------------------------------------------------------------------- binding
 
 
 class Binder:
@@ -253,6 +565,9 @@ class Binder:
             m for m in rules.metrics.values() if m.id != WEEKDAY_METRIC and m.unit != "entities"
         ]
         self.set_metrics = [m for m in rules.metrics.values() if m.unit == "entities"]
+        self.metric_order = {m.id: (order, m) for order, m in enumerate(self.metrics)}
+        # The kinds of mention some metric can take (see `accepts`): the others never bind.
+        self.kinds = {k for m in self.metrics for k in _KINDS.get(m.unit, ("money",))}
         every = [*self.metrics, *self.set_metrics]
         self.cues = PhraseIndex(
             [(c, m.id) for m in every for c in m.cues],
@@ -262,7 +577,19 @@ class Binder:
         self.set_cues = PhraseIndex([(c, m.id) for m in self.set_metrics for c in m.cues])
         self.contexts = PhraseIndex([(c, m.id) for m in every for c in m.context])
         self.excludes = PhraseIndex([(c, m.id) for m in self.metrics for c in m.exclude])
-        self.entity_rx = _entity_regex(rules.entities.values())
+        # Metrics with markers of their own: (forecast markers, all markers).
+        self.markers = {
+            m.id: (
+                Markers((*FORECAST_MARKERS, *m.modality_markers)),
+                Markers((*TARGET_MARKERS, *FORECAST_MARKERS, *m.modality_markers)),
+            )
+            for m in self.metrics
+            if m.modality_markers
+        }
+        names = sorted(
+            {n for e in rules.entities.values() for n in (e.id, *e.aliases)}, key=len, reverse=True
+        )
+        self.entities = Words(names, ignore_case=False) if names else None
         self.alias_to_entity = {
             alias: e.id for e in rules.entities.values() for alias in (e.id, *e.aliases)
         }
@@ -273,43 +600,49 @@ class Binder:
         self, source: Source, mentions: Sequence[Mention]
     ) -> tuple[list[Claim], list[Unbound]]:
         text = source.text
-        sents = sentences(text, source.furniture)
-        index = LineIndex(text)
-        doc = _Doc(
-            text,
-            sents,
-            SentenceHits(self.cues, text, sents),
-            SentenceHits(self.set_cues, text, sents),
-            SentenceHits(self.contexts, text, sents),
-            SentenceHits(self.excludes, text, sents),
-        )
+        sents = _sentence_spans(text, source.furniture)
+        lower = plain_lower(text)
         by_sentence: list[list[Mention]] = [[] for _ in sents]
-        starts = [s.start for s in sents]
+        starts = [s for s, _ in sents]
         for m in mentions:
             if m.furniture:
                 continue
-            i = bisect.bisect_right(starts, m.span.start) - 1
-            if i >= 0 and m.span.end <= sents[i].end:
+            span = m.span
+            i = bisect.bisect_right(starts, span.start) - 1
+            if i >= 0 and span.end <= sents[i][1]:
                 by_sentence[i].append(m)
+        doc = _Doc(
+            text,
+            lower,
+            sents,
+            by_sentence,
+            SentenceHits(self.cues, text, lower, sents),
+            SentenceHits(self.set_cues, text, lower, sents),
+            SentenceHits(self.contexts, text, lower, sents),
+            SentenceHits(self.excludes, text, lower, sents),
+        )
+        # Only sentences with figures or a possible member list can give claims.
+        lists = set(self.set_cues.sentences_to_search(lower, sents)) if self.set_metrics else set()
+        busy = sorted(lists.union(i for i, ms in enumerate(by_sentence) if ms))
         claims: list[Claim] = []
-        used: set[tuple[int, int]] = set()
-        used_as_period: set[tuple[int, int]] = set()
-        for i, sent in enumerate(sents):
+        used: set[Span] = set()
+        used_as_period: set[Span] = set()
+        for i in busy:
             ms = by_sentence[i]
             for pos, m in enumerate(ms):
                 if m.weekday and m.date is not None and m.date.precision == "day":
-                    claims.append(self._weekday_claim(source, text, sent, m))
+                    claims.append(self._weekday_claim(source, text, sents[i], m))
                 if _is_from_value(text, ms, pos):
                     continue
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
-                claim = self._claim(source, text, sents, by_sentence, i, m, metric, used_as_period)
+                claim = self._claim(source, doc, i, m, metric, used_as_period)
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
-            if self.set_metrics:
-                claims.extend(self._member_lists(source, doc, i, index))
+            if i in lists:
+                claims.extend(self._member_lists(source, doc, i))
         unbound = [
             Unbound(
                 source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
@@ -321,9 +654,10 @@ class Binder:
         ]
         return claims, unbound
 
-    def _member_lists(self, source: Source, doc: _Doc, i: int, index: LineIndex) -> list[Claim]:
+    def _member_lists(self, source: Source, doc: _Doc, i: int) -> list[Claim]:
         """Lists of entities after a cue: "Its members are Armenia, Belarus and Kyrgyzstan"."""
-        text, sent = doc.text, doc.sents[i]
+        text = doc.text
+        sent_start, sent_end = doc.sents[i]
         out: list[Claim] = []
         for metric in self.set_metrics:
             cue_hits = doc.set_cues(i).get(metric.id)
@@ -332,12 +666,12 @@ class Binder:
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
                 continue
             for cue_start, cue_end in sorted(cue_hits):
-                names = self._enumeration(text, cue_end, sent.end)
+                names = self._enumeration(text, cue_end, sent_end)
                 if len(names) < 2:
                     continue
                 members = tuple(dict.fromkeys(e for _, _, e in names))
                 start, end = names[0][0], names[-1][1]
-                line, column = index.position(start)
+                line, column = doc.position(start)
                 partial = bool(_PARTIAL_LIST.search(text, cue_start, cue_end))
                 out.append(
                     Claim(
@@ -350,7 +684,7 @@ class Binder:
                         low=None,
                         high=None,
                         qualifier="over" if partial else "exact",
-                        quote=" ".join(text[sent.start : sent.end].split()),
+                        quote=" ".join(text[sent_start:sent_end].split()),
                         line=line,
                         column=column,
                         start=start,
@@ -363,11 +697,11 @@ class Binder:
 
     def _enumeration(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         """Entity names right after `start`, joined by commas and "and"."""
-        if self.entity_rx is None:
+        if self.entities is None:
             return []
         names: list[tuple[int, int, str]] = []
         pos = start
-        for hit in self.entity_rx.finditer(text, start, end):
+        for hit in self.entities.exact.finditer(text, start, end):
             gap = text[pos : hit.start()]
             if not (_LIST_OPENING if not names else _LIST_JOIN).fullmatch(gap):
                 break
@@ -381,20 +715,36 @@ class Binder:
     # ------------------------------------------------------------------ metric choice
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
-        sent = doc.sents[i]
-        cue_hits = doc.cues(i)
+        """The metric with the nearest cue (the first listed on a tie) that takes the figure."""
+        if m.kind not in self.kinds:
+            return None
+        found = doc.cues.phrases(i)
+        patterned = self.cues.pattern_owners
+        if not found and not patterned:
+            return None
+        # The winner is the least (distance, order): the owners' order does not matter.
+        owners = found.keys() | patterned if patterned else found.keys()
+        figure_start, figure_end = m.span.start, m.span.end
         best: tuple[int, int, MetricSpec] | None = None
-        for order, metric in enumerate(self.metrics):
-            cues = cue_hits.get(metric.id)
-            if not cues or not accepts(metric, m):
+        for metric_id in owners:
+            known = self.metric_order.get(metric_id)
+            if known is None:
+                continue  # a member list's cue
+            order, metric = known
+            if not accepts(metric, m):
                 continue
-            dist = min(_gap((s, e), (m.span.start, m.span.end)) for s, e in cues)
+            cues = found.get(metric_id, [])
+            if metric_id in patterned:
+                cues = cues + doc.cues.patterns(i, metric_id)
+            if not cues:
+                continue
+            dist = min(max(s - figure_end, figure_start - e, 0) for s, e in cues)
             if dist > metric.max_distance:
                 continue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
                 continue
             if metric.exclude:
-                c_start, c_end = clause(doc.text, sent, m)
+                c_start, c_end = doc.clause(i, m)
                 if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
                     continue
             if best is None or (dist, order) < (best[0], best[1]):
@@ -406,23 +756,21 @@ class Binder:
     def _claim(
         self,
         source: Source,
-        text: str,
-        sents: list[Sentence],
-        by_sentence: list[list[Mention]],
+        doc: _Doc,
         i: int,
         m: Mention,
         metric: MetricSpec,
-        used_as_period: set[tuple[int, int]],
+        used_as_period: set[Span],
     ) -> Claim | None:
-        sent = sents[i]
+        text, sent = doc.text, doc.sents[i]
         period: Period | None = None
         if metric.period != "none":
-            found = self._period(text, sents, by_sentence, i, m, metric)
+            found = self._period(doc, i, m, metric)
             if found is not None:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
-        subject = self._subject(text, sent, m, metric, by_sentence[i])
-        modality = self._modality(text, sent, m, metric)
+        subject = self._subject(doc, i, m, metric)
+        modality = self._modality(doc, i, m, metric)
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
@@ -455,12 +803,12 @@ class Binder:
         return Claim(
             value=q.value,
             unit=q.unit,
-            low=q.low if q.low != float("-inf") else None,
-            high=q.high if q.high != float("inf") else None,
+            low=q.low if q.low != -math.inf else None,
+            high=q.high if q.high != math.inf else None,
             **common,
         )
 
-    def _weekday_claim(self, source: Source, text: str, sent: Sentence, m: Mention) -> Claim:
+    def _weekday_claim(self, source: Source, text: str, sent: Span, m: Mention) -> Claim:
         assert m.date is not None
         return Claim(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{WEEKDAY_METRIC}",
@@ -479,15 +827,9 @@ class Binder:
         )
 
     def _period(
-        self,
-        text: str,
-        sents: list[Sentence],
-        by_sentence: list[list[Mention]],
-        i: int,
-        m: Mention,
-        metric: MetricSpec,
+        self, doc: _Doc, i: int, m: Mention, metric: MetricSpec
     ) -> tuple[Period, Mention] | None:
-        here = [p for p in by_sentence[i] if _is_period(p) and p is not m]
+        here = [p for p in doc.periods_in(i) if p is not m]
         before = [p for p in here if p.span.end <= m.span.start]
         after = [p for p in here if p.span.start >= m.span.end]
         pick: Mention | None = None
@@ -499,7 +841,7 @@ class Binder:
             # A flow's figure needs its period; a sentence that gives none continues the
             # one before ("But with China the growth was 34,9%").
             for j in range(i - 1, max(-1, i - 1 - metric.context_window), -1):
-                earlier = [p for p in by_sentence[j] if _is_period(p) and p.shift_years is None]
+                earlier = [p for p in doc.periods_in(j) if p.shift_years is None]
                 if earlier:
                     pick = earlier[-1]
                     break
@@ -515,25 +857,28 @@ class Binder:
             if not base or base[-1].date is None:
                 return None
             p = _as_period(base[-1].date, base[-1].part, metric)
-            return p.shifted_years(shift), pick
+            return _shifted(p, shift), pick
         if pick.date is None:
             return None
         return _as_period(pick.date, pick.part, metric), pick
 
-    def _subject(
-        self, text: str, sent: Sentence, m: Mention, metric: MetricSpec, near: Sequence[Mention]
-    ) -> tuple[str, ...]:
+    def _subject(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> tuple[str, ...]:
+        """The metric's parties, the counterparty replaced by an entity named in the clause."""
         default = metric.subject.default()
         if not metric.subject.from_text or not metric.subject.parties:
             return default
-        c_start, c_end = clause(text, sent, m)
+        c_start, c_end = doc.clause(i, m)
+        hits = self.entities.spans(doc.text, c_start, c_end) if self.entities else []
+        if not hits:
+            return default
+        near = doc.mention_spans(i)
         named: list[tuple[int, str]] = []
-        for hit in self.entity_rx.finditer(text, c_start, c_end) if self.entity_rx else []:
-            if any(o.span.start <= hit.start() < o.span.end for o in near):
+        for start, end in hits:
+            if any(s <= start < e for s, e in near):
                 continue  # "US" of "US$8.4bn" is a currency, not a country
-            ent = self.alias_to_entity.get(hit.group())
+            ent = self.alias_to_entity.get(doc.text[start:end])
             if ent:
-                named.append((abs(hit.start() - m.span.start), ent))
+                named.append((abs(start - m.span.start), ent))
         others = [e for _, e in sorted(named) if e not in default]
         if not others:
             return default
@@ -541,23 +886,34 @@ class Binder:
             return (others[0],)
         return (*default[:-1], others[0])
 
-    def _modality(self, text: str, sent: Sentence, m: Mention, metric: MetricSpec) -> Modality:
-        c_start, _ = clause(text, sent, m)
-        before = text[max(c_start, m.span.start - 80) : m.span.start]
-        after = text[m.span.end : min(sent.end, m.span.end + 30)]
-        for w in TARGET_MARKERS:
-            if phrase_regex(w).search(before):
+    def _modality(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> Modality:
+        """A target marker in the clause before the figure makes a target, else a forecast
+        marker there (or "expected" and the like just after it) a forecast."""
+        text, lower = doc.text, doc.lower
+        start, end = max(doc.clause(i, m)[0], m.span.start - 80), m.span.start
+        forecast, modal = self.markers.get(metric.id, (_FORECAST, _MODAL))
+        if modal.may_stand(lower, start, end):
+            before = text[start:end]
+            if _TARGET.exact.search(before):
                 return "target"
-        for w in (*FORECAST_MARKERS, *metric.modality_markers):
-            rx = phrase_regex(w)
-            if rx.search(before) or (
-                w in ("expected", "forecast", "projected", "predicted") and rx.search(after)
-            ):
+            if forecast.exact.search(before):
                 return "forecast"
+        if _FORECAST_AFTER.search(text, lower, m.span.end, min(doc.sents[i][1], m.span.end + 30)):
+            return "forecast"
         return "actual"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+_KINDS = {
+    "year": ("year", "date"),
+    "date": ("year", "date"),
+    "percent": ("percent",),
+    "pp": ("percent",),
+    "count": ("count",),
+    "rank": ("ordinal",),
+}  # by metric unit, the mention kinds `accepts` may take; "money" for a currency
 
 
 def accepts(metric: MetricSpec, m: Mention) -> bool:
@@ -605,8 +961,19 @@ def _is_period(m: Mention) -> bool:
 def _as_period(span: DateSpan, part: str | None, metric: MetricSpec) -> Period:
     if part == "end" and not metric.flow and span.precision == "year":
         # A stock "at the end of 2022" is its December reading.
-        return Period(start=dt.date(span.end.year, 12, 1), end=span.end)
-    return Period(start=span.start, end=span.end)
+        return _period_of(dt.date(span.end.year, 12, 1), span.end)
+    return _period_of(span.start, span.end)
+
+
+@lru_cache(maxsize=4096)
+def _period_of(start: dt.date, end: dt.date) -> Period:
+    """A Period is immutable and a corpus names few: one instance each, validated once."""
+    return Period(start=start, end=end)
+
+
+@lru_cache(maxsize=4096)
+def _shifted(period: Period, years: int) -> Period:
+    return period.shifted_years(years)
 
 
 def _is_figure(m: Mention) -> bool:
@@ -621,6 +988,10 @@ def _is_figure(m: Mention) -> bool:
     )
 
 
+_TO = regex.compile(r"\s+to\s+")
+_FROM = regex.compile(r"(?i)\bfrom\s+$")
+
+
 def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     """'from 39th to 28th': the first figure is the earlier value, not a claim about now."""
     if pos + 1 >= len(ms):
@@ -629,13 +1000,9 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     if m.kind != nxt.kind or m.quantity is None:
         return False
     between = text[m.span.end : nxt.span.start]
-    return bool(regex.fullmatch(r"\s+to\s+", between)) and bool(
-        regex.search(r"(?i)\bfrom\s+$", text[max(0, m.span.start - 8) : m.span.start])
+    return bool(_TO.fullmatch(between)) and bool(
+        _FROM.search(text[max(0, m.span.start - 8) : m.span.start])
     )
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(a[0] - b[1], b[0] - a[1], 0)
 
 
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
@@ -646,36 +1013,30 @@ _PARTIAL_LIST = regex.compile(r"(?i)\b(?:include|includes|including|such as|amon
 _CLAUSE_BREAK = regex.compile(r"[;:()\[\]–—]|,\s+(?:and|but|while|whereas|which|where|when)\b|,\s")
 
 
-def clause(text: str, sent: Sentence, m: Mention) -> tuple[int, int]:
+def clause(text: str, sent: Span, m: Mention) -> Span:
     """The clause around a mention: between the nearest breaks (commas, semicolons, dashes)."""
-    start, end = sent.start, sent.end
-    for b in _CLAUSE_BREAK.finditer(text, sent.start, m.span.start):
+    start, end = sent
+    for b in _CLAUSE_BREAK.finditer(text, sent[0], m.span.start):
         start = b.end()
-    nb = _CLAUSE_BREAK.search(text, m.span.end, sent.end)
+    nb = _CLAUSE_BREAK.search(text, m.span.end, sent[1])
     if nb:
         end = nb.start()
     return start, end
 
 
-def quote(text: str, sent: Sentence, m: Mention, limit: int = 200) -> str:
-    s, e = sent.start, sent.end
+def quote(text: str, sent: Span, m: Mention, limit: int = 200) -> str:
+    sent_start, sent_end = sent
+    s, e = sent
     if e - s > limit:
         s = max(s, m.span.start - 110)
         e = min(e, m.span.end + 70)
-        while s > sent.start and not text[s - 1].isspace():
+        while s > sent_start and not text[s - 1].isspace():
             s += 1
-        while e < sent.end and not text[e].isspace():
+        while e < sent_end and not text[e].isspace():
             e -= 1
     out = " ".join(text[s:e].split())
-    if s > sent.start:
+    if s > sent_start:
         out = "…" + out
-    if e < sent.end:
+    if e < sent_end:
         out += "…"
     return out
-
-
-def _entity_regex(entities: Iterable[EntitySpec]) -> regex.Pattern[str] | None:
-    names = sorted({n for e in entities for n in (e.id, *e.aliases)}, key=len, reverse=True)
-    if not names:
-        return None
-    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(n) for n in names) + r")(?!\w)")
