@@ -63,16 +63,7 @@ class DateSpan(Record):
     @property
     def label(self) -> str:
         """ISO text at the stated precision: '2002', '1992-10', '1992-10-22', '2022-01/2022-11'."""
-        if self.precision == "year":
-            return f"{self.start.year:04d}"
-        if self.precision == "month":
-            return f"{self.start.year:04d}-{self.start.month:02d}"
-        if self.precision == "day":
-            return self.start.isoformat()
-        whole_months = self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1
-        if whole_months:
-            return f"{self.start:%Y-%m}/{self.end:%Y-%m}"
-        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+        return span_label(self.start, self.end, self.precision)
 
     def ordinals(self) -> tuple[float, float]:
         return float(self.start.toordinal()), float(self.end.toordinal())
@@ -150,7 +141,21 @@ class Period(Record):
 
     @property
     def label(self) -> str:
-        return DateSpan(start=self.start, end=self.end, precision="range").label
+        return span_label(self.start, self.end, "range")
+
+
+def span_label(start: dt.date, end: dt.date, precision: Precision) -> str:
+    """A span's ISO text at its precision (no record is built: reports ask for many)."""
+    if precision == "year":
+        return f"{start.year:04d}"
+    if precision == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if precision == "day":
+        return start.isoformat()
+    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    if whole_months:
+        return f"{start:%Y-%m}/{end:%Y-%m}"
+    return f"{start.isoformat()}/{end.isoformat()}"
 
 
 def shift_years(d: dt.date, years: int) -> dt.date:
