@@ -15,10 +15,12 @@ A figure restated in another currency in one breath is one claim.  In "from 39th
 place" only the second figure is a claim about now.
 
 Binding runs on every sentence of every article, so the word lists (cue phrases, entity names,
-modality markers) are searched with stdlib `re` patterns on the lowered text, several times
-faster than the `regex` module's case-insensitive alternations.  Those fast patterns find a
-superset of the matches; the exact `regex` patterns, whose Unicode word and case rules they
-stand in for, have the last word wherever the two could differ (see `Words`).
+modality markers) are searched with stdlib `re` tries and hints (on the text with its ASCII
+capitals lowered, where case does not count), several times faster than the `regex` module's
+alternations.  They find a superset of the matches; the exact `regex` patterns, whose Unicode
+word and case rules they stand in for, have the last word wherever the two could differ (see
+`Words`, `Markers`).  Sentence ends are found in one scan of the document, and a user's cue
+pattern runs, under its time limit, only in a sentence with a figure its metric could take.
 """
 
 from __future__ import annotations
@@ -143,13 +145,13 @@ def _sentences(text: str, furniture: Sequence[Span]) -> list[Span]:
     skip = {s for s, _ in furniture}
     starts: list[int] = []
     ends: list[int] = []
-    left_out: list[Span] = []  # furniture lines
+    left_out: list[Span] = []  # furniture lines with a mark that could end a sentence
     for start, end in _lines(text):
-        if start in skip:
-            left_out.append((start, end))
-        else:
+        if start not in skip:
             starts.append(start)
             ends.append(end)
+        elif any(mark in text[start:end] for mark in _SENTENCE_ENDS):
+            left_out.append((start, end))
     left_starts = [start for start, _ in left_out]
     for mark, rx in _SENTENCE_ENDS.items():
         if mark not in text:
@@ -183,17 +185,26 @@ def _lines(text: str) -> list[Span]:
 # ---------------------------------------------------------------------- word lists
 
 # Characters that `str.lower` or the `regex` module's case-insensitive matching equate with an
-# ASCII letter although they are not ASCII themselves (İ ı ſ K).  A text without them lowers
-# character for character, and ASCII words are found in the lowered text exactly.
+# ASCII letter although they are not ASCII themselves (İ ı ſ K).  In a text without them, an
+# ASCII word matches case-blind exactly where it stands once the ASCII capitals are lowered.
 _CASE_TWINS = "\u0130\u0131\u017f\u212a"
 _WORD = regex.compile(r"\w")
 
 
 def plain_lower(text: str) -> str | None:
-    """`text.lower()`, when `Words` may search it for ASCII words; else None."""
+    """`text` with its ASCII capitals lowered, for `Words` and `Markers` to find ASCII words
+    in; None if a case twin is in it.  Other characters may change too, but never into ASCII
+    or white space, which is all those searches look at."""
     if any(c in text for c in _CASE_TWINS):
         return None
-    return text.lower()
+    if text.isascii():
+        return text.lower()
+    # Cheaper than str.lower: bytes.lower lowers ASCII bytes only, and in UTF-16 a character
+    # beyond ASCII has a high byte other than 0, so it stays beyond ASCII.  (Two lone
+    # surrogates side by side would come back as one character: then str.lower it is.)
+    data = text.encode("utf-16-le", "surrogatepass").lower()
+    lowered = data.decode("utf-16-le", "surrogatepass")
+    return lowered if len(lowered) == len(text) else text.lower()
 
 
 class Words:
@@ -830,8 +841,9 @@ class Binder:
         self, doc: _Doc, i: int, m: Mention, metric: MetricSpec
     ) -> tuple[Period, Mention] | None:
         here = [p for p in doc.periods_in(i) if p is not m]
-        before = [p for p in here if p.span.end <= m.span.start]
-        after = [p for p in here if p.span.start >= m.span.end]
+        start, end = m.span.start, m.span.end
+        before = [p for p in here if p.span.end <= start]
+        after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
         if before:
             pick = before[-1]

@@ -35,6 +35,20 @@ def test_the_case_twins_are_the_only_non_ascii_characters_that_meet_ascii_letter
     assert twins == set(bind._CASE_TWINS)
 
 
+def test_plain_lower_lowers_ascii_and_keeps_the_rest_beyond_ascii_and_white_space_as_it_is() -> (
+    None
+):
+    surrogates = regex.compile(r"\p{Cs}")
+    text = "".join(c for c in ALL_CHARS if c not in bind._CASE_TWINS and not surrogates.match(c))
+    for sample in (text, "A\udc80B", "A\ud800\udc00B"):  # lone surrogates, two side by side
+        lowered = bind.plain_lower(sample)
+        assert lowered is not None and len(lowered) == len(sample)
+        for c, low in zip(sample, lowered, strict=True):
+            assert low.isascii() == c.isascii() and low.isspace() == c.isspace(), hex(ord(c))
+            assert not c.isascii() or low == c.lower()
+    assert bind.plain_lower("ſ") is None
+
+
 def test_regex_white_space_is_python_white_space() -> None:
     """The markers' hint (stdlib `\\s`) and `str.split` never miss a `regex` `\\s`."""
     spaces = regex.compile(r"\s")
