@@ -924,7 +924,7 @@ class _Anchors:
         return runs
 
 
-# Three characters -> the patterns that a match can begin with them, as bits.  regex's partial
+# One to three characters -> the patterns that a match can begin with them, as bits.  regex's partial
 # matching decides, once per triple; it does not see lookbehinds, so it errs on the side of
 # trying.  Bounded, since hostile text can hold any number of distinct triples.
 _BEGIN_MASKS: dict[str, int] = {}
@@ -934,10 +934,11 @@ _MAX_MASKS = 100_000
 def _begin_mask(triple: str) -> int:
     mask = _BEGIN_MASKS.get(triple)
     if mask is None:
-        mask = 0
+        # Only the patterns that can begin with the first character are asked about all three.
+        mask = _begin_mask(triple[0]) if len(triple) > 1 else (1 << len(_PATTERNS)) - 1
         for p in _PATTERNS:
-            if p.rx.match(triple, partial=True) is not None:
-                mask |= p.bit
+            if mask & p.bit and p.rx.match(triple, partial=True) is None:
+                mask &= ~p.bit
         if len(_BEGIN_MASKS) < _MAX_MASKS:
             _BEGIN_MASKS[triple] = mask
     return mask
