@@ -643,7 +643,7 @@ class Binder:
             for pos, m in enumerate(ms):
                 if m.weekday and m.date is not None and m.date.precision == "day":
                     claims.append(self._weekday_claim(source, text, sents[i], m))
-                if _is_from_value(text, ms, pos):
+                if m.kind not in self.kinds or _is_from_value(text, ms, pos):
                     continue
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
@@ -654,14 +654,13 @@ class Binder:
                     used.add((m.span.start, m.span.end))
             if i in lists:
                 claims.extend(self._member_lists(source, doc, i))
+        used |= used_as_period
         unbound = [
             Unbound(
                 source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
             )
             for m in mentions
-            if _is_figure(m)
-            and (m.span.start, m.span.end) not in used
-            and (m.span.start, m.span.end) not in used_as_period
+            if _is_figure(m) and (m.span.start, m.span.end) not in used
         ]
         return claims, unbound
 
@@ -727,8 +726,6 @@ class Binder:
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
         """The metric with the nearest cue (the first listed on a tie) that takes the figure."""
-        if m.kind not in self.kinds:
-            return None
         found = doc.cues.phrases(i)
         patterned = self.cues.pattern_owners
         if not found and not patterned:
