@@ -515,8 +515,9 @@ class SentenceHits:
         return hits
 
     def window(self, metric: str, first: int, last: int) -> bool:
-        """Whether a phrase of `metric` stands in sentences first..last."""
-        return any(metric in self(j) for j in range(max(0, first), last + 1))
+        """Whether a phrase of `metric` stands in sentences first..last (the nearest tried
+        first: the farther ones are then often never searched)."""
+        return any(metric in self(j) for j in range(last, max(0, first) - 1, -1))
 
 
 @dataclass
