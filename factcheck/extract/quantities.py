@@ -272,6 +272,21 @@ SUBUNIT = {"¢": 100.0, "¢¢": 1e8}
 CURRENCY_PREFIX.update(MILLION_CODES)
 
 
+def currency_key(found: str) -> str:
+    """A currency word as matched, in the form the lookup tables are keyed by.
+
+    The patterns match case-blind (where "ſ" is an "s" and "K" a "k") and allow white space of
+    any kind ("U.S.\n$", "US dollars"); case folding and dropping the white space make any match
+    meet its key."""
+    return "".join(found.casefold().split())
+
+
+# The tables as found text is looked up in them.
+_PREFIX_UNIT = {currency_key(k): v for k, v in CURRENCY_PREFIX.items()}
+_SUFFIX_UNIT = {currency_key(k): v for k, v in CURRENCY_SUFFIX.items()}
+_MILLION_KEYS = {currency_key(k) for k in MILLION_CODES}
+
+
 def _prefix_pattern(key: str) -> str:
     if key in _SPACED_DOLLAR:
         return regex.escape(key[:-1]) + r"[\s\u00a0]?\$"
@@ -606,13 +621,17 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     words = core.parsed.words
     negative = False
     cur_before = CURRENCY_BEFORE.search(text, max(0, start - 12, free_from), start)
+    if cur_before and currency_key(cur_before.group("cur")) not in _PREFIX_UNIT:
+        cur_before = None  # a case-blind match no key folds to ("İ"): not a currency here
     if cur_before:
-        cur_key = cur_before.group("cur").lower().replace(" ", "").replace("\u00a0", "")
-        unit = CURRENCY_PREFIX[cur_key]
+        cur_key = currency_key(cur_before.group("cur"))
+        unit = _PREFIX_UNIT[cur_key]
         negative = cur_before.group("sign") is not None
         start = cur_before.start()
     pct = PERCENT_AFTER.match(text, end, end + 40)
     cur_after = None if unit or pct else CURRENCY_AFTER.match(text, end, end + 40)
+    if cur_after and currency_key(cur_after.group("cur")) not in _SUFFIX_UNIT:
+        cur_after = None
     if not pct and not unit and not cur_after and text.find("cent", lo, start) >= 0:
         pb = PERCENT_BEFORE.search(text, lo, start)
         if pb:
@@ -625,8 +644,8 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "percent"
     elif unit or cur_after:
         if cur_after:
-            cur_key = cur_after.group("cur").lower()
-            unit = CURRENCY_SUFFIX[cur_key]
+            cur_key = currency_key(cur_after.group("cur"))
+            unit = _SUFFIX_UNIT[cur_key]
             end = cur_after.end()
         kind = "money"
     else:
@@ -634,7 +653,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         if words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
             return None  # "one of these countries": a pronoun, not a figure
     if kind == "money":
-        if cur_key in MILLION_CODES and not scaled:
+        if cur_key in _MILLION_KEYS and not scaled:
             value, step, scaled = value * 1e6, step * 1e6, True
             if low_value is not None:
                 low_value *= 1e6
