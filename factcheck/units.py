@@ -7,10 +7,12 @@ Rule files write quantities as strings ("0.5 percent", "22.2e9 USD") and they ar
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # ISO code → dimension name.  Add a currency here and every rule file can use its code.
 CURRENCIES: dict[str, str] = {
@@ -58,6 +60,10 @@ class UnitError(ValueError):
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry[float]:
+    # Imported here: pint (and the numpy and dask it looks for) takes about half a second to
+    # load, and most rule files never need it (see parse_quantity).
+    import pint
+
     ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for code in CURRENCIES:
         ureg.define(f"{code} = [currency_{code.lower()}]")
@@ -79,12 +85,27 @@ def check_unit(unit: str) -> str:
     raise UnitError(f"unknown unit {unit!r}; use one of: {known}")
 
 
+# A plain number, optionally of percent; no leading zeros, which pint reads its own way ("007"
+# is 0 to it).
+_PLAIN = re.compile(
+    r"(?P<n>[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?:\s+percent)?", re.ASCII
+)
+
+
 def parse_quantity(text: str, unit: str | None = None) -> float:
     """Parse a rule-file quantity such as "22.2e9 USD", "0.5 percent" or "1.5 billion USD".
 
     With `unit`, the quantity must be in that unit (or dimensionless) and its magnitude in that
     unit is returned.  Percent stays in percent points: "0.5 percent" → 0.5.
     """
+    plain = _PLAIN.fullmatch(text.strip())
+    if plain and unit not in CURRENCIES:
+        # A bare number, or a number of percent: what pint would return, without loading it
+        # (pint reads "-0" as the integer 0, "-0.0" as the float -0.0).
+        n = plain["n"]
+        return float(int(n)) if n.lstrip("+-").isdigit() else float(n)
+    import pint
+
     ureg = registry()
     try:
         q: Any = ureg.Quantity(text.strip())
