@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from factcheck.extract import extract_text
+from factcheck.extract.quantities import CURRENCY_PREFIX, CURRENCY_SUFFIX
 from factcheck.models import Claim, Mention, Report
 
 _DIGIT = regex.compile(r"\d")
@@ -120,6 +121,12 @@ WORDS = [
     "31.12.1999",
     "1e308",
     "08:00",
+    "U.S.",
+    "US",
+    # Every currency word the extractor knows: a prefix or suffix in an odd case or broken by
+    # odd white space once crashed the lookup ("US dollars 5", "U.S.\n$5").
+    *sorted({*CURRENCY_PREFIX, *CURRENCY_SUFFIX}),
+    *sorted({k.upper() for k in (*CURRENCY_PREFIX, *CURRENCY_SUFFIX)}),
 ]
 SEPARATORS = [" ", "", "\u00a0", "\u202f", "\n", "\r\n", "\r", "\t", ",", ".", "  "]
 
