@@ -6,6 +6,11 @@ leaves the previous report in place and no truncated file behind.  A rename that
 others succeeded rolls those back from hard-linked backups, so the set of files never mixes
 two runs.  A process killed outright (SIGKILL, power loss) can leave a hidden `.NAME.*.tmp`
 beside the report, never a truncated report.
+
+A file's content may come in pieces (a renderer's output as it is made, or another file read
+in blocks), encoded and written as they come: a report of hundreds of megabytes is never held
+whole in memory, nor its bytes.  Pieces are made while the temporary files are written, so a
+renderer that raises midway leaves every old file in place, like a full disk.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from factcheck.errors import FactcheckError, Location
 
@@ -43,13 +49,19 @@ def safe_name(folder: Path, name: str) -> Path:
     return folder.resolve() / name
 
 
-def write_files_atomically(folder: Path, files: Mapping[str, str | bytes]) -> None:
-    # Every name is checked and every text encoded before anything touches the disk.  Lone
-    # surrogates (which no UTF-8 file can hold) become "?" rather than a traceback.
-    targets = [
-        (safe_name(folder, name), c.encode("utf-8", errors="replace") if isinstance(c, str) else c)
-        for name, c in files.items()
-    ]
+# A file's content: its whole text or bytes, or its pieces in order (text pieces, byte pieces or
+# both), made while the file is written.
+Content = str | bytes | Iterable[str | bytes]
+
+# Text pieces are gathered up to about this many characters before one encode and one write:
+# a report comes in many small pieces, and memory stays bounded by this, not by the report.
+_BATCH = 1 << 20
+
+
+def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
+    """Write every file of `files` (name → content) into `folder`, all of them or none."""
+    # Every name is checked before anything touches the disk.
+    targets = [(safe_name(folder, name), content) for name, content in files.items()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -61,11 +73,11 @@ def write_files_atomically(folder: Path, files: Mapping[str, str | bytes]) -> No
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # target, backup of what it replaced
     try:
-        for target, data in targets:
+        for target, content in targets:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                _write(fh, [content] if isinstance(content, str | bytes) else content)
                 fh.flush()
                 os.fsync(fh.fileno())
         while staged:
@@ -99,6 +111,30 @@ def write_files_atomically(folder: Path, files: Mapping[str, str | bytes]) -> No
         for _, backup in replaced:
             if backup is not None:
                 _remove(backup)
+
+
+def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> None:
+    """Write the pieces in order, text as UTF-8.  Lone surrogates (which no UTF-8 file can hold)
+    become "?" rather than a traceback; each is one code point, so encoding a batch of pieces
+    gives the bytes of encoding the whole text."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            if batch:
+                fh.write("".join(batch).encode("utf-8", errors="replace"))
+                batch.clear()
+                size = 0
+            fh.write(piece)
+            continue
+        batch.append(piece)
+        size += len(piece)
+        if size >= _BATCH:
+            fh.write("".join(batch).encode("utf-8", errors="replace"))
+            batch.clear()
+            size = 0
+    if batch:
+        fh.write("".join(batch).encode("utf-8", errors="replace"))
 
 
 def _backup(target: Path) -> str | None:

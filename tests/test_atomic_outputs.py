@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +264,46 @@ def test_an_output_name_that_is_a_folder_keeps_the_others(out: Path) -> None:
 def test_text_no_utf8_file_can_hold_is_written_not_a_traceback(tmp_path: Path) -> None:
     write_files_atomically(tmp_path, {"r.txt": "lone \udcff surrogate"})
     assert (tmp_path / "r.txt").read_text(encoding="utf-8") == "lone ? surrogate"
+
+
+# ------------------------------------------------------------------------------ streamed content
+
+
+def test_pieces_are_written_as_they_come_not_held_until_the_end(tmp_path: Path) -> None:
+    """A renderer's pieces reach the temporary file while it is still rendering."""
+    seen_on_disk: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for _ in range(48):
+            yield "x" * 65536  # 3 MiB in all
+        seen_on_disk.extend(p.stat().st_size for p in tmp_path.glob(".big.txt.*.tmp"))
+        yield "end\n"
+
+    write_files_atomically(tmp_path, {"big.txt": pieces()})
+    assert seen_on_disk and seen_on_disk[0] >= 2 * 2**20
+    assert (tmp_path / "big.txt").stat().st_size == 48 * 65536 + 4
+    assert [p.name for p in tmp_path.iterdir()] == ["big.txt"]
+
+
+def test_text_and_byte_pieces_are_written_in_order(tmp_path: Path) -> None:
+    pieces: list[str | bytes] = ["é", b"\xc3\xa9", "lone \udcff", " surrogate", b"!"]
+    write_files_atomically(tmp_path, {"r.txt": iter(pieces), "s.txt": b"bytes", "t.txt": "text"})
+    assert (tmp_path / "r.txt").read_bytes() == "éélone ? surrogate!".encode()
+    assert (tmp_path / "s.txt").read_bytes() == b"bytes"
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8") == "text"
+
+
+@pytest.mark.parametrize("error", [ValueError("renderer bug"), KeyboardInterrupt()])
+def test_a_renderer_failing_midway_keeps_the_previous_report(
+    out: Path, error: BaseException
+) -> None:
+    """The second file's renderer raises after some pieces: nothing is replaced or left over."""
+
+    def failing() -> Iterator[str]:
+        yield "# half a report\n" * 100_000
+        raise error
+
+    files = {**NEW, "report.md": failing()}
+    with pytest.raises(type(error)):
+        write_files_atomically(out, files)
+    assert snapshot(out) == OLD
