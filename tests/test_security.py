@@ -284,23 +284,23 @@ def test_catastrophic_cue_patterns_cannot_hang_a_run(tmp_path: Path) -> None:
 def test_a_cue_pattern_that_timed_out_is_not_run_again_for_the_same_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factcheck import bind
+    from factcheck import phrases
 
     rules = load_rules([evil_rules(tmp_path)])
     src = tmp_path / "src"
     src.mkdir()
     line = "a" * 40 + " the share rose by 5 % " + "a" * 40 + "!"
     (src / "adv.txt").write_text("\n".join([line] * 40), encoding="utf-8")
-    real_spans = bind._spans
+    real_spans = phrases._spans
     slow = 0
 
     def timed(*args: object, **kwargs: object) -> list[tuple[int, int]]:
         nonlocal slow
         t = time.monotonic()
         out = real_spans(*args, **kwargs)  # type: ignore[arg-type]
-        slow += time.monotonic() - t >= bind.REGEX_TIMEOUT_S
+        slow += time.monotonic() - t >= phrases.REGEX_TIMEOUT_S
         return out
 
-    monkeypatch.setattr(bind, "_spans", timed)
+    monkeypatch.setattr(phrases, "_spans", timed)
     engine.analyse_paths([src], rules)
     assert slow <= len(EVIL_PATTERNS)
