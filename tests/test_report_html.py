@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
 from factcheck.report import FORMATS, RenderInput
-from factcheck.report.html import _date_ticks, render
+from factcheck.report.html import _date_ticks, pieces, render
 
 VOID = {"meta", "br", "img", "input", "link", "hr", "wbr", "source", "area", "col", "embed"}
 SVG_EMPTY = {"line", "circle", "polygon", "path", "rect"}
@@ -271,6 +271,16 @@ def test_deterministic_and_registered() -> None:
     name, renderer = FORMATS["html"]
     assert name == "consistency.html"
     assert renderer(RenderInput(report, texts)) == render(report, texts)
+
+
+def test_the_page_comes_in_pieces_of_one_article_or_chart_row() -> None:
+    """`factcheck report` writes the pieces as they come: none holds two articles or rows."""
+    report, texts = _fixture()
+    parts = list(pieces(report, texts))
+    assert "".join(parts) == render(report, texts)
+    for marker in ('<article class="source"', '<article class="finding', "<circle"):
+        assert sum(marker in p for p in parts) > 1, marker
+        assert all(p.count(marker) <= 1 for p in parts), marker
 
 
 def test_empty_report_renders() -> None:

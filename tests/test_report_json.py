@@ -156,3 +156,36 @@ def test_a_model_the_writer_does_not_know_goes_to_the_standard_library() -> None
     text = json_report.render(report)
     assert '"claim_count": 45' in text
     assert text == reference_report(report)
+
+
+class LabelledClaim(Claim):
+    """A claim whose own dump carries a computed field: the fast writer hands it back."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return f"{self.metric}:{self.value}"
+
+
+def test_the_text_comes_in_batches_and_joins_to_the_whole(monkeypatch: Any) -> None:
+    monkeypatch.setattr(json_report, "_BATCH", 4)
+    report = awkward_report()
+    pieces = list(json_report.pieces(report))
+    assert len(pieces) > 2 * len(report.claims)  # a piece per record, not one string
+    assert "".join(pieces) == json_report.render(report) == reference_report(report)
+
+
+def test_a_value_met_in_a_later_batch_goes_to_the_standard_library_alone(
+    monkeypatch: Any,
+) -> None:
+    """The batches before it were already written: only its own batch changes writer."""
+    monkeypatch.setattr(json_report, "_BATCH", 4)
+    report = awkward_report()
+    claims = list(report.claims)
+    claims[21] = LabelledClaim(**dict(claims[21]))
+    report = report.model_copy(update={"claims": tuple(claims)})
+    handed_back: list[Any] = []
+    stdlib = json_report._stdlib
+    monkeypatch.setattr(json_report, "_stdlib", lambda v, d: handed_back.append(v) or stdlib(v, d))
+    assert "".join(json_report.pieces(report)) == reference_report(report)
+    assert [c["id"] for c in handed_back] == [c.id for c in claims[20:24]]

@@ -6,7 +6,7 @@ import re
 
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
 from factcheck.report import FORMATS, RenderInput, render_all
-from factcheck.report.markdown import code, escape, render
+from factcheck.report.markdown import code, escape, pieces, render
 
 NASTY = "A | pipe, *stars*, _under_, [link](http://x), <script>alert(1)</script>, $5 and $6, `tick`\nnewline"
 
@@ -186,6 +186,14 @@ def test_empty_report_says_so() -> None:
 
 def test_deterministic() -> None:
     assert render(_report()) == render(_report())
+
+
+def test_the_text_comes_a_line_or_a_finding_at_a_time() -> None:
+    """`factcheck report` writes the pieces as they come: none holds two findings."""
+    parts = list(pieces(_report()))
+    assert "".join(parts) == render(_report())
+    headings = [len(re.findall(r"^### ", p, re.MULTILINE)) for p in parts]
+    assert sum(headings) > 1 and max(headings) == 1
 
 
 def test_registered_and_written_by_default() -> None:

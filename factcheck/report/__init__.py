@@ -2,12 +2,15 @@
 
 `FORMATS` maps a format name to (file name, renderer).  A renderer is a pure function of the
 Report (and the sources' texts, for formats that show them), so the same inputs give the same
-bytes.  To add a format, write `factcheck/report/<name>.py` with a `render` and register it here.
+bytes.  Each format gives its text in pieces, in order (`render_streams`), which `factcheck
+report` writes as they are made: a report of an archive is several times the archive's text
+and is never held whole.  To add a format, write `factcheck/report/<name>.py` with a `pieces`
+(and a `render` that joins them) and register it here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from factcheck.models import Report
@@ -23,13 +26,30 @@ class RenderInput:
 
 
 Renderer = Callable[[RenderInput], str]
+Pieces = Callable[[RenderInput], Iterator[str]]
 
 # Insertion order is the order `factcheck report` writes and lists them: the human reports first.
-FORMATS: dict[str, tuple[str, Renderer]] = {
-    "md": ("consistency.md", lambda r: markdown_report.render(r.report)),
-    "html": ("consistency.html", lambda r: html_report.render(r.report, r.texts)),
-    "json": ("consistency.json", lambda r: json_report.render(r.report)),
+_STREAMED: dict[str, tuple[str, Pieces]] = {
+    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report)),
+    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts)),
+    "json": ("consistency.json", lambda r: json_report.pieces(r.report)),
 }
+
+
+def _joined(pieces: Pieces) -> Renderer:
+    return lambda r: "".join(pieces(r))
+
+
+# Each format's whole text as one string, for callers that want it so (tests, tools).
+FORMATS: dict[str, tuple[str, Renderer]] = {
+    fmt: (name, _joined(pieces)) for fmt, (name, pieces) in _STREAMED.items()
+}
+
+
+def render_streams(data: RenderInput, formats: list[str]) -> dict[str, Iterator[str]]:
+    """Each chosen format's file name and text in pieces, made only as they are read: written
+    by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing."""
+    return {_STREAMED[f][0]: _STREAMED[f][1](data) for f in formats}
 
 
 def render_all(data: RenderInput, formats: list[str]) -> dict[str, str]:

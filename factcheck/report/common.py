@@ -7,7 +7,7 @@ is worded.  Nothing here formats for one medium.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from factcheck.checks.base import show_interval, show_value
@@ -116,3 +116,15 @@ def finding_title(f: Finding) -> str:
     subject = subject_text(f.subject)
     title = f.metric if subject == NONE else f"{f.metric} — {subject}"
     return f"{title} ({f.period.label})" if f.period else title
+
+
+def joined(sep: str, parts: Iterable[str | Iterable[str]]) -> Iterator[str]:
+    """The text of `sep.join(parts)` in pieces, in order, where a part is a string or itself
+    pieces (a section made as it is written): a report is streamed, never joined whole."""
+    for i, part in enumerate(parts):
+        if i:
+            yield sep
+        if isinstance(part, str):
+            yield part
+        else:
+            yield from part

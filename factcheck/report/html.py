@@ -8,7 +8,9 @@ values, an inline SVG chart of the values by source with their intervals.
 The page needs no network: no external CSS, scripts, fonts or images, and a Content Security
 Policy that forbids them (and every script), so even an escaping mistake could not run code
 from an article.  All article, rule and metadata text goes through `html.escape`, attributes
-included.  Nothing depends on the clock, so the same inputs give the same bytes.
+included.  Nothing depends on the clock, so the same inputs give the same bytes.  `pieces`
+gives the page in order as it is made (a table row, a chart row, an article at a time), for
+writing as it comes: the page is several times the archive's text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -31,6 +33,7 @@ from factcheck.report.common import (
     claim_value,
     finding_claims,
     finding_title,
+    joined,
     period_text,
     source_index,
     source_label,
@@ -121,13 +124,21 @@ class _Context:
 
 
 def render(report: Report, texts: Mapping[str, str]) -> str:
+    """The whole page, for callers that want one string; `factcheck report` streams `pieces`."""
+    return "".join(pieces(report, texts))
+
+
+def pieces(report: Report, texts: Mapping[str, str]) -> Iterator[str]:
+    """The page in pieces, in order.  Every anchor and mark is placed before the first piece
+    (a finding links to a mark only if the article's text has it), then each section is made
+    as it is written."""
     ctx = _context(report, texts)
     summary = summarize(report)
     conflicts = conflict_findings(report)
     agreements = agreement_findings(report)
     lonely = uncorroborated(report)
     charts = _chart_groups(report)
-    body = [
+    body: list[str | Iterable[str]] = [
         _header(report, summary),
         _nav(conflicts, agreements, lonely, charts, report),
         "<main>",
@@ -140,18 +151,20 @@ def render(report: Report, texts: Mapping[str, str]) -> str:
         _uncorroborated_section(ctx, lonely),
         _coverage_section(ctx),
         _warnings_section(report),
-        _sources_section(ctx),
+        joined("\n", _sources_section(ctx)),
         "</main>",
     ]
-    return (
+    yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>Consistency report</title>\n"
-        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n"
     )
+    yield from joined("\n", body)
+    yield "\n</body>\n</html>\n"
 
 
 def _context(report: Report, texts: Mapping[str, str]) -> _Context:
@@ -228,14 +241,14 @@ def _nav(
     return f'<nav aria-label="sections"><ul>{links}</ul></nav>'
 
 
-def _summary_section(ctx: _Context, summary: Summary) -> str:
+def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
     report = ctx.report
     cells = "".join(
         f'<div class="stat{" bad" if h.endswith("conflicts") and v else ""}">'
         f'<span class="n">{v}</span><span class="l">{esc(h)}</span></div>'
         for h, v in zip(summary.HEADERS, summary.row(), strict=True)
     )
-    rows = [
+    rows = (
         [
             f'<a href="#{esc(ctx.source_anchor[s.id])}"><code>{esc(s.id)}</code></a>',
             esc(s.outlet or NONE),
@@ -245,12 +258,10 @@ def _summary_section(ctx: _Context, summary: Summary) -> str:
             _url(s.url),
         ]
         for s in report.sources
-    ]
-    table = _table(["source", "outlet", "published", "file", "encoding", "url"], rows)
-    return (
-        '<section id="summary">\n<h2>Summary</h2>\n'
-        f'<div class="stats">{cells}</div>\n{table}\n</section>'
     )
+    yield f'<section id="summary">\n<h2>Summary</h2>\n<div class="stats">{cells}</div>\n'
+    yield from _table(["source", "outlet", "published", "file", "encoding", "url"], rows)
+    yield "\n</section>"
 
 
 def _published(s: SourceInfo) -> str:
@@ -268,15 +279,15 @@ def _url(url: str | None) -> str:
     return esc(url)
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
-    """A table from cells that are already HTML (every caller escapes its data)."""
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> Iterator[str]:
+    """A table from cells that are already HTML (every caller escapes its data), a row a piece."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     cls_attr = f' class="{esc(cls)}"' if cls else ""
-    return (
-        f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n'
-        f"<tbody>\n{body}\n</tbody></table></div>"
+    yield f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>\n'
+    yield from joined(
+        "\n", ("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     )
+    yield "\n</tbody></table></div>"
 
 
 # ── findings ─────────────────────────────────────────────────────────────────────────────
@@ -317,7 +328,7 @@ def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> str:
         for c in claims
     ]
     headers = ["source:line", "value", "interval", "period", *(["modality"] if modal else [])]
-    return _table([*headers, "quote"], rows, "claims")
+    return "".join(_table([*headers, "quote"], rows, "claims"))
 
 
 def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
@@ -351,26 +362,27 @@ def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
 
 def _findings_section(
     ctx: _Context, anchor: str, title: str, findings: Sequence[Finding], empty: str
-) -> str:
+) -> Iterator[str]:
     prefix = anchor.rstrip("s")
-    inner = [_finding(ctx, f"{prefix}-{n}", n, f) for n, f in enumerate(findings, 1)]
-    return (
-        f'<section id="{anchor}">\n<h2>{esc(title)} ({len(findings)})</h2>\n'
-        + ("\n".join(inner) if inner else f'<p class="none">{esc(empty)}</p>')
-        + "\n</section>"
-    )
+    yield f'<section id="{anchor}">\n<h2>{esc(title)} ({len(findings)})</h2>\n'
+    if findings:
+        yield from joined(
+            "\n", (_finding(ctx, f"{prefix}-{n}", n, f) for n, f in enumerate(findings, 1))
+        )
+    else:
+        yield f'<p class="none">{esc(empty)}</p>'
+    yield "\n</section>"
 
 
 # ── single-source claims, coverage, warnings ─────────────────────────────────────────────
 
 
-def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> str:
-    head = f'<section id="uncorroborated">\n<h2>Single-source claims nobody corroborates ({len(lonely)})</h2>\n'
+def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[str]:
+    yield f'<section id="uncorroborated">\n<h2>Single-source claims nobody corroborates ({len(lonely)})</h2>\n'
     if not lonely:
-        return (
-            head + '<p class="none">Every claim is weighed by at least one check.</p>\n</section>'
-        )
-    rows = [
+        yield '<p class="none">Every claim is weighed by at least one check.</p>\n</section>'
+        return
+    rows = (
         [
             _claim_link(ctx, c),
             f"<code>{esc(c.metric)}</code>",
@@ -381,25 +393,24 @@ def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> str:
             f"<q>{_quote_html(ctx, c)}</q>",
         ]
         for c in lonely
-    ]
-    table = _table(
+    )
+    yield (
+        "<p>Each of these rests on one source's word: no other source, known fact or "
+        "arithmetic check confirms or contradicts it.</p>\n"
+    )
+    yield from _table(
         ["source:line", "metric", "subject", "period", "value", "interval", "quote"], rows, "claims"
     )
-    return (
-        head + "<p>Each of these rests on one source's word: no other source, known fact or "
-        "arithmetic check confirms or contradicts it.</p>\n" + table + "\n</section>"
-    )
+    yield "\n</section>"
 
 
-def _coverage_section(ctx: _Context) -> str:
+def _coverage_section(ctx: _Context) -> Iterator[str]:
     unbound = ctx.report.unbound
-    head = f'<section id="coverage">\n<h2>Coverage: numbers no rule bound ({len(unbound)})</h2>\n'
+    yield f'<section id="coverage">\n<h2>Coverage: numbers no rule bound ({len(unbound)})</h2>\n'
     if not unbound:
-        return (
-            head
-            + '<p class="none">Every number in the content is bound to a metric.</p>\n</section>'
-        )
-    rows = [
+        yield '<p class="none">Every number in the content is bound to a metric.</p>\n</section>'
+        return
+    rows = (
         [
             _link(
                 ctx.unbound_href(i, u.source), f"<code>{esc(u.source)}:{u.line}:{u.column}</code>"
@@ -409,14 +420,14 @@ def _coverage_section(ctx: _Context) -> str:
             f'<span class="value">{esc(u.text)}</span>',
         ]
         for i, u in enumerate(unbound)
-    ]
-    return (
-        head + "<p>Numbers seen in the articles' content that no metric claimed. If one of them "
+    )
+    yield (
+        "<p>Numbers seen in the articles' content that no metric claimed. If one of them "
         "matters, add a metric or a cue to the rules so it is checked. They are underlined in "
         "the source texts below.</p>\n"
-        + _table(["source:line:column", "kind", "text"], rows)
-        + "\n</section>"
     )
+    yield from _table(["source:line:column", "kind", "text"], rows)
+    yield "\n</section>"
 
 
 def _warnings_section(report: Report) -> str:
@@ -517,8 +528,9 @@ def _highlighted(ctx: _Context, source: str, text: str) -> str:
     return "".join(out)
 
 
-def _sources_section(ctx: _Context) -> str:
-    parts = [
+def _sources_section(ctx: _Context) -> Iterator[str]:
+    """The section's lines, to be joined by newlines; an article's whole text is one."""
+    yield from [
         '<section id="sources">',
         "<h2>Sources</h2>",
         '<p class="legend">Highlighted: <mark class="conflict">in a conflict</mark> '
@@ -533,7 +545,7 @@ def _sources_section(ctx: _Context) -> str:
             if text is not None
             else '<p class="none">The text of this source was not given to the report.</p>'
         )
-        parts += [
+        yield from [
             f'<article class="source" id="{esc(ctx.source_anchor[s.id])}">',
             f"<h3>{esc(source_label(s, s.id))}</h3>",
             f'<p class="meta"><code>{esc(s.path)}</code> · published {esc(_published(s))} · '
@@ -541,8 +553,7 @@ def _sources_section(ctx: _Context) -> str:
             body,
             "</article>",
         ]
-    parts.append("</section>")
-    return "\n".join(parts)
+    yield "</section>"
 
 
 # ── charts ───────────────────────────────────────────────────────────────────────────────
@@ -570,25 +581,31 @@ def _chart_groups(report: Report) -> list[_ChartGroup]:
     return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
 
 
-def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> str:
-    head = f'<section id="charts">\n<h2>Values by metric ({len(groups)})</h2>\n'
+def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> Iterator[str]:
+    yield f'<section id="charts">\n<h2>Values by metric ({len(groups)})</h2>\n'
     if not groups:
-        return head + '<p class="none">No metric has more than one value.</p>\n</section>'
+        yield '<p class="none">No metric has more than one value.</p>\n</section>'
+        return
     legend = (
         "<p>Each row is one claim: the dot is the stated value, the bar the interval its wording "
         "allows, an arrow an open end (&#8220;over $26 billion&#8221;). "
         f'<span style="color:{_COLOURS["conflict"]}">&#9679; in a conflict</span> '
         f'<span style="color:{_COLOURS["agreement"]}">&#9679; checked and consistent</span> '
         f'<span style="color:{_COLOURS["single"]}">&#9679; one source only</span>. '
-        "A row links to its quote.</p>"
+        "A row links to its quote.</p>\n"
     )
-    figures = [
+    yield legend
+    yield from joined("\n", (_figure(ctx, g, n) for n, g in enumerate(groups, 1)))
+    yield "\n</section>"
+
+
+def _figure(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
+    yield (
         f'<figure class="chart">\n<figcaption><code>{esc(g.metric)}</code>'
         f"{'' if g.unit is None else f' in {esc(g.unit)}'} · {len(g.claims)} values</figcaption>\n"
-        f"{_chart(ctx, g, n)}\n</figure>"
-        for n, g in enumerate(groups, 1)
-    ]
-    return head + legend + "\n" + "\n".join(figures) + "\n</section>"
+    )
+    yield from joined("\n", _chart(ctx, g, n))
+    yield "\n</figure>"
 
 
 _W, _ROW, _TOP, _AXIS = 860.0, 24.0, 10.0, 30.0
@@ -601,7 +618,8 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _chart(ctx: _Context, g: _ChartGroup, n: int) -> str:
+def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
+    """The SVG's lines, a claim's row each: a metric can have thousands of values."""
     ivs = [c.interval() for c in g.claims]
     points = [_point(c, iv) for c, iv in zip(g.claims, ivs, strict=True)]
     finite = [x for iv in ivs for x in iv if math.isfinite(x)] + points
@@ -622,7 +640,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> str:
     height = _TOP + _ROW * len(g.claims) + _AXIS
     axis_y = _TOP + _ROW * len(g.claims) + 4
     title_id = f"chart-{n}-title"
-    out = [
+    yield from [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_fmt(_W)} {_fmt(height)}" '
         f'width="{_fmt(_W)}" height="{_fmt(height)}" role="img" aria-labelledby="{title_id}">',
         f'<title id="{title_id}">{esc(g.metric)}: values by source</title>',
@@ -630,7 +648,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> str:
     ticks = _date_ticks(lo, hi) if g.is_date else _number_ticks(lo, hi, g.unit)
     for value, tick in ticks:
         tx = _fmt(x_of(value))
-        out.append(
+        yield (
             f'<line class="grid" x1="{tx}" y1="{_fmt(_TOP - 4)}" x2="{tx}" y2="{_fmt(axis_y)}"/>'
             f'<text class="tick" x="{tx}" y="{_fmt(axis_y + 14)}" text-anchor="middle">'
             f"{esc(tick)}</text>"
@@ -675,13 +693,12 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> str:
             f"{esc(claim_value(c))}</text>",
             "</a>" if href else "</g>",
         ]
-        out.append("".join(row))
-    out.append(
+        yield "".join(row)
+    yield (
         f'<line class="axis" x1="{_fmt(_PLOT_L)}" y1="{_fmt(axis_y)}" x2="{_fmt(_PLOT_R)}" '
         f'y2="{_fmt(axis_y)}"/>'
     )
-    out.append("</svg>")
-    return "\n".join(out)
+    yield "</svg>"
 
 
 def _compact_period(p: Period) -> str:

@@ -8,7 +8,8 @@ The text is `json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True
 ensure_ascii=False)`, byte for byte, but written column by column: the standard library writes
 indented JSON in pure Python one value at a time, which took most of a large report's time.
 Every record in a list has the same fields, so each field's values across all the records go
-to the C encoder in one call, and the records are assembled from a template.
+to the C encoder in one call, and the records are assembled from a template.  `pieces` gives
+the text in order as it is made, a few thousand records at a time, for writing as it comes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any
@@ -37,6 +38,9 @@ _SEP = "\x00"
 # differently (so are 0.0 and -0.0), so only values made of these share one encoding.
 _SHAREABLE = frozenset({str, dt.date, type(None)})
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(_SEP, ": ")).encode
+# Records of a long list encoded at a time: large enough that the C encoder's calls and the
+# sharing of repeated values still pay, small enough that a batch is a few megabytes.
+_BATCH = 4096
 
 
 class _NotPlain(Exception):
@@ -44,36 +48,69 @@ class _NotPlain(Exception):
 
 
 def render(report: Report) -> str:
-    fields = _plain_fields(type(report))
-    try:
-        if fields is None:
-            raise _NotPlain(type(report).__name__)
-        return "".join(_document(report, fields))
-    except _NotPlain:
-        data = report.model_dump(mode="json")
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The whole text, for callers that want one string; `factcheck report` streams `pieces`."""
+    return "".join(pieces(report))
 
 
-def _document(report: BaseModel, fields: tuple[str, ...]) -> list[str]:
-    """The report's text in pieces for one final join, with its newline.
+def pieces(report: Report) -> Iterator[str]:
+    """The report's text in pieces, in order, with its newline: what `render` joins.
 
     Models are read as they are stored, which is what model_dump(mode="json") gives for the
-    types they hold (checked as they are met); dates become ISO text, as there.  The long lists
-    are not joined on their own first: each join of megabytes is another copy.
+    types they hold (checked as they are met); dates become ISO text, as there.  A long list
+    is encoded `_BATCH` records at a time and each record's text is its own piece, so memory
+    holds one batch, not the report.
     """
-    pieces = ["{"]
+    fields = _plain_fields(type(report))
+    if fields is None:
+        data = report.model_dump(mode="json")
+        yield json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return
+    yield "{"
     inner, item = "\n" + INDENT, ",\n" + INDENT * 2
     for i, name in enumerate(sorted(fields)):
         value = getattr(report, name)
-        pieces.append(f"{',' if i else ''}{inner}{json.encoder.encode_basestring(name)}: ")
+        yield f"{',' if i else ''}{inner}{json.encoder.encode_basestring(name)}: "
         if type(value) in (list, tuple) and value:
-            pieces.append("[\n" + INDENT * 2)
-            pieces.extend(chain.from_iterable(zip(_encode(value, 2), repeat(item))))
-            pieces[-1] = inner + "]"
+            yield "[\n" + INDENT * 2
+            for start in range(0, len(value), _BATCH):
+                if start:
+                    yield item
+                texts = _batch(report, name, value, start)
+                yield from islice(chain.from_iterable(zip(texts, repeat(item))), 2 * len(texts) - 1)
+            yield inner + "]"
         else:
-            pieces.extend(_encode([value], 1))
-    pieces.append("\n}\n")
-    return pieces
+            yield _field(report, name, value)
+    yield "\n}\n"
+
+
+def _batch(report: BaseModel, name: str, values: Sequence[Any], start: int) -> list[str]:
+    """The texts of `values[start : start + _BATCH]`, items of the report's field `name`.
+
+    A value this module does not write itself is met only as its batch is encoded, after the
+    batches before it were written: that batch alone goes to the standard library, through
+    the report's own dump of those items (what model_dump(mode="json") has for them).
+    """
+    part = values[start : start + _BATCH]
+    try:
+        return _encode(part, 2)
+    except _NotPlain:
+        wanted = {name: set(range(start, start + len(part)))}
+        return [_stdlib(v, 2) for v in report.model_dump(mode="json", include=wanted)[name]]
+
+
+def _field(report: BaseModel, name: str, value: Any) -> str:
+    """The text of a field that is not a non-empty list, at the first level of indentation."""
+    try:
+        return _encode([value], 1)[0]
+    except _NotPlain:
+        return _stdlib(report.model_dump(mode="json", include={name})[name], 1)
+
+
+def _stdlib(value: Any, depth: int) -> str:
+    """`value` as json.dumps writes it, indented to start at level `depth`: the standard
+    library indents relative to where a value starts, and no string holds a raw newline."""
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + INDENT * depth) if depth else text
 
 
 def dumps(value: Any) -> str:
@@ -82,7 +119,7 @@ def dumps(value: Any) -> str:
     try:
         return _encode([value], 0)[0]
     except _NotPlain:
-        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        return _stdlib(value, 0)
 
 
 def _encode(values: Sequence[Any], depth: int) -> list[str]:

@@ -6,13 +6,15 @@ nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed
 
 Article text is untrusted: every piece of it is escaped so a quote cannot break a table (a `|`),
 start a link, emphasis or raw HTML, or turn dollar amounts into math on GitHub.  Output depends
-only on the Report, so the same inputs give the same bytes.
+only on the Report, so the same inputs give the same bytes.  `pieces` gives the text a line or
+a finding at a time, for writing as it is made; a table is one piece, as its columns are
+aligned over all its rows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from tabulate import tabulate
 
@@ -24,6 +26,7 @@ from factcheck.report.common import (
     claim_value,
     finding_claims,
     finding_title,
+    joined,
     period_text,
     source_index,
     subject_text,
@@ -111,21 +114,37 @@ def _findings_section(
     claims: dict[str, Claim],
     sources: dict[str, SourceInfo],
     empty: str,
-) -> list[str]:
-    out = [f"## {title} ({len(findings)})", ""]
+) -> Iterator[str]:
+    yield from (f"## {title} ({len(findings)})", "")
     if not findings:
-        return [*out, empty, ""]
+        yield from (empty, "")
     for n, f in enumerate(findings, 1):
-        out.append(_finding(n, f, claims, sources))
-    return out
+        yield _finding(n, f, claims, sources)
 
 
 def render(report: Report) -> str:
+    """The whole text, for callers that want one string; `factcheck report` streams `pieces`."""
+    return "".join(pieces(report))
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """The report's text in pieces, in order: its lines, each followed by a newline.
+
+    The last line is a warning or "None.", which never ends in a newline (escape strips), so the
+    text ends in exactly one.
+    """
+    yield from joined("\n", _lines(report))
+    yield "\n"
+
+
+def _lines(report: Report) -> Iterator[str]:
+    """The report's lines in order (a table or a finding is one "line" of several)."""
     claims = claim_index(report)
     sources = source_index(report)
     summary = summarize(report)
-    out: list[str] = ["# Consistency report", ""]
-    out += [
+    yield from [
+        "# Consistency report",
+        "",
         f"Report schema {escape(report.schema_version)}; rules sha256 "
         f"{code(report.rules_sha256 or NONE)}.",
         "",
@@ -149,23 +168,23 @@ def render(report: Report) -> str:
             ]
             for s in report.sources
         ]
-        out += [_table(rows, ["source", "outlet", "published", "file", "encoding"]), ""]
+        yield from [_table(rows, ["source", "outlet", "published", "file", "encoding"]), ""]
 
-    out += _findings_section(
+    yield from _findings_section(
         "Conflicts",
         conflict_findings(report),
         claims,
         sources,
         "No conflicts: nothing contradicts.",
     )
-    out += _findings_section(
+    yield from _findings_section(
         "Agreements", agreement_findings(report), claims, sources, "No agreements."
     )
 
     lonely = uncorroborated(report)
-    out += [f"## Single-source claims nobody corroborates ({len(lonely)})", ""]
+    yield from [f"## Single-source claims nobody corroborates ({len(lonely)})", ""]
     if lonely:
-        out += [
+        yield from [
             "Each of these rests on one source's word: no other source, known fact or "
             "arithmetic check confirms or contradicts it.",
             "",
@@ -187,11 +206,11 @@ def render(report: Report) -> str:
             "",
         ]
     else:
-        out += ["Every claim is weighed by at least one check.", ""]
+        yield from ["Every claim is weighed by at least one check.", ""]
 
-    out += [f"## Coverage: numbers no rule bound ({len(report.unbound)})", ""]
+    yield from [f"## Coverage: numbers no rule bound ({len(report.unbound)})", ""]
     if report.unbound:
-        out += [
+        yield from [
             "Numbers seen in the articles' content that no metric claimed. If one of them "
             "matters, add a metric or a cue to the rules so it is checked.",
             "",
@@ -209,8 +228,7 @@ def render(report: Report) -> str:
             "",
         ]
     else:
-        out += ["Every number in the content is bound to a metric.", ""]
+        yield from ["Every number in the content is bound to a metric.", ""]
 
-    out += [f"## Warnings ({len(report.warnings)})", ""]
-    out += [f"- {escape(w)}" for w in report.warnings] or ["None."]
-    return "\n".join(out).rstrip("\n") + "\n"
+    yield from [f"## Warnings ({len(report.warnings)})", ""]
+    yield from [f"- {escape(w)}" for w in report.warnings] or ["None."]
