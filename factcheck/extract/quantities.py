@@ -33,6 +33,7 @@ from factcheck.extract.numbers import (
     scale_of,
 )
 from factcheck.models import Qualifier, Quantity
+from factcheck.words import trie
 
 # Qualifier phrase → (qualifier, how it bends the interval).  Tolerances in one place:
 APPROX_WIDENING = 0.05  # "about 85 %": ±5 % of the value beyond the rounding
@@ -336,22 +337,6 @@ _CORE_AT = regex.compile(
 _WORD_AT = regex.compile(rf"(?i:{WORD_NUMBER})(?![\p{{L}}\d])")
 
 
-def _trie(words: list[str]) -> str:
-    """An alternation factored by first letters: the standard `re` engine tries it fast."""
-    heads: dict[str, list[str]] = {}
-    for w in words:
-        heads.setdefault(w[0], []).append(w[1:])
-    parts = []
-    for head, rests in sorted(heads.items()):
-        tails = [r for r in rests if r]
-        if not tails:
-            parts.append(re.escape(head))
-            continue
-        optional = "?" if "" in rests else ""
-        parts.append(f"{re.escape(head)}(?:{_trie(tails)}){optional}")
-    return "|".join(parts)
-
-
 _NUMBER_WORDS = sorted(
     {*UNITS_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, "dozen", "half", "quarter"}
 )
@@ -360,7 +345,7 @@ _NUMBER_WORDS = sorted(
 # (on lower-cased text); either is several times faster than one pattern holding the whole
 # grammar, which then runs anchored at each candidate only.
 _DIGIT_RUN = regex.compile(r"\d+")
-_WORD_START = re.compile(rf"(?<![a-z])(?:{_trie(_NUMBER_WORDS)})(?![a-z])")
+_WORD_START = re.compile(rf"(?<![a-z]){trie(_NUMBER_WORDS)}(?![a-z])")
 _WORD_START_I = re.compile(_WORD_START.pattern, re.IGNORECASE)
 _NUMBER_WORD_BEFORE = regex.compile(
     rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
