@@ -14,15 +14,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
 from factcheck.errors import FactcheckError, Location
-from factcheck.fsutil import write_files_atomically
-from factcheck.report import FORMATS, RenderInput, render_all
+from factcheck.fsutil import Content, write_files_atomically
+from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
     from factcheck.engine import Corpus
@@ -343,34 +343,41 @@ def cmd_report(
     cache_dir = _store_folder(args)
     key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
-    if cached is not None:
-        # Nothing changed since the last report: the same inputs give the same bytes.
-        rendered, summary, warnings = cached.files, cached.summary, cached.warnings
-    else:
-        # Only the HTML report shows whole articles; the others need no text kept in memory.
-        corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
-        report = build_report(corpus, rules)
-        rendered = render_all(RenderInput(report, corpus.texts), chosen)
-        summary = [
-            len(report.sources),
-            len(report.claims),
-            sum(1 for f in report.findings if f.status == "agreement"),
-            sum(1 for f in report.findings if f.status == "conflict"),
-            sum(1 for f in report.findings if f.status == "conflict" and f.known_fact),
-        ]
-        warnings = list(corpus.warnings)
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    write_files_atomically(out, rendered)
+    outputs: Mapping[str, Content]
+    try:
+        if cached is not None:
+            # Nothing changed since the last report: the same inputs give the same bytes.
+            outputs = cached.outputs()
+            summary, warnings = cached.summary, cached.warnings
+        else:
+            # Only the HTML report shows whole articles; the others need no text kept in memory.
+            corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+            report = build_report(corpus, rules)
+            # Rendered while written, a piece at a time: no report is ever held whole.
+            outputs = render_streams(RenderInput(report, corpus.texts), chosen)
+            summary = [
+                len(report.sources),
+                len(report.claims),
+                sum(1 for f in report.findings if f.status == "agreement"),
+                sum(1 for f in report.findings if f.status == "conflict"),
+                sum(1 for f in report.findings if f.status == "conflict" and f.known_fact),
+            ]
+            warnings = list(corpus.warnings)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        write_files_atomically(out, outputs)
+    finally:
+        if cached is not None:
+            cached.close()
     if cache_dir and key and cached is None:
-        reportcache.save(cache_dir, key, reportcache.CachedReport(rendered, summary, warnings))
+        reportcache.save(cache_dir, key, out, list(outputs), summary, warnings)
     print(
         tabulate(
             [summary],
             headers=["sources", "claims", "agreements", "conflicts", "known-fact conflicts"],
         )
     )
-    for name in rendered:
+    for name in outputs:
         print(f"wrote {out / name}")
     return EXIT_OK
 

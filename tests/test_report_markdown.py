@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
-from factcheck.report import FORMATS, RenderInput, render_all
+from factcheck.report import FORMATS, RenderInput, render_streams
 from factcheck.report.markdown import code, escape, pieces, render
 
 NASTY = "A | pipe, *stars*, _under_, [link](http://x), <script>alert(1)</script>, $5 and $6, `tick`\nnewline"
@@ -198,7 +198,7 @@ def test_the_text_comes_a_line_or_a_finding_at_a_time() -> None:
 
 def test_registered_and_written_by_default() -> None:
     assert FORMATS["md"][0] == "consistency.md"
-    out = render_all(RenderInput(_report(), {}), list(FORMATS))
+    out = render_streams(RenderInput(_report(), {}), list(FORMATS))
     assert list(out)[:3] == ["consistency.md", "consistency.html", "consistency.json"]
 
 

@@ -50,8 +50,3 @@ def render_streams(data: RenderInput, formats: list[str]) -> dict[str, Iterator[
     """Each chosen format's file name and text in pieces, made only as they are read: written
     by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing."""
     return {_STREAMED[f][0]: _STREAMED[f][1](data) for f in formats}
-
-
-def render_all(data: RenderInput, formats: list[str]) -> dict[str, str]:
-    """Render every chosen format before anything is written: all of them or none."""
-    return {FORMATS[f][0]: FORMATS[f][1](data) for f in formats}
