@@ -703,6 +703,8 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         low = min(low, low_low)
         qualifier = "approx" if qualifier == "exact" else qualifier
         value = (low_value + value) / 2
+    if not math.isfinite(value):
+        return None  # more digits than a float holds: no figure anyone states, and no claim
     q = Quantity(value=value, low=low, high=high, unit=unit or "count")
     return QHit(start, end, kind, q, qualifier, words=words)
 
