@@ -66,6 +66,20 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]+")
 
 
+def content_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines that are not blank; lines end at CR, LF or CRLF."""
+    if "\r" in text:
+        return [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
+    out: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):  # str.split outruns a regex when the only break is "\n"
+        end = start + len(line)
+        if line and not line.isspace():
+            out.append((start, end))
+        start = end + 1
+    return out
+
+
 class LineIndex:
     """Offset → (line, column), both 1-based; columns count characters, not bytes."""
 
@@ -218,12 +232,9 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     next to other furniture or blank lines.
     """
     spans: list[tuple[int, int]] = []
-    for m in _LINE.finditer(text):
-        line = m.group()
-        if len(line) > 160 or not line.strip():
-            continue
-        if _FURNITURE.match(line):
-            spans.append((m.start(), m.end()))
+    for start, end in content_lines(text):
+        if end - start <= 160 and _FURNITURE.match(text[start:end]):
+            spans.append((start, end))
     return tuple(spans)
 
 

@@ -9,11 +9,12 @@ stays linear in the text.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import regex
+
+from factcheck.ingest import content_lines
 
 Span = tuple[int, int]  # offsets, end exclusive
 
@@ -31,7 +32,6 @@ _SENTENCE_ENDS = {
     ".": regex.compile(r"\.(?=[\"”»’)]?[^\S\r\n])(?<!" + _ABBREVIATION + ")" + _AFTER_END),
     **{mark: regex.compile(regex.escape(mark) + _AFTER_END) for mark in "!?…"},
 }
-_LINE = re.compile(r"[^\r\n]+")
 
 
 class Sentence(NamedTuple):
@@ -78,7 +78,7 @@ def _sentences(text: str, furniture: Sequence[Span]) -> list[Span]:
     starts: list[int] = []
     ends: list[int] = []
     left_out: list[Span] = []  # furniture lines with a mark that could end a sentence
-    for start, end in _lines(text):
+    for start, end in content_lines(text):
         if start not in skip:
             starts.append(start)
             ends.append(end)
@@ -98,17 +98,3 @@ def _sentences(text: str, furniture: Sequence[Span]) -> list[Span]:
     starts.sort()
     ends.sort()
     return list(zip(starts, ends, strict=True))
-
-
-def _lines(text: str) -> list[Span]:
-    """Spans of the lines that are not blank; lines end at CR, LF or CRLF."""
-    if "\r" in text:
-        return [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
-    out: list[Span] = []
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
-        if line and not line.isspace():
-            out.append((start, end))
-        start = end + 1
-    return out
