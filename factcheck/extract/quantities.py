@@ -606,16 +606,16 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     words = core.parsed.words
     negative = False
     cur_before = CURRENCY_BEFORE.search(text, max(0, start - 12, free_from), start)
-    if cur_before and currency_key(cur_before.group("cur")) not in _PREFIX_UNIT:
-        cur_before = None  # a case-blind match no key folds to ("İ"): not a currency here
-    if cur_before:
-        cur_key = currency_key(cur_before.group("cur"))
-        unit = _PREFIX_UNIT[cur_key]
+    before_key = currency_key(cur_before.group("cur")) if cur_before else ""
+    # A case-blind match that no key folds to ("İ") is not a currency here.
+    if cur_before and before_key in _PREFIX_UNIT:
+        cur_key, unit = before_key, _PREFIX_UNIT[before_key]
         negative = cur_before.group("sign") is not None
         start = cur_before.start()
     pct = PERCENT_AFTER.match(text, end, end + 40)
     cur_after = None if unit or pct else CURRENCY_AFTER.match(text, end, end + 40)
-    if cur_after and currency_key(cur_after.group("cur")) not in _SUFFIX_UNIT:
+    after_key = currency_key(cur_after.group("cur")) if cur_after else ""
+    if after_key not in _SUFFIX_UNIT:
         cur_after = None
     if not pct and not unit and not cur_after and text.find("cent", lo, start) >= 0:
         pb = PERCENT_BEFORE.search(text, lo, start)
@@ -629,8 +629,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "percent"
     elif unit or cur_after:
         if cur_after:
-            cur_key = currency_key(cur_after.group("cur"))
-            unit = _SUFFIX_UNIT[cur_key]
+            cur_key, unit = after_key, _SUFFIX_UNIT[after_key]
             end = cur_after.end()
         kind = "money"
     else:
