@@ -183,9 +183,10 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 # contain (a month name, a weekday, a four-digit year, "year"/"month"/"week") and how far
 # before its first anchor a match can begin (`back`); str.find locates the anchors in a few
 # passes over the text.  A match begins where a run of letters or digits begins (every
-# pattern tests that first), at most `back` characters before its first anchor, and with three characters that can begin it (regex's partial matching says which, once per
-# triple).  So each pattern is tried with `match` at a handful of positions per anchor
-# instead of searched through windows, and the result is the same as scanning everything.
+# pattern tests that first), at most `back` characters before its first anchor, and with three
+# characters that can begin it (regex's partial matching says which, once per triple).  So
+# each pattern is tried with `match` at a handful of positions per anchor instead of searched
+# through windows, and the result is the same as scanning everything.
 
 Handler = Callable[[regex.Match[str], _Ctx], DateHit | None]
 
@@ -924,9 +925,9 @@ class _Anchors:
         return runs
 
 
-# One to three characters -> the patterns that a match can begin with them, as bits.  regex's partial
-# matching decides, once per triple; it does not see lookbehinds, so it errs on the side of
-# trying.  Bounded, since hostile text can hold any number of distinct triples.
+# One to three characters -> the patterns a match can begin with them, as bits.  regex's
+# partial matching decides, once per triple; it does not see lookbehinds, so it errs on the
+# side of trying.  Bounded, since hostile text can hold any number of distinct triples.
 _BEGIN_MASKS: dict[str, int] = {}
 _MAX_MASKS = 100_000
 
