@@ -28,13 +28,14 @@ import datetime as dt
 import json
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import regex
 
 from factcheck.checks.calendar import MONTHS, WEEKDAYS
+from factcheck.models import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -134,6 +135,21 @@ class Manifest:
             Plant(p["source"], p["kind"], tuple(p["rules"]), p["note"]) for p in data["plants"]
         ]
         return cls(docs=data["docs"], seed=data["seed"], bytes=data["bytes"], plants=plants)
+
+    def planted(self) -> Counter[tuple[str, str]]:
+        """(source, check id) → how many conflicts the plants should make that check report."""
+        return Counter((p.source, r) for p in self.plants for r in p.rules)
+
+
+def reported(report: Report) -> Counter[tuple[str, str]]:
+    """(source, check id) → how many conflicts the report names that source in."""
+    claims = {c.id: c for c in report.claims}
+    return Counter(
+        (src, f.rule)
+        for f in report.findings
+        if f.status == "conflict"
+        for src in {claims[i].source for i in f.claims}
+    )
 
 
 class Truth:

@@ -113,14 +113,8 @@ def child_measure(folder: Path) -> dict[str, Any]:
         per_kind[spec.kind] += time.process_time() - t
 
     manifest = corpus_gen.Manifest.read(folder / "planted.json")
-    claims_by_id = {c.id: c for c in report.claims}
-    found = Counter(
-        (src, f.rule)
-        for f in report.findings
-        if f.status == "conflict"
-        for src in {claims_by_id[i].source for i in f.claims}
-    )
-    planted = Counter((p.source, r) for p in manifest.plants for r in p.rules)
+    found = corpus_gen.reported(report)
+    planted = manifest.planted()
     conflicts = sum(1 for f in report.findings if f.status == "conflict")
     hit = sum(min(found[k], n) for k, n in planted.items())
     return {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -49,14 +48,8 @@ def test_planted_conflicts_are_exactly_the_conflicts_found(tmp_path: Path) -> No
     rules = load_rules([ROOT / "rules"])
     report = build_report(analyse_paths([tmp_path], rules), rules)
     assert len(report.sources) == 120
-    claims = {c.id: c for c in report.claims}
-    found = Counter(
-        (src, f.rule)
-        for f in report.findings
-        if f.status == "conflict"
-        for src in {claims[i].source for i in f.claims}
-    )
-    planted = Counter((p.source, r) for p in manifest.plants for r in p.rules)
+    found = gen.reported(report)
+    planted = manifest.planted()
     conflicts = [f for f in report.findings if f.status == "conflict"]
     assert len(conflicts) == sum(planted.values())
     for key, n in planted.items():
