@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+from tabulate import tabulate
+
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
 from factcheck.report import FORMATS, RenderInput, render_streams
-from factcheck.report.markdown import code, escape, pieces, render
+from factcheck.report.markdown import _github_table, _table, code, escape, pieces, render
 
 NASTY = "A | pipe, *stars*, _under_, [link](http://x), <script>alert(1)</script>, $5 and $6, `tick`\nnewline"
 
@@ -206,3 +210,42 @@ def test_seed_report_shows_the_opening_year_conflict(seed_report: Report) -> Non
     conflicts = _section(render(seed_report), "Conflicts")
     assert "since 2002" in conflicts and "since 2012" in conflicts
     assert "`000_5515a05dd4cafbc1:3` topwar.ru" in conflicts
+
+
+# Cells a table can meet: ASCII, Markdown escapes, wide (CJK, emoji) and zero-width (combining)
+# characters, and what the fast table leaves to tabulate: line breaks, tabs, escape codes,
+# no-break and zero-width spaces, soft hyphens, unassigned code points.
+_CELL_CHARS = "ab Z09 |\\-$—“”€中文😀é\u0301\u00a0\u200b\u00ad\t\n\r\x1b[31m\U000e0001\u0378"
+_cells = st.text(alphabet=_CELL_CHARS, max_size=12)
+
+
+@given(
+    width=st.integers(1, 4),
+    data=st.data(),
+)
+def test_the_fast_table_is_tabulates_github_table(width: int, data: st.DataObject) -> None:
+    headers = data.draw(
+        st.lists(
+            st.sampled_from(["source:line", "value", "q", "interval"]),
+            min_size=width,
+            max_size=width,
+        )
+    )
+    rows = data.draw(
+        st.lists(st.lists(_cells, min_size=width, max_size=width), min_size=1, max_size=4)
+    )
+    expected = tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+    fast = _github_table(rows, headers)
+    if fast is not None:
+        assert fast == expected
+    assert _table(rows, headers) == expected
+
+
+def test_the_fast_table_takes_printable_text_wide_characters_included() -> None:
+    rows = [["`a:3` outlet", "22.2bn USD", " “Turnover” — 中文 😀 é "], ["b", "", "x"]]
+    headers = ["source:line", "value", "quote"]
+    assert _github_table(rows, headers) is not None
+    assert _table(rows, headers) == tabulate(
+        rows, headers=headers, tablefmt="github", disable_numparse=True
+    )
+    assert _github_table([["a\nb", "", ""]], headers) is None
