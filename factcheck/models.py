@@ -9,6 +9,7 @@ span it covers ("October 1992" is 1992-10-01..1992-10-31).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Literal
 
@@ -144,8 +145,10 @@ class Period(Record):
         return span_label(self.start, self.end, "range")
 
 
+@functools.lru_cache(maxsize=4096)
 def span_label(start: dt.date, end: dt.date, precision: Precision) -> str:
-    """A span's ISO text at its precision (no record is built: reports ask for many)."""
+    """A span's ISO text at its precision (no record is built: reports ask for many, and of
+    few distinct spans, hence the memo)."""
     if precision == "year":
         return f"{start.year:04d}"
     if precision == "month":
