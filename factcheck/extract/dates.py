@@ -965,6 +965,11 @@ class _Taken:
             return False
         return i == len(self.starts) or self.starts[i] >= end
 
+    def covers(self, at: int) -> bool:
+        """Whether a claimed span holds position `at`: no match beginning there can be free."""
+        i = bisect.bisect_right(self.starts, at)
+        return i > 0 and self.ends[i - 1] > at
+
     def add(self, start: int, end: int) -> None:
         i = bisect.bisect_right(self.starts, start)
         self.starts.insert(i, start)
@@ -982,7 +987,7 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
         # so "Septembersince 2002" still yields the year a longer, rejected match covered.
         pos = 0
         for start in anchors.starts(p):
-            if start < pos:
+            if start < pos or taken.covers(start):
                 continue
             m = p.rx.match(text, start)
             if m is None:
