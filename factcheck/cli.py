@@ -209,14 +209,15 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
     from factcheck.extract import extract
-    from factcheck.ingest import discover, metadata_for, read_source
+    from factcheck.ingest import discover, metadata_for, read_source, source_ids
 
     files = discover(paths)
     meta = metadata_for(files)
+    ids = source_ids(files)
     rows: list[dict[str, object]] = []
     for f in files:
         try:
-            source = read_source(f, meta.get(f))
+            source = read_source(f, meta.get(f), ids[f])
         except FactcheckError as exc:
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue

@@ -30,6 +30,7 @@ from factcheck.ingest import (
     read_article_bytes,
     read_source,
     source_from_bytes,
+    source_ids,
 )
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
 from factcheck.progress import Progress
@@ -91,6 +92,7 @@ class Task:
     path: str
     meta: SourceMeta
     rules_sha256: str
+    source_id: str | None = None  # from ingest.source_ids; None: the file's stem
     data: bytes | None = None
     mentions: bytes | None = None
     keep_text: bool = False
@@ -115,9 +117,9 @@ def run_task(task: Task, binder: Binder) -> Outcome:
     path = Path(task.path)
     try:
         if task.data is None:
-            source = read_source(path, task.meta)
+            source = read_source(path, task.meta, task.source_id)
         else:
-            source = source_from_bytes(path, task.data, task.meta)
+            source = source_from_bytes(path, task.data, task.meta, task.source_id)
     except FactcheckError as exc:
         return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
     mentions = (
@@ -244,6 +246,7 @@ def analyse_paths(
     """
     files = discover(paths)
     meta = metadata_for(files)
+    ids = source_ids(files)
     corpus = Corpus()
     jobs = max(1, jobs)
     runner: Runner
@@ -275,6 +278,7 @@ def analyse_paths(
                 files[lo : lo + step],
                 lo,
                 meta,
+                ids,
                 rules,
                 runner,
                 st,
@@ -298,6 +302,7 @@ def _window(
     files: Sequence[Path],
     offset: int,
     meta: dict[Path, SourceMeta],
+    ids: dict[Path, str],
     rules: RuleSet,
     runner: Runner,
     st: store.ClaimStore | None,
@@ -321,7 +326,7 @@ def _window(
                 read[i] = read_article_bytes(f)
         if st is not None and i in read:
             sha = hashlib.sha256(read[i]).hexdigest()
-            ekeys[i] = store.extraction_key(f.stem, sha, m.published, m.as_of)
+            ekeys[i] = store.extraction_key(ids[f], sha, m.published, m.as_of)
             akeys[i] = store.analysis_key(ekeys[i], rules.sha256, str(f), m.outlet, m.url)
     hits = st.analysed(akeys.values()) if st is not None else {}
     mention_hits = (
@@ -339,6 +344,7 @@ def _window(
                 path=str(f),
                 meta=m,
                 rules_sha256=rules.sha256,
+                source_id=ids[f],
                 data=read.get(i) if send_data else None,
                 mentions=mention_hits.get(ekeys.get(i, "")) if not keep_mentions else None,
                 keep_text=keep_texts,

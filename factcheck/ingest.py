@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -343,12 +343,18 @@ def _opt_str(v: object) -> str | None:
 # ---------------------------------------------------------------------------------- reading
 
 
-def read_source(path: Path, meta: SourceMeta | None = None) -> Source:
-    """Read one article file into a Source; raise IngestError (naming the file) if it is none."""
-    return source_from_bytes(path, read_article_bytes(path), meta)
+def read_source(path: Path, meta: SourceMeta | None = None, source_id: str | None = None) -> Source:
+    """Read one article file into a Source; raise IngestError (naming the file) if it is none.
+
+    `source_id` is the id `source_ids` gave the file among the others of its run; without one
+    the id is the file's stem.
+    """
+    return source_from_bytes(path, read_article_bytes(path), meta, source_id)
 
 
-def source_from_bytes(path: Path, data: bytes, meta: SourceMeta | None = None) -> Source:
+def source_from_bytes(
+    path: Path, data: bytes, meta: SourceMeta | None = None, source_id: str | None = None
+) -> Source:
     """A Source from an article file's bytes, read by `read_article_bytes` (here or elsewhere)."""
     name = display_path(path)
     text, encoding = decode(data, name)
@@ -356,7 +362,8 @@ def source_from_bytes(path: Path, data: bytes, meta: SourceMeta | None = None) -
         raise IngestError(
             "is empty: no article text", Location(name), "remove it or save the article into it"
         )
-    return build_source(display_path(path.stem), name, text, encoding, data, meta)
+    sid = source_id if source_id is not None else display_path(path.stem)
+    return build_source(sid, name, text, encoding, data, meta)
 
 
 def read_article_bytes(path: Path) -> bytes:
@@ -468,6 +475,49 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             identity = f
         kept.setdefault(identity, f)
     return sorted(kept.values(), key=lambda q: str(q))
+
+
+def source_ids(files: Sequence[Path]) -> dict[Path, str]:
+    """Each file's source id: its stem, which claim ids, reports and baselines quote.
+
+    Stems that two files share (`2023/01/story.txt` and `2023/02/story.txt`, or `story.txt`
+    beside `story.md`) would make two sources, and their claims, one id.  Those files get their
+    stems with as many parent folders as it takes to tell them apart (`01/story`, `02/story`);
+    files a folder cannot tell apart keep their suffixes too (`story.txt`, `story.md`); the
+    absolute path is the last resort.  An id depends only on the set of files, not their order.
+    """
+    by_stem: dict[str, list[Path]] = {}
+    for f in files:
+        by_stem.setdefault(display_path(f.stem), []).append(f)
+    ids = {group[0]: stem for stem, group in by_stem.items() if len(group) == 1}
+    taken = set(ids.values())
+    for _, group in sorted(by_stem.items()):
+        if len(group) == 1:
+            continue
+        group = sorted(group, key=str)
+        depth = max(len(_folders(f)) for f in group)
+        tries = [(k, False) for k in range(1, depth + 1)] + [(k, True) for k in range(depth + 1)]
+        for folders, suffix in tries:
+            names = [_tail(f, folders, suffix) for f in group]
+            if len(set(names)) == len(names) and taken.isdisjoint(names):
+                break
+        else:  # absolute paths: no stem or folder-and-stem name begins with a slash
+            names = [display_path(f.absolute().as_posix()) for f in group]
+        ids.update(zip(group, names, strict=True))
+        taken.update(names)
+    return ids
+
+
+def _folders(f: Path) -> tuple[str, ...]:
+    parts = f.parent.parts
+    return parts[1:] if f.anchor else parts
+
+
+def _tail(f: Path, folders: int, suffix: bool) -> str:
+    """`f`'s stem (its name, with `suffix`) under its last `folders` folders."""
+    parents = _folders(f)
+    kept = parents[max(0, len(parents) - folders) :] if folders else ()
+    return display_path("/".join((*kept, f.name if suffix else f.stem)))
 
 
 def _walk(folder: Path) -> Iterator[Path]:
