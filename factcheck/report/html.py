@@ -93,6 +93,14 @@ class _Context:
     # Claims and unbound numbers by source, so each article's marks cost its own figures only.
     by_source: dict[str, list[Claim]] = field(default_factory=dict)
     unbound_by_source: dict[str, list[tuple[int, Unbound]]] = field(default_factory=dict)
+    # claim id → "conflict" or "agreement"; a claim no finding names is "single".
+    statuses: dict[str, str] = field(default_factory=dict)
+    # A claim is named by several findings, and is charted and marked too: its row and its
+    # value's wording are made once per page, not once per mention.  Keyed by the claim object
+    # (the report holds it for the whole render), not its id: a merged report may carry two
+    # claims with one id.
+    claim_rows: dict[tuple[int, bool], str] = field(default_factory=dict)
+    shown: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for c in self.report.claims:
@@ -113,10 +121,14 @@ class _Context:
         return self.source_anchor.get(source)
 
     def status(self, claim_id: str) -> str:
-        found = self.claim_findings.get(claim_id, [])
-        if any(f.status == "conflict" for _, f in found):
-            return "conflict"
-        return "agreement" if found else "single"
+        return self.statuses.get(claim_id, "single")
+
+    def value_interval(self, c: Claim) -> tuple[str, str]:
+        """`claim_value` and `claim_interval` of the claim."""
+        shown = self.shown.get(id(c))
+        if shown is None:
+            shown = self.shown[id(c)] = (claim_value(c), claim_interval(c))
+        return shown
 
     def label(self, source: str) -> str:
         info = self.sources.get(source)
@@ -188,6 +200,10 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
         for n, f in enumerate(findings, 1):
             for cid in f.claims:
                 ctx.claim_findings.setdefault(cid, []).append((f"{prefix}-{n}", f))
+    ctx.statuses = {
+        cid: "conflict" if any(f.status == "conflict" for _, f in found) else "agreement"
+        for cid, found in ctx.claim_findings.items()
+    }
     for s in report.sources:
         text = texts.get(s.id)
         if text is None:
@@ -281,13 +297,22 @@ def _url(url: str | None) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> Iterator[str]:
     """A table from cells that are already HTML (every caller escapes its data), a row a piece."""
+    yield _table_head(headers, cls)
+    yield from joined("\n", (_row(row) for row in rows))
+    yield _TABLE_END
+
+
+def _table_head(headers: Sequence[str], cls: str = "") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     cls_attr = f' class="{esc(cls)}"' if cls else ""
-    yield f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>\n'
-    yield from joined(
-        "\n", ("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    )
-    yield "\n</tbody></table></div>"
+    return f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>\n'
+
+
+def _row(cells: Iterable[str]) -> str:
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+_TABLE_END = "\n</tbody></table></div>"
 
 
 # ── findings ─────────────────────────────────────────────────────────────────────────────
@@ -316,19 +341,35 @@ def _quote_html(ctx: _Context, c: Claim) -> str:
 
 def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> str:
     modal = any(c.modality != "actual" for c in claims)
-    rows = [
-        [
-            _claim_link(ctx, c),
-            f'<span class="value">{esc(claim_value(c))}</span>',
-            f'<span class="nw">{esc(claim_interval(c))}</span>',
-            f'<span class="nw">{esc(period_text(c.period))}</span>',
-            *([esc(c.modality)] if modal else []),
-            f"<q>{_quote_html(ctx, c)}</q>",
-        ]
-        for c in claims
-    ]
-    headers = ["source:line", "value", "interval", "period", *(["modality"] if modal else [])]
-    return "".join(_table([*headers, "quote"], rows, "claims"))
+    rows = "\n".join(_claim_row(ctx, c, modal) for c in claims)
+    return _CLAIMS_HEAD[modal] + rows + _TABLE_END
+
+
+def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
+    row = ctx.claim_rows.get((id(c), modal))
+    if row is None:
+        value, interval = ctx.value_interval(c)
+        row = ctx.claim_rows[id(c), modal] = _row(
+            [
+                _claim_link(ctx, c),
+                f'<span class="value">{esc(value)}</span>',
+                f'<span class="nw">{esc(interval)}</span>',
+                f'<span class="nw">{esc(period_text(c.period))}</span>',
+                *([esc(c.modality)] if modal else []),
+                f"<q>{_quote_html(ctx, c)}</q>",
+            ]
+        )
+    return row
+
+
+# A finding's claims table has a modality column only when one of its claims is not "actual".
+_CLAIMS_HEAD = {
+    modal: _table_head(
+        ["source:line", "value", "interval", "period", *(["modality"] if modal else []), "quote"],
+        "claims",
+    )
+    for modal in (False, True)
+}
 
 
 def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
@@ -382,18 +423,7 @@ def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[
     if not lonely:
         yield '<p class="none">Every claim is weighed by at least one check.</p>\n</section>'
         return
-    rows = (
-        [
-            _claim_link(ctx, c),
-            f"<code>{esc(c.metric)}</code>",
-            esc(subject_text(c.subject)),
-            f'<span class="nw">{esc(period_text(c.period))}</span>',
-            f'<span class="value">{esc(claim_value(c))}</span>',
-            f'<span class="nw">{esc(claim_interval(c))}</span>',
-            f"<q>{_quote_html(ctx, c)}</q>",
-        ]
-        for c in lonely
-    )
+    rows = (_lonely_row(ctx, c) for c in lonely)
     yield (
         "<p>Each of these rests on one source's word: no other source, known fact or "
         "arithmetic check confirms or contradicts it.</p>\n"
@@ -402,6 +432,19 @@ def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[
         ["source:line", "metric", "subject", "period", "value", "interval", "quote"], rows, "claims"
     )
     yield "\n</section>"
+
+
+def _lonely_row(ctx: _Context, c: Claim) -> list[str]:
+    value, interval = ctx.value_interval(c)
+    return [
+        _claim_link(ctx, c),
+        f"<code>{esc(c.metric)}</code>",
+        esc(subject_text(c.subject)),
+        f'<span class="nw">{esc(period_text(c.period))}</span>',
+        f'<span class="value">{esc(value)}</span>',
+        f'<span class="nw">{esc(interval)}</span>',
+        f"<q>{_quote_html(ctx, c)}</q>",
+    ]
 
 
 def _coverage_section(ctx: _Context) -> Iterator[str]:
@@ -494,7 +537,10 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
         (s for s in ("conflict", "agreement", "single") if s in statuses),
         "unbound",
     )
-    tips = [f"{c.metric}: {claim_value(c)} {claim_interval(c)}" for c in region.claims]
+    tips = []
+    for c in region.claims:
+        value, interval = ctx.value_interval(c)
+        tips.append(f"{c.metric}: {value} {interval}")
     tips += [f"no rule bound this {ctx.report.unbound[i].kind}" for i in region.unbound]
     anchors = "".join(
         f'<span class="anchor" id="{esc(ctx.claim_anchor[c.id])}"></span>' for c in region.claims
@@ -656,6 +702,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
     for i, (c, (low, high), p) in enumerate(zip(g.claims, ivs, points, strict=True)):
         y = _TOP + _ROW * i + _ROW / 2
         colour = _COLOURS[ctx.status(c.id)]
+        value_text, interval_text = ctx.value_interval(c)
         label = " · ".join(
             [
                 _short(ctx.label(c.source), 18),
@@ -668,8 +715,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
         href = ctx.claim_href(c)
         row = [
             f'<a href="#{esc(href)}">' if href else "<g>",
-            f"<title>{esc(f'{c.source}:{c.line} {label}: {claim_value(c)} {claim_interval(c)}')}"
-            "</title>",
+            f"<title>{esc(f'{c.source}:{c.line} {label}: {value_text} {interval_text}')}</title>",
             f'<text class="label" x="{_fmt(_PLOT_L - 8)}" y="{_fmt(y + 4)}" '
             f'text-anchor="end">{esc(_short(label, _LABEL_CHARS))}</text>',
             f'<line x1="{_fmt(x1)}" y1="{_fmt(y)}" x2="{_fmt(x2)}" y2="{_fmt(y)}" '
@@ -689,8 +735,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
                 )
         row += [
             f'<circle cx="{_fmt(x_of(p))}" cy="{_fmt(y)}" r="4" fill="{colour}"/>',
-            f'<text class="val" x="{_fmt(_PLOT_R + 12)}" y="{_fmt(y + 4)}">'
-            f"{esc(claim_value(c))}</text>",
+            f'<text class="val" x="{_fmt(_PLOT_R + 12)}" y="{_fmt(y + 4)}">{esc(value_text)}</text>',
             "</a>" if href else "</g>",
         ]
         yield "".join(row)
