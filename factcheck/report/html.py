@@ -85,16 +85,15 @@ class _Context:
     claim_anchor: dict[str, str]
     source_anchor: dict[str, str]
     unbound_anchor: dict[int, str]
+    # claim id → "conflict" or "agreement"; a claim no finding names is "single".
+    statuses: dict[str, str] = field(default_factory=dict)
     # claim id → ("conflict-1", …): where a highlighted figure links back to
-    claim_findings: dict[str, list[tuple[str, Finding]]] = field(default_factory=dict)
-    regions: dict[str, list[_Region]] = field(default_factory=dict)
+    conflict_refs: dict[str, list[str]] = field(default_factory=dict)
     # Anchors that exist in the page: a claim whose offsets miss its text gets no mark.
     placed: set[str] = field(default_factory=set)
     # Claims and unbound numbers by source, so each article's marks cost its own figures only.
     by_source: dict[str, list[Claim]] = field(default_factory=dict)
     unbound_by_source: dict[str, list[tuple[int, Unbound]]] = field(default_factory=dict)
-    # claim id → "conflict" or "agreement"; a claim no finding names is "single".
-    statuses: dict[str, str] = field(default_factory=dict)
     # A claim is named by several findings, and is charted and marked too: its row and its
     # value's wording are made once per page, not once per mention.  Keyed by the claim object
     # (the report holds it for the whole render), not its id: a merged report may carry two
@@ -141,9 +140,9 @@ def render(report: Report, texts: Mapping[str, str]) -> str:
 
 
 def pieces(report: Report, texts: Mapping[str, str]) -> Iterator[str]:
-    """The page in pieces, in order.  Every anchor and mark is placed before the first piece
-    (a finding links to a mark only if the article's text has it), then each section is made
-    as it is written."""
+    """The page in pieces, in order.  Where every mark will be is known before the first
+    piece (a finding links to a mark only if the article's text has it), then each section is
+    made as it is written."""
     ctx = _context(report, texts)
     summary = summarize(report)
     conflicts = conflict_findings(report)
@@ -193,25 +192,24 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
             for i, u in enumerate(report.unbound)
         },
     )
-    for prefix, findings in (
-        ("conflict", conflict_findings(report)),
-        ("agreement", agreement_findings(report)),
-    ):
-        for n, f in enumerate(findings, 1):
-            for cid in f.claims:
-                ctx.claim_findings.setdefault(cid, []).append((f"{prefix}-{n}", f))
-    ctx.statuses = {
-        cid: "conflict" if any(f.status == "conflict" for _, f in found) else "agreement"
-        for cid, found in ctx.claim_findings.items()
-    }
+    for n, f in enumerate(conflict_findings(report), 1):
+        for cid in f.claims:
+            ctx.statuses[cid] = "conflict"
+            ctx.conflict_refs.setdefault(cid, []).append(f"conflict-{n}")
+    for f in agreement_findings(report):
+        for cid in f.claims:
+            ctx.statuses.setdefault(cid, "agreement")
+    # Only the anchors are kept, not each text's marks: those are made again as the text is
+    # written, so they die young instead of swelling what every garbage collection walks.
     for s in report.sources:
         text = texts.get(s.id)
         if text is None:
             continue
-        ctx.regions[s.id] = regions = _regions(ctx, s.id, text)
-        for region in regions:
-            ctx.placed.update(ctx.claim_anchor[c.id] for c in region.claims)
-            ctx.placed.update(ctx.unbound_anchor[i] for i in region.unbound)
+        for _, _, item in _spans(ctx, s.id, text):
+            anchor = (
+                ctx.unbound_anchor[item] if isinstance(item, int) else ctx.claim_anchor[item.id]
+            )
+            ctx.placed.add(anchor)
     return ctx
 
 
@@ -506,17 +504,24 @@ def _unbound_span(text: str, starts: Sequence[int], u: Unbound) -> tuple[int, in
     return (at, at + len(u.text)) if text[at : at + len(u.text)] == u.text else None
 
 
-def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
-    """Highlight regions; overlapping spans (one phrase bound to two metrics) share one mark."""
+def _spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, Claim | int]]:
+    """The source's claims and unbound numbers (by index) that can be found in its text."""
     spans: list[tuple[int, int, Claim | int]] = [
         (c.start, c.end, c)
         for c in ctx.by_source.get(source, ())
         if 0 <= c.start < c.end <= len(text)
     ]
-    starts = _line_starts(text)
-    for i, u in ctx.unbound_by_source.get(source, ()):
+    unbound = ctx.unbound_by_source.get(source, ())
+    starts = _line_starts(text) if unbound else []
+    for i, u in unbound:
         if (span := _unbound_span(text, starts, u)) is not None:
             spans.append((span[0], span[1], i))
+    return spans
+
+
+def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
+    """Highlight regions; overlapping spans (one phrase bound to two metrics) share one mark."""
+    spans = _spans(ctx, source, text)
     spans.sort(key=lambda s: (s[0], s[1], isinstance(s[2], int)))
     regions: list[_Region] = []
     for start, end, item in spans:
@@ -550,8 +555,8 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
     refs = []
     seen: set[str] = set()
     for c in region.claims:
-        for anchor, f in ctx.claim_findings.get(c.id, []):
-            if f.status == "conflict" and anchor not in seen:
+        for anchor in ctx.conflict_refs.get(c.id, []):
+            if anchor not in seen:
                 seen.add(anchor)
                 refs.append(
                     f'<a class="ref" href="#{esc(anchor)}">{esc(anchor.replace("-", " "))}</a>'
@@ -566,7 +571,7 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
 def _highlighted(ctx: _Context, source: str, text: str) -> str:
     out: list[str] = []
     pos = 0
-    for region in ctx.regions.get(source, []):
+    for region in _regions(ctx, source, text):
         out.append(esc(text[pos : region.start]))
         out.append(_mark(ctx, region, text))
         pos = region.end
