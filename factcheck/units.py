@@ -7,6 +7,7 @@ Rule files write quantities as strings ("0.5 percent", "22.2e9 USD") and they ar
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -96,8 +97,17 @@ def parse_quantity(text: str, unit: str | None = None) -> float:
     """Parse a rule-file quantity such as "22.2e9 USD", "0.5 percent" or "1.5 billion USD".
 
     With `unit`, the quantity must be in that unit (or dimensionless) and its magnitude in that
-    unit is returned.  Percent stays in percent points: "0.5 percent" → 0.5.
+    unit is returned.  Percent stays in percent points: "0.5 percent" → 0.5.  A value beyond
+    floats ("1e999 USD", "inf", "nan") is a UnitError: no figure in an article can match it,
+    and reports could not draw it.
     """
+    value = _read_quantity(text, unit)
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite number")
+    return value
+
+
+def _read_quantity(text: str, unit: str | None) -> float:
     plain = _PLAIN.fullmatch(text.strip())
     if plain and unit not in CURRENCIES:
         # A bare number, or a number of percent: what pint would return, without loading it

@@ -31,6 +31,7 @@ Failing::
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from factcheck.checks.base import (
@@ -88,6 +89,8 @@ def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
     if isinstance(v, dt.date):
         raise UnitError(f"{v.isoformat()} is a date, but the metric is measured in {unit}")
     if isinstance(v, int | float):
+        if not math.isfinite(v):
+            raise UnitError(f"{v!r} is not a finite number")
         return float(v), float(v)
     n = quantity_in(v, unit)
     return n, n
