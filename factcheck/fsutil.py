@@ -62,9 +62,11 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
     """Write every file of `files` (name → content) into `folder`, all of them or none."""
     # Every name is checked before anything touches the disk.
     targets = [(safe_name(folder, name), content) for name, content in files.items()]
+    created = _missing_folders(folder)  # removed again if the write fails: none or all
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        _remove_empty_folders(created)
         raise FactcheckError(
             f"cannot create the output folder: {exc.strerror}",
             Location(str(folder)),
@@ -72,6 +74,7 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
         ) from None
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # target, backup of what it replaced
+    done = False
     try:
         for target, content in targets:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -92,6 +95,7 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             staged.pop(0)
             replaced.append((target, backup))
         _fsync_folder(folder)
+        done = True
     except OSError as exc:
         restored = _roll_back(replaced)
         replaced.clear()
@@ -111,6 +115,27 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
         for _, backup in replaced:
             if backup is not None:
                 _remove(backup)
+        if not done:
+            _remove_empty_folders(created)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, innermost first."""
+    missing: list[Path] = []
+    p = folder.absolute()
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    return missing
+
+
+def _remove_empty_folders(folders: list[Path]) -> None:
+    """Remove the folders a failed write created, innermost first, while they are empty."""
+    for d in folders:
+        try:
+            d.rmdir()
+        except OSError:  # not empty (someone else wrote there) or already gone
+            return
 
 
 def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> None:

@@ -307,3 +307,31 @@ def test_a_renderer_failing_midway_keeps_the_previous_report(
     with pytest.raises(type(error)):
         write_files_atomically(out, files)
     assert snapshot(out) == OLD
+
+
+@pytest.mark.parametrize("error", [ValueError("renderer bug"), KeyboardInterrupt()])
+def test_a_failed_write_into_a_new_folder_leaves_no_folder(
+    tmp_path: Path, error: BaseException
+) -> None:
+    """A report that is not written leaves no trace: not even the folders made for it."""
+
+    def failing() -> Iterator[str]:
+        yield "# half a report\n"
+        raise error
+
+    out = tmp_path / "new" / "reports"
+    with pytest.raises(type(error)):
+        write_files_atomically(out, {"a.txt": "whole", "report.md": failing()})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_keeps_a_folder_that_was_there(tmp_path: Path) -> None:
+    def failing() -> Iterator[str]:
+        raise ValueError("renderer bug")
+        yield ""
+
+    (tmp_path / "existing").mkdir()
+    with pytest.raises(ValueError):
+        write_files_atomically(tmp_path / "existing" / "new", {"report.md": failing()})
+    assert [p.name for p in tmp_path.iterdir()] == ["existing"]
+    assert list((tmp_path / "existing").iterdir()) == []
