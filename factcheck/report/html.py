@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from itertools import accumulate
 
 from factcheck.checks.base import show_number
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
@@ -100,6 +101,9 @@ class _Context:
     # claims with one id.
     claim_rows: dict[tuple[int, bool], str] = field(default_factory=dict)
     shown: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # A period's wording costs a strftime or two, and an archive's claims share a few periods.
+    period_texts: dict[Period, str] = field(default_factory=dict)
+    compact_periods: dict[Period, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for c in self.report.claims:
@@ -128,6 +132,20 @@ class _Context:
         if shown is None:
             shown = self.shown[id(c)] = (claim_value(c), claim_interval(c))
         return shown
+
+    def period_text(self, p: Period | None) -> str:
+        if p is None:
+            return period_text(p)
+        text = self.period_texts.get(p)
+        if text is None:
+            text = self.period_texts[p] = period_text(p)
+        return text
+
+    def compact_period(self, p: Period) -> str:
+        text = self.compact_periods.get(p)
+        if text is None:
+            text = self.compact_periods[p] = _compact_period(p)
+        return text
 
     def label(self, source: str) -> str:
         info = self.sources.get(source)
@@ -352,7 +370,7 @@ def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
                 _claim_link(ctx, c),
                 f'<span class="value">{esc(value)}</span>',
                 f'<span class="nw">{esc(interval)}</span>',
-                f'<span class="nw">{esc(period_text(c.period))}</span>',
+                f'<span class="nw">{esc(ctx.period_text(c.period))}</span>',
                 *([esc(c.modality)] if modal else []),
                 f"<q>{_quote_html(ctx, c)}</q>",
             ]
@@ -438,7 +456,7 @@ def _lonely_row(ctx: _Context, c: Claim) -> list[str]:
         _claim_link(ctx, c),
         f"<code>{esc(c.metric)}</code>",
         esc(subject_text(c.subject)),
-        f'<span class="nw">{esc(period_text(c.period))}</span>',
+        f'<span class="nw">{esc(ctx.period_text(c.period))}</span>',
         f'<span class="value">{esc(value)}</span>',
         f'<span class="nw">{esc(interval)}</span>',
         f"<q>{_quote_html(ctx, c)}</q>",
@@ -491,6 +509,8 @@ class _Region:
 
 
 def _line_starts(text: str) -> list[int]:
+    if "\r" not in text:  # the usual text, where a line ends in "\n": split in C, not a regex
+        return list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
     starts = [0]
     starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
     return starts
@@ -704,8 +724,11 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
             f'<text class="tick" x="{tx}" y="{_fmt(axis_y + 14)}" text-anchor="middle">'
             f"{esc(tick)}</text>"
         )
+    label_x, value_x = _fmt(_PLOT_L - 8), _fmt(_PLOT_R + 12)
     for i, (c, (low, high), p) in enumerate(zip(g.claims, ivs, points, strict=True)):
         y = _TOP + _ROW * i + _ROW / 2
+        # A row draws at a few heights, each written several times: format each once.
+        y_mid, y_text, y_top, y_bottom = _fmt(y), _fmt(y + 4), _fmt(y - 5), _fmt(y + 5)
         colour = _COLOURS[ctx.status(c.id)]
         value_text, interval_text = ctx.value_interval(c)
         label = " · ".join(
@@ -713,7 +736,7 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
                 _short(ctx.label(c.source), 18),
                 # Before the period: when subjects differ, they are what tells rows apart.
                 *([subject_text(c.subject)] if subjects_vary else []),
-                *([_compact_period(c.period)] if c.period else []),
+                *([ctx.compact_period(c.period)] if c.period else []),
             ]
         )
         x1, x2 = x_of(low), x_of(high)
@@ -721,26 +744,27 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
         row = [
             f'<a href="#{esc(href)}">' if href else "<g>",
             f"<title>{esc(f'{c.source}:{c.line} {label}: {value_text} {interval_text}')}</title>",
-            f'<text class="label" x="{_fmt(_PLOT_L - 8)}" y="{_fmt(y + 4)}" '
+            f'<text class="label" x="{label_x}" y="{y_text}" '
             f'text-anchor="end">{esc(_short(label, _LABEL_CHARS))}</text>',
-            f'<line x1="{_fmt(x1)}" y1="{_fmt(y)}" x2="{_fmt(x2)}" y2="{_fmt(y)}" '
+            f'<line x1="{_fmt(x1)}" y1="{y_mid}" x2="{_fmt(x2)}" y2="{y_mid}" '
             f'stroke="{colour}" stroke-width="2"/>',
         ]
         for end, x, direction in ((low, x1, -1), (high, x2, 1)):
             if math.isfinite(end):
+                x_end = _fmt(x)
                 row.append(
-                    f'<line x1="{_fmt(x)}" y1="{_fmt(y - 5)}" x2="{_fmt(x)}" y2="{_fmt(y + 5)}" '
+                    f'<line x1="{x_end}" y1="{y_top}" x2="{x_end}" y2="{y_bottom}" '
                     f'stroke="{colour}" stroke-width="2"/>'
                 )
             else:  # an open end: an arrowhead at the plot's edge
-                tip, back = x + 4 * direction, x - 4 * direction
+                tip, back = _fmt(x + 4 * direction), _fmt(x - 4 * direction)
                 row.append(
-                    f'<polygon points="{_fmt(tip)},{_fmt(y)} {_fmt(back)},{_fmt(y - 5)} '
-                    f'{_fmt(back)},{_fmt(y + 5)}" fill="{colour}"/>'
+                    f'<polygon points="{tip},{y_mid} {back},{y_top} {back},{y_bottom}" '
+                    f'fill="{colour}"/>'
                 )
         row += [
-            f'<circle cx="{_fmt(x_of(p))}" cy="{_fmt(y)}" r="4" fill="{colour}"/>',
-            f'<text class="val" x="{_fmt(_PLOT_R + 12)}" y="{_fmt(y + 4)}">{esc(value_text)}</text>',
+            f'<circle cx="{_fmt(x_of(p))}" cy="{y_mid}" r="4" fill="{colour}"/>',
+            f'<text class="val" x="{value_x}" y="{y_text}">{esc(value_text)}</text>',
             "</a>" if href else "</g>",
         ]
         yield "".join(row)
