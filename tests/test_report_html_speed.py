@@ -6,13 +6,14 @@ these properties pin each fast path to its plain meaning, for any text.
 
 from __future__ import annotations
 
+import html
 import re
 
 from fuzz_profile import PROFILE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.report.html import _line_starts
+from factcheck.report.html import _line_starts, esc
 
 # Line ends of every kind, and characters that look like them but are not ones the report counts.
 _TEXT = st.lists(st.sampled_from(["a", "7", " ", "\n", "\r", "\r\n", "\x0b", "\u2028"])).map(
@@ -35,3 +36,9 @@ def test_line_starts_are_where_a_line_ending_regex_puts_them(text: str) -> None:
 def test_line_starts_of_newline_only_text(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert _line_starts(text) == _line_starts_by_regex(text)
+
+
+@PROFILE
+@given(st.text() | st.integers() | st.floats())
+def test_esc_is_html_escape(value: object) -> None:
+    assert esc(value) == html.escape(str(value), quote=True)

@@ -7,10 +7,10 @@ values, an inline SVG chart of the values by source with their intervals.
 
 The page needs no network: no external CSS, scripts, fonts or images, and a Content Security
 Policy that forbids them (and every script), so even an escaping mistake could not run code
-from an article.  All article, rule and metadata text goes through `html.escape`, attributes
-included.  Nothing depends on the clock, so the same inputs give the same bytes.  `pieces`
-gives the page in order as it is made (a table row, a chart row, an article at a time), for
-writing as it comes: the page is several times the archive's text.
+from an article.  All article, rule and metadata text goes through `esc` (`html.escape`),
+attributes included.  Nothing depends on the clock, so the same inputs give the same bytes.
+`pieces` gives the page in order as it is made (a table row, a chart row, an article at a
+time), for writing as it comes: the page is several times the archive's text.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from itertools import accumulate
 
 from factcheck.checks.base import show_number
@@ -53,12 +52,23 @@ CSP = (
 
 
 def esc(text: object) -> str:
-    """Text for an element's content or a quoted attribute value."""
-    return escape(str(text), quote=True)
+    """Text for an element's content or a quoted attribute value: `html.escape(str(text))`,
+    written out because a page of a large archive escapes a million strings."""
+    s = text if type(text) is str else str(text)
+    return (
+        s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "x"
+    return _UNSAFE.sub("-", text).strip("-") or "x"
 
 
 class _Anchors:
@@ -95,6 +105,9 @@ class _Context:
     # Claims and unbound numbers by source, so each article's marks cost its own figures only.
     by_source: dict[str, list[Claim]] = field(default_factory=dict)
     unbound_by_source: dict[str, list[tuple[int, Unbound]]] = field(default_factory=dict)
+    # source id → (start, end, index) of its unbound numbers found in its text: finding them
+    # splits the text into lines, which is done once, not again when the text is written.
+    unbound_spans: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     # A claim is named by several findings, and is charted and marked too: its row and its
     # value's wording are made once per page, not once per mention.  Keyed by the claim object
     # (the report holds it for the whole render), not its id: a merged report may carry two
@@ -102,8 +115,10 @@ class _Context:
     claim_rows: dict[tuple[int, bool], str] = field(default_factory=dict)
     shown: dict[int, tuple[str, str]] = field(default_factory=dict)
     # A period's wording costs a strftime or two, and an archive's claims share a few periods.
-    period_texts: dict[Period, str] = field(default_factory=dict)
-    compact_periods: dict[Period, str] = field(default_factory=dict)
+    # Keyed by its two dates, which are all a Period is: hashing and comparing the record itself
+    # would cost half the strftime.
+    period_texts: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
+    compact_periods: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for c in self.report.claims:
@@ -136,15 +151,15 @@ class _Context:
     def period_text(self, p: Period | None) -> str:
         if p is None:
             return period_text(p)
-        text = self.period_texts.get(p)
+        text = self.period_texts.get((p.start, p.end))
         if text is None:
-            text = self.period_texts[p] = period_text(p)
+            text = self.period_texts[p.start, p.end] = period_text(p)
         return text
 
     def compact_period(self, p: Period) -> str:
-        text = self.compact_periods.get(p)
+        text = self.compact_periods.get((p.start, p.end))
         if text is None:
-            text = self.compact_periods[p] = _compact_period(p)
+            text = self.compact_periods[p.start, p.end] = _compact_period(p)
         return text
 
     def label(self, source: str) -> str:
@@ -223,11 +238,9 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
         text = texts.get(s.id)
         if text is None:
             continue
-        for _, _, item in _spans(ctx, s.id, text):
-            anchor = (
-                ctx.unbound_anchor[item] if isinstance(item, int) else ctx.claim_anchor[item.id]
-            )
-            ctx.placed.add(anchor)
+        ctx.placed.update(ctx.claim_anchor[c.id] for _, _, c in _claim_spans(ctx, s.id, text))
+        ctx.unbound_spans[s.id] = unbound = _unbound_spans(ctx, s.id, text)
+        ctx.placed.update(ctx.unbound_anchor[i] for _, _, i in unbound)
     return ctx
 
 
@@ -324,8 +337,8 @@ def _table_head(headers: Sequence[str], cls: str = "") -> str:
     return f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>\n'
 
 
-def _row(cells: Iterable[str]) -> str:
-    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+def _row(cells: Sequence[str]) -> str:
+    return "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" if cells else "<tr></tr>"
 
 
 _TABLE_END = "\n</tbody></table></div>"
@@ -524,15 +537,20 @@ def _unbound_span(text: str, starts: Sequence[int], u: Unbound) -> tuple[int, in
     return (at, at + len(u.text)) if text[at : at + len(u.text)] == u.text else None
 
 
-def _spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, Claim | int]]:
-    """The source's claims and unbound numbers (by index) that can be found in its text."""
-    spans: list[tuple[int, int, Claim | int]] = [
+def _claim_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, Claim]]:
+    """The source's claims whose offsets fall in its text."""
+    return [
         (c.start, c.end, c)
         for c in ctx.by_source.get(source, ())
         if 0 <= c.start < c.end <= len(text)
     ]
+
+
+def _unbound_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, int]]:
+    """The source's unbound numbers (by index) found in its text where line:column says."""
     unbound = ctx.unbound_by_source.get(source, ())
     starts = _line_starts(text) if unbound else []
+    spans = []
     for i, u in unbound:
         if (span := _unbound_span(text, starts, u)) is not None:
             spans.append((span[0], span[1], i))
@@ -541,7 +559,10 @@ def _spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, Claim 
 
 def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
     """Highlight regions; overlapping spans (one phrase bound to two metrics) share one mark."""
-    spans = _spans(ctx, source, text)
+    spans: list[tuple[int, int, Claim | int]] = [
+        *_claim_spans(ctx, source, text),
+        *ctx.unbound_spans.get(source, ()),
+    ]
     spans.sort(key=lambda s: (s[0], s[1], isinstance(s[2], int)))
     regions: list[_Region] = []
     for start, end, item in spans:
@@ -557,32 +578,31 @@ def _regions(ctx: _Context, source: str, text: str) -> list[_Region]:
 
 
 def _mark(ctx: _Context, region: _Region, text: str) -> str:
-    statuses = {ctx.status(c.id) for c in region.claims}
-    cls = next(
-        (s for s in ("conflict", "agreement", "single") if s in statuses),
-        "unbound",
-    )
-    tips = []
-    for c in region.claims:
-        value, interval = ctx.value_interval(c)
-        tips.append(f"{c.metric}: {value} {interval}")
-    tips += [f"no rule bound this {ctx.report.unbound[i].kind}" for i in region.unbound]
-    anchors = "".join(
-        f'<span class="anchor" id="{esc(ctx.claim_anchor[c.id])}"></span>' for c in region.claims
-    ) + "".join(
-        f'<span class="anchor" id="{esc(ctx.unbound_anchor[i])}"></span>' for i in region.unbound
-    )
-    refs = []
+    statuses: set[str] = set()
+    tips: list[str] = []
+    anchors: list[str] = []
+    refs: list[str] = []
     seen: set[str] = set()
     for c in region.claims:
-        for anchor in ctx.conflict_refs.get(c.id, []):
+        statuses.add(ctx.status(c.id))
+        value, interval = ctx.value_interval(c)
+        tips.append(f"{c.metric}: {value} {interval}")
+        anchors.append(f'<span class="anchor" id="{esc(ctx.claim_anchor[c.id])}"></span>')
+        for anchor in ctx.conflict_refs.get(c.id, ()):
             if anchor not in seen:
                 seen.add(anchor)
                 refs.append(
                     f'<a class="ref" href="#{esc(anchor)}">{esc(anchor.replace("-", " "))}</a>'
                 )
+    for i in region.unbound:
+        tips.append(f"no rule bound this {ctx.report.unbound[i].kind}")
+        anchors.append(f'<span class="anchor" id="{esc(ctx.unbound_anchor[i])}"></span>')
+    cls = next(
+        (s for s in ("conflict", "agreement", "single") if s in statuses),
+        "unbound",
+    )
     return (
-        f'<mark class="{cls}" title="{esc("; ".join(tips))}">{anchors}'
+        f'<mark class="{cls}" title="{esc("; ".join(tips))}">{"".join(anchors)}'
         f"{esc(text[region.start : region.end])}</mark>"
         + (f"<sup>{' '.join(refs)}</sup>" if refs else "")
     )
