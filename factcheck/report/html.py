@@ -96,6 +96,9 @@ class _Context:
     claim_anchor: dict[str, str]
     source_anchor: dict[str, str]
     unbound_anchor: dict[int, str]
+    # Ids of the claims that are not "actual" (a forecast, a target): a finding's claims table
+    # has a modality column when it has one of them.
+    modal_claims: set[str] = field(default_factory=set)
     # claim id → "conflict" or "agreement"; a claim no finding names is "single".
     statuses: dict[str, str] = field(default_factory=dict)
     # claim id → ("conflict-1", …): where a highlighted figure links back to
@@ -225,6 +228,7 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
             for i, u in enumerate(report.unbound)
         },
     )
+    ctx.modal_claims = {cid for cid, c in ctx.claims.items() if c.modality != "actual"}
     for n, f in enumerate(conflict_findings(report), 1):
         for cid in f.claims:
             ctx.statuses[cid] = "conflict"
@@ -326,22 +330,23 @@ def _url(url: str | None) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> Iterator[str]:
     """A table from cells that are already HTML (every caller escapes its data), a row a piece."""
-    yield _table_head(headers, cls)
+    yield _table_head(headers, cls) + "\n"
     yield from joined("\n", (_row(row) for row in rows))
-    yield _TABLE_END
+    yield "\n" + _TABLE_CLOSE
 
 
 def _table_head(headers: Sequence[str], cls: str = "") -> str:
+    """A table's lines before its first row."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     cls_attr = f' class="{esc(cls)}"' if cls else ""
-    return f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>\n'
+    return f'<div class="scroll"><table{cls_attr}><thead><tr>{head}</tr></thead>\n<tbody>'
 
 
 def _row(cells: Sequence[str]) -> str:
     return "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" if cells else "<tr></tr>"
 
 
-_TABLE_END = "\n</tbody></table></div>"
+_TABLE_CLOSE = "</tbody></table></div>"  # a table's line after its last row
 
 
 # ── findings ─────────────────────────────────────────────────────────────────────────────
@@ -368,10 +373,10 @@ def _quote_html(ctx: _Context, c: Claim) -> str:
     return esc(c.quote[:at]) + f"<mark>{esc(figure)}</mark>" + esc(c.quote[at + len(figure) :])
 
 
-def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> str:
-    modal = any(c.modality != "actual" for c in claims)
-    rows = "\n".join(_claim_row(ctx, c, modal) for c in claims)
-    return _CLAIMS_HEAD[modal] + rows + _TABLE_END
+def _claims_table(ctx: _Context, f: Finding, claims: Sequence[Claim]) -> list[str]:
+    """The lines of the table of the finding's claims (those the report carries)."""
+    modal = not ctx.modal_claims.isdisjoint(f.claims)
+    return [_CLAIMS_HEAD[modal], *[_claim_row(ctx, c, modal) for c in claims], _TABLE_CLOSE]
 
 
 def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
@@ -410,7 +415,7 @@ def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
         f'<span class="sev {esc(f.severity)}">{esc(f.severity)}</span></p>',
     ]
     if involved:
-        parts.append(_claims_table(ctx, involved))
+        parts += _claims_table(ctx, f, involved)
     missing = [cid for cid in f.claims if cid not in ctx.claims]
     if missing:
         parts.append(
@@ -751,29 +756,27 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
         y_mid, y_text, y_top, y_bottom = _fmt(y), _fmt(y + 4), _fmt(y - 5), _fmt(y + 5)
         colour = _COLOURS[ctx.status(c.id)]
         value_text, interval_text = ctx.value_interval(c)
-        label = " · ".join(
-            [
-                _short(ctx.label(c.source), 18),
-                # Before the period: when subjects differ, they are what tells rows apart.
-                *([subject_text(c.subject)] if subjects_vary else []),
-                *([ctx.compact_period(c.period)] if c.period else []),
-            ]
-        )
+        words = [_short(ctx.label(c.source), 18)]
+        if subjects_vary:  # before the period: when subjects differ, they tell rows apart
+            words.append(subject_text(c.subject))
+        if c.period:
+            words.append(ctx.compact_period(c.period))
+        label = " · ".join(words)
         x1, x2 = x_of(low), x_of(high)
+        x1_text, x2_text = _fmt(x1), _fmt(x2)
         href = ctx.claim_href(c)
         row = [
             f'<a href="#{esc(href)}">' if href else "<g>",
             f"<title>{esc(f'{c.source}:{c.line} {label}: {value_text} {interval_text}')}</title>",
             f'<text class="label" x="{label_x}" y="{y_text}" '
             f'text-anchor="end">{esc(_short(label, _LABEL_CHARS))}</text>',
-            f'<line x1="{_fmt(x1)}" y1="{y_mid}" x2="{_fmt(x2)}" y2="{y_mid}" '
+            f'<line x1="{x1_text}" y1="{y_mid}" x2="{x2_text}" y2="{y_mid}" '
             f'stroke="{colour}" stroke-width="2"/>',
         ]
-        for end, x, direction in ((low, x1, -1), (high, x2, 1)):
+        for end, x, x_text, direction in ((low, x1, x1_text, -1), (high, x2, x2_text, 1)):
             if math.isfinite(end):
-                x_end = _fmt(x)
                 row.append(
-                    f'<line x1="{x_end}" y1="{y_top}" x2="{x_end}" y2="{y_bottom}" '
+                    f'<line x1="{x_text}" y1="{y_top}" x2="{x_text}" y2="{y_bottom}" '
                     f'stroke="{colour}" stroke-width="2"/>'
                 )
             else:  # an open end: an arrowhead at the plot's edge
