@@ -614,13 +614,15 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
 
 
 def _highlighted(ctx: _Context, source: str, text: str) -> str:
-    out: list[str] = []
+    """The text in its `<pre>`, in one join: an article is copied no more than it must be."""
+    out = ['<pre class="text">']
     pos = 0
     for region in _regions(ctx, source, text):
         out.append(esc(text[pos : region.start]))
         out.append(_mark(ctx, region, text))
         pos = region.end
     out.append(esc(text[pos:]))
+    out.append("</pre>")
     return "".join(out)
 
 
@@ -637,7 +639,7 @@ def _sources_section(ctx: _Context) -> Iterator[str]:
     for s in ctx.report.sources:
         text = ctx.texts.get(s.id)
         body = (
-            f'<pre class="text">{_highlighted(ctx, s.id, text)}</pre>'
+            _highlighted(ctx, s.id, text)
             if text is not None
             else '<p class="none">The text of this source was not given to the report.</p>'
         )
