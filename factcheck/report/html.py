@@ -105,11 +105,13 @@ class _Context:
     conflict_refs: dict[str, list[str]] = field(default_factory=dict)
     # Anchors that exist in the page: a claim whose offsets miss its text gets no mark.
     placed: set[str] = field(default_factory=set)
-    # Claims and unbound numbers by source, so each article's marks cost its own figures only.
+    # Claims and unbound numbers (by index) by source, so each article's marks cost its own
+    # figures only.  What lives as long as the render is kept to few containers: each one is
+    # walked by every full garbage collection.
     by_source: dict[str, list[Claim]] = field(default_factory=dict)
-    unbound_by_source: dict[str, list[tuple[int, Unbound]]] = field(default_factory=dict)
-    # source id → (start, end, index) of its unbound numbers found in its text: finding them
-    # splits the text into lines, which is done once, not again when the text is written.
+    unbound_by_source: dict[str, list[int]] = field(default_factory=dict)
+    # source id → (start, end, index) of its unbound numbers found in its text, for sources that
+    # have some: finding them splits the text into lines, done once, not again when it is written.
     unbound_spans: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     # A claim is named by several findings, and is charted and marked too: its row and its
     # value's wording are made once per page, not once per mention.  Keyed by the claim object
@@ -127,7 +129,7 @@ class _Context:
         for c in self.report.claims:
             self.by_source.setdefault(c.source, []).append(c)
         for i, u in enumerate(self.report.unbound):
-            self.unbound_by_source.setdefault(u.source, []).append((i, u))
+            self.unbound_by_source.setdefault(u.source, []).append(i)
 
     def claim_href(self, c: Claim) -> str | None:
         return self._href(self.claim_anchor[c.id], c.source)
@@ -243,8 +245,9 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
         if text is None:
             continue
         ctx.placed.update(ctx.claim_anchor[c.id] for _, _, c in _claim_spans(ctx, s.id, text))
-        ctx.unbound_spans[s.id] = unbound = _unbound_spans(ctx, s.id, text)
-        ctx.placed.update(ctx.unbound_anchor[i] for _, _, i in unbound)
+        if unbound := _unbound_spans(ctx, s.id, text):
+            ctx.unbound_spans[s.id] = unbound
+            ctx.placed.update(ctx.unbound_anchor[i] for _, _, i in unbound)
     return ctx
 
 
@@ -553,11 +556,11 @@ def _claim_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, 
 
 def _unbound_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, int]]:
     """The source's unbound numbers (by index) found in its text where line:column says."""
-    unbound = ctx.unbound_by_source.get(source, ())
-    starts = _line_starts(text) if unbound else []
+    indices = ctx.unbound_by_source.get(source, ())
+    starts = _line_starts(text) if indices else []
     spans = []
-    for i, u in unbound:
-        if (span := _unbound_span(text, starts, u)) is not None:
+    for i in indices:
+        if (span := _unbound_span(text, starts, ctx.report.unbound[i])) is not None:
             spans.append((span[0], span[1], i))
     return spans
 
