@@ -336,7 +336,7 @@ def cmd_report(
     args: argparse.Namespace | None = None,
 ) -> int:
     from factcheck import reportcache
-    from factcheck.engine import build_report
+    from factcheck.engine import build_report, gc_paused
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
@@ -366,7 +366,10 @@ def cmd_report(
             warnings = list(corpus.warnings)
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
-        write_files_atomically(out, outputs)
+        # Rendering makes many short-lived strings and no cycles: a collection walking every
+        # claim of an archive in the middle of it would find nothing to free.
+        with gc_paused():
+            write_files_atomically(out, outputs)
     finally:
         if cached is not None:
             cached.close()
