@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from fuzz_profile import PROFILE
 from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
@@ -219,6 +220,7 @@ _CELL_CHARS = "ab Z09 |\\-$—“”€中文😀é\u0301\u00a0\u200b\u00ad\t\n\
 _cells = st.text(alphabet=_CELL_CHARS, max_size=12)
 
 
+@PROFILE
 @given(
     width=st.integers(1, 4),
     data=st.data(),
