@@ -21,9 +21,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from factcheck.checks.base import show_number
+from factcheck.ingest import LineIndex
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
 from factcheck.report.common import (
     NONE,
@@ -529,14 +529,6 @@ class _Region:
     unbound: list[int] = field(default_factory=list)
 
 
-def _line_starts(text: str) -> list[int]:
-    if "\r" not in text:  # the usual text, where a line ends in "\n": split in C, not a regex
-        return list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
-    return starts
-
-
 def _unbound_span(text: str, starts: Sequence[int], u: Unbound) -> tuple[int, int] | None:
     """Offsets of an unbound number from its line:column, if the text there is that number."""
     if not 1 <= u.line <= len(starts) or u.column < 1:
@@ -557,7 +549,7 @@ def _claim_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, 
 def _unbound_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int, int]]:
     """The source's unbound numbers (by index) found in its text where line:column says."""
     indices = ctx.unbound_by_source.get(source, ())
-    starts = _line_starts(text) if indices else []
+    starts = LineIndex(text).starts if indices else []
     spans = []
     for i in indices:
         if (span := _unbound_span(text, starts, ctx.report.unbound[i])) is not None:
