@@ -119,10 +119,9 @@ class _Context:
     # claims with one id.
     claim_rows: dict[tuple[int, bool], str] = field(default_factory=dict)
     shown: dict[int, tuple[str, str]] = field(default_factory=dict)
-    # A period's wording costs a strftime or two, and an archive's claims share a few periods.
-    # Keyed by its two dates, which are all a Period is: hashing and comparing the record itself
-    # would cost half the strftime.
-    period_texts: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
+    # A chart label's period costs a strftime or two, and an archive's claims share a few
+    # periods.  Keyed by its two dates, which are all a Period is: hashing and comparing the
+    # record itself would cost half the strftime.  (Its ISO label is memoised in `span_label`.)
     compact_periods: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -152,14 +151,6 @@ class _Context:
         if shown is None:
             shown = self.shown[id(c)] = (claim_value(c), claim_interval(c))
         return shown
-
-    def period_text(self, p: Period | None) -> str:
-        if p is None:
-            return period_text(p)
-        text = self.period_texts.get((p.start, p.end))
-        if text is None:
-            text = self.period_texts[p.start, p.end] = period_text(p)
-        return text
 
     def compact_period(self, p: Period) -> str:
         text = self.compact_periods.get((p.start, p.end))
@@ -391,7 +382,7 @@ def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
                 _claim_link(ctx, c),
                 f'<span class="value">{esc(value)}</span>',
                 f'<span class="nw">{esc(interval)}</span>',
-                f'<span class="nw">{esc(ctx.period_text(c.period))}</span>',
+                f'<span class="nw">{esc(period_text(c.period))}</span>',
                 *([esc(c.modality)] if modal else []),
                 f"<q>{_quote_html(ctx, c)}</q>",
             ]
@@ -477,7 +468,7 @@ def _lonely_row(ctx: _Context, c: Claim) -> list[str]:
         _claim_link(ctx, c),
         f"<code>{esc(c.metric)}</code>",
         esc(subject_text(c.subject)),
-        f'<span class="nw">{esc(ctx.period_text(c.period))}</span>',
+        f'<span class="nw">{esc(period_text(c.period))}</span>',
         f'<span class="value">{esc(value)}</span>',
         f'<span class="nw">{esc(interval)}</span>',
         f"<q>{_quote_html(ctx, c)}</q>",
