@@ -101,10 +101,19 @@ def parse_quantity(text: str, unit: str | None = None) -> float:
     floats ("1e999 USD", "inf", "nan") is a UnitError: no figure in an article can match it,
     and reports could not draw it.
     """
-    value = _read_quantity(text, unit)
-    if not math.isfinite(value):
-        raise UnitError(f"{text!r} is not a finite number")
-    return value
+    return finite(_read_quantity(text, unit), text)
+
+
+def finite(value: float, written: object) -> float:
+    """`value` as a float, or a UnitError naming how the rule file wrote it when it is beyond
+    floats (inf, nan, or an integer too long for one)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise UnitError(f"{written!r} is not a finite number")
+    return number
 
 
 def _read_quantity(text: str, unit: str | None) -> float:

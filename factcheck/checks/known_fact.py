@@ -31,7 +31,6 @@ Failing::
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Literal
 
 from factcheck.checks.base import (
@@ -46,7 +45,7 @@ from factcheck.checks.base import (
 )
 from factcheck.models import Claim, Finding
 from factcheck.spec import FactSpec
-from factcheck.units import UnitError
+from factcheck.units import UnitError, finite
 
 KIND = "known_fact"
 
@@ -89,9 +88,8 @@ def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
     if isinstance(v, dt.date):
         raise UnitError(f"{v.isoformat()} is a date, but the metric is measured in {unit}")
     if isinstance(v, int | float):
-        if not math.isfinite(v):
-            raise UnitError(f"{v!r} is not a finite number")
-        return float(v), float(v)
+        n = finite(v, v)
+        return n, n
     n = quantity_in(v, unit)
     return n, n
 
