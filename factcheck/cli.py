@@ -337,6 +337,7 @@ def cmd_report(
 ) -> int:
     from factcheck import reportcache
     from factcheck.engine import build_report, gc_paused
+    from factcheck.report.common import summarize
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
@@ -356,13 +357,7 @@ def cmd_report(
             report = build_report(corpus, rules)
             # Rendered while written, a piece at a time: no report is ever held whole.
             outputs = render_streams(RenderInput(report, corpus.texts), chosen)
-            summary = [
-                len(report.sources),
-                len(report.claims),
-                sum(1 for f in report.findings if f.status == "agreement"),
-                sum(1 for f in report.findings if f.status == "conflict"),
-                sum(1 for f in report.findings if f.status == "conflict" and f.known_fact),
-            ]
+            summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
