@@ -92,7 +92,7 @@ class Task:
     path: str
     meta: SourceMeta
     rules_sha256: str
-    source_id: str | None = None  # from ingest.source_ids; None: the file's stem
+    source_id: str  # from ingest.source_ids: unique among the run's files
     data: bytes | None = None
     mentions: bytes | None = None
     keep_text: bool = False

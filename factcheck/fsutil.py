@@ -144,22 +144,24 @@ def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> None:
     gives the bytes of encoding the whole text."""
     batch: list[str] = []
     size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if batch:
+            fh.write("".join(batch).encode("utf-8", errors="replace"))
+            batch.clear()
+            size = 0
+
     for piece in pieces:
         if isinstance(piece, bytes):
-            if batch:
-                fh.write("".join(batch).encode("utf-8", errors="replace"))
-                batch.clear()
-                size = 0
+            flush()
             fh.write(piece)
             continue
         batch.append(piece)
         size += len(piece)
         if size >= _BATCH:
-            fh.write("".join(batch).encode("utf-8", errors="replace"))
-            batch.clear()
-            size = 0
-    if batch:
-        fh.write("".join(batch).encode("utf-8", errors="replace"))
+            flush()
+    flush()
 
 
 def _backup(target: Path) -> str | None:

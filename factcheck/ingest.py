@@ -516,7 +516,7 @@ def _folders(f: Path) -> tuple[str, ...]:
 def _tail(f: Path, folders: int, suffix: bool) -> str:
     """`f`'s stem (its name, with `suffix`) under its last `folders` folders."""
     parents = _folders(f)
-    kept = parents[max(0, len(parents) - folders) :] if folders else ()
+    kept = parents[max(0, len(parents) - folders) :]  # none for 0 folders
     return display_path("/".join((*kept, f.name if suffix else f.stem)))
 
 

@@ -82,9 +82,9 @@ def _github_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str 
         return None
     wcswidth = _wcswidth()
     columns: list[list[str]] = []
-    pads: list[list[int]] = []  # each cell's display width, then the spaces it needs
+    pads: list[list[int]] = []  # the spaces after each cell
     widths: list[int] = []
-    for i, header in enumerate([*headers]):
+    for i, header in enumerate(headers):
         if not (header.isascii() and header.isprintable()):
             return None
         cells: list[str] = []
