@@ -62,8 +62,7 @@ def pieces(report: Report) -> Iterator[str]:
     """
     fields = _plain_fields(type(report))
     if fields is None:
-        data = report.model_dump(mode="json")
-        yield json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        yield _stdlib(report.model_dump(mode="json"), 0) + "\n"
         return
     yield "{"
     inner, item = "\n" + INDENT, ",\n" + INDENT * 2
