@@ -62,7 +62,7 @@ def ensure_corpus(folder: Path, docs: int) -> corpus_gen.Manifest:
 def child_measure(folder: Path) -> dict[str, Any]:
     """One cold single-process run with its stages timed; printed as JSON for the parent."""
     from factcheck import checks
-    from factcheck.bind import Binder
+    from factcheck.bind.binder import Binder
     from factcheck.engine import Analysed, Corpus, build_report, source_info
     from factcheck.extract import extract
     from factcheck.ingest import SourceMeta, discover, metadata_for, read_source

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from factcheck.bind import Binder  # noqa: E402
+from factcheck.bind.binder import Binder  # noqa: E402
 from factcheck.engine import Analysed, Corpus, build_report, source_info  # noqa: E402
 from factcheck.extract import extract, scannable  # noqa: E402
 from factcheck.extract.dates import find_dates  # noqa: E402

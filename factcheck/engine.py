@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from factcheck import checks, store
-from factcheck.bind import Binder
+from factcheck.bind.binder import Binder
 from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
 from factcheck.ingest import (

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from factcheck.bind import Binder
+from factcheck.bind.binder import Binder
 from factcheck.extract import extract
 from factcheck.ingest import SourceMeta, build_source
 from factcheck.models import Claim, Period

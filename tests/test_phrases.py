@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from test_sentences import SENTENCE_PIECES
 from test_words import PIECES
 
-from factcheck.bind import Binder
-from factcheck.phrases import Hits, PhraseIndex
+from factcheck.bind.binder import Binder
+from factcheck.bind.phrases import Hits, PhraseIndex
+from factcheck.bind.sentences import sentence_spans
+from factcheck.bind.words import plain_lower
 from factcheck.rules import load_rules
-from factcheck.sentences import sentence_spans
-from factcheck.words import plain_lower
 
 
 @functools.cache

@@ -284,7 +284,7 @@ def test_catastrophic_cue_patterns_cannot_hang_a_run(tmp_path: Path) -> None:
 def test_a_cue_pattern_that_timed_out_is_not_run_again_for_the_same_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factcheck import phrases
+    from factcheck.bind import phrases
 
     rules = load_rules([evil_rules(tmp_path)])
     src = tmp_path / "src"

@@ -14,7 +14,7 @@ from fuzz_profile import PROFILE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck import sentences
+from factcheck.bind import sentences
 
 # The sentence splitter as it was, line by line, candidate by candidate: the oracle.
 _END_CANDIDATE = regex.compile(r"[.!?…][\"”»’)]?\s+")

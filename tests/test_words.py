@@ -15,7 +15,7 @@ from fuzz_profile import PROFILE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.words import _CASE_TWINS, Markers, Words, plain_lower, trie
+from factcheck.bind.words import _CASE_TWINS, Markers, Words, plain_lower, trie
 
 ALL_CHARS = "".join(map(chr, range(0x110000)))
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from factcheck.bind.words import trie
 from factcheck.extract.numbers import (
     DIGITS,
     ORDINAL_WORDS,
@@ -33,7 +34,6 @@ from factcheck.extract.numbers import (
     scale_of,
 )
 from factcheck.models import Qualifier, Quantity
-from factcheck.words import trie
 
 # Qualifier phrase → (qualifier, how it bends the interval).  Tolerances in one place:
 APPROX_WIDENING = 0.05  # "about 85 %": ±5 % of the value beyond the rounding

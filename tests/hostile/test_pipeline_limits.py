@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from factcheck import engine, ingest
+from factcheck.bind.sentences import sentences
 from factcheck.rules import load_rules
-from factcheck.sentences import sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 
 import regex
 
-from factcheck.sentences import Span
+from factcheck.bind.sentences import Span
+from factcheck.bind.words import Words, phrase_regex
 from factcheck.spec import REGEX_TIMEOUT_S
-from factcheck.words import Words, phrase_regex
 
 
 def _spans(

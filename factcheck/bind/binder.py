@@ -14,8 +14,8 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
 A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
 place" only the second figure is a claim about now.
 
-Sentences come from `factcheck.sentences`, the word lists and cue phrases are found by
-`factcheck.words` and `factcheck.phrases`.
+Sentences come from `factcheck.bind.sentences`, the word lists and cue phrases are found by
+`factcheck.bind.words` and `factcheck.bind.phrases`.
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ from functools import lru_cache
 
 import regex
 
+from factcheck.bind.phrases import PhraseIndex, SentenceHits
+from factcheck.bind.sentences import Span, sentence_spans
+from factcheck.bind.words import Markers, Words, plain_lower
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
-from factcheck.phrases import PhraseIndex, SentenceHits
 from factcheck.rules import RuleSet
-from factcheck.sentences import Span, sentence_spans
 from factcheck.spec import MetricSpec
-from factcheck.words import Markers, Words, plain_lower
 
 FORECAST_MARKERS = (
     "could",
