@@ -29,8 +29,10 @@ from functools import lru_cache
 
 import regex
 
+from factcheck.bind.attachment import attachment, counted_noun
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
+from factcheck.bind.trace import BindTrace, FigureTrace, Verdict
 from factcheck.bind.words import Markers, Words, plain_lower
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
@@ -99,6 +101,11 @@ class _Doc:
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
     lines: LineIndex | None = None
+    trace: BindTrace | None = None  # filled only for `explain` and `rules test`
+
+    def traced(self, i: int, m: Mention) -> FigureTrace | None:
+        """The trace of a figure of sentence i, when the binder is asked to keep one."""
+        return None if self.trace is None else self.trace.figure(m, self.sents[i])
 
     def clause(self, i: int, m: Mention) -> Span:
         """`clause` of a mention of sentence i."""
@@ -172,8 +179,9 @@ class Binder:
     # ------------------------------------------------------------------ per source
 
     def bind(
-        self, source: Source, mentions: Sequence[Mention]
+        self, source: Source, mentions: Sequence[Mention], trace: BindTrace | None = None
     ) -> tuple[list[Claim], list[Unbound]]:
+        """The source's claims, and its figures no rule bound; `trace` records why."""
         text = source.text
         sents = sentence_spans(text, source.furniture)
         lower = plain_lower(text)
@@ -195,6 +203,7 @@ class Binder:
             SentenceHits(self.set_cues, text, lower, sents),
             SentenceHits(self.contexts, text, lower, sents),
             SentenceHits(self.excludes, text, lower, sents),
+            trace=trace,
         )
         # Only sentences with figures or a possible member list can give claims.
         lists = set(self.set_cues.sentences_to_search(lower, sents)) if self.set_metrics else set()
@@ -208,11 +217,20 @@ class Binder:
                 if m.weekday and m.date is not None and m.date.precision == "day":
                     claims.append(self._weekday_claim(source, text, sents[i], m))
                 if m.kind not in self.kinds or _is_from_value(text, ms, pos):
+                    seen = doc.traced(i, m)
+                    if seen is not None:
+                        seen.skipped = (
+                            f"no metric takes a {m.kind}"
+                            if m.kind not in self.kinds
+                            else "the earlier value of 'from … to …', not a claim about now"
+                        )
                     continue
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
+                if doc.trace is not None:
+                    doc.trace.figure(m, sents[i]).claim = claim
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
@@ -289,39 +307,113 @@ class Binder:
     # ------------------------------------------------------------------ metric choice
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
-        """The metric with the nearest cue (the first listed on a tie) that takes the figure."""
+        """The metric with the nearest cue that takes the figure; on a tie, the longer cue (the
+        more specific), then the first listed.  A count must count the cue (`attachment`)."""
         found = doc.cues.phrases(i)
         patterned = self.cues.pattern_owners
+        seen = doc.traced(i, m)
         if not found and not patterned:
+            if seen is not None:
+                seen.skipped = "no metric's cue stands in its sentence"
             return None
-        # The winner is the least (distance, order): the owners' order does not matter.
+        # The winner is the least (distance, -cue length, order): the owners' order does not matter.
         owners = found.keys() | patterned if patterned else found.keys()
         figure_start, figure_end = m.span.start, m.span.end
-        best: tuple[int, int, MetricSpec] | None = None
+        best: tuple[int, int, int, MetricSpec] | None = None
         for metric_id in owners:
             known = self.metric_order.get(metric_id)
             if known is None:
                 continue  # a member list's cue
             order, metric = known
             if not accepts(metric, m):
+                if seen is not None:
+                    seen.verdicts.append(_unit_verdict(doc, i, m, metric, found.get(metric_id)))
                 continue
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
             if not cues:
+                if seen is not None:
+                    seen.verdicts.append(Verdict(metric.id, False, "no cue in its sentence"))
                 continue
-            dist = min(max(s - figure_end, figure_start - e, 0) for s, e in cues)
+            dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
+            if metric.unit == "count":
+                att = attachment(doc.text, m, cues, doc.sents[i], _before(doc, i, m))
+                if att is None:
+                    if seen is not None:
+                        seen.verdicts.append(_unattached(doc, i, m, metric, cue, dist))
+                    continue
+                cue = att.cue
+                dist = max(cue[0] - figure_end, figure_start - cue[1], 0)
             if dist > metric.max_distance:
+                if seen is not None:
+                    seen.verdicts.append(
+                        Verdict(
+                            metric.id,
+                            False,
+                            f"its nearest cue {_cue_text(doc, cue)} is {dist} characters away "
+                            f"(max_distance: {metric.max_distance})",
+                            dist,
+                        )
+                    )
                 continue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
+                if seen is not None:
+                    seen.verdicts.append(
+                        Verdict(
+                            metric.id,
+                            False,
+                            f"no context word ({', '.join(metric.context)}) in its sentence or "
+                            f"the {metric.context_window} before (context_window)",
+                            dist,
+                        )
+                    )
                 continue
             if metric.exclude:
                 c_start, c_end = doc.clause(i, m)
-                if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
+                hit = next(
+                    (
+                        (s, e)
+                        for s, e in doc.excludes(i).get(metric.id, ())
+                        if c_start <= s and e <= c_end
+                    ),
+                    None,
+                )
+                if hit is not None:
+                    if seen is not None:
+                        seen.verdicts.append(
+                            Verdict(
+                                metric.id,
+                                False,
+                                f"excluded by {_cue_text(doc, hit)} in its clause "
+                                f"«{' '.join(doc.text[c_start:c_end].split())}» (exclude "
+                                "applies within the figure's clause)",
+                                dist,
+                            )
+                        )
                     continue
-            if best is None or (dist, order) < (best[0], best[1]):
-                best = (dist, order, metric)
-        return best[2] if best else None
+            key = (dist, cue[0] - cue[1], order)
+            if seen is not None:
+                how = ""
+                if metric.unit == "count":
+                    how = "; the figure counts it"
+                seen.verdicts.append(
+                    Verdict(
+                        metric.id,
+                        False,
+                        f"cue {_cue_text(doc, cue)}, {dist} characters away{how}",
+                        dist,
+                    )
+                )
+            if best is None or key < best[:3]:
+                best = (*key, metric)
+        if seen is not None and best is not None:
+            for v in seen.verdicts:
+                if v.metric == best[3].id:
+                    v.bound = True
+                elif v.reason.startswith("cue "):
+                    v.reason = f"lost to {best[3].id}: {v.reason}"
+        return best[3] if best else None
 
     # ------------------------------------------------------------------ claim building
 
@@ -336,13 +428,26 @@ class Binder:
     ) -> Claim | None:
         text, sent = doc.text, doc.sents[i]
         period: Period | None = None
+        seen = doc.traced(i, m)
         if metric.period != "none":
             found = self._period(doc, i, m, metric)
             if found is not None:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
+                if seen is not None:
+                    seen.notes.append(("period", _period_origin(doc, i, m, pm, period)))
+            elif metric.period == "required":
+                # Without its period a flow's figure compares with nothing: it is listed in
+                # the coverage as "no period" rather than kept as a claim no check can use.
+                if seen is not None:
+                    seen.dropped = (
+                        "no period: the metric says `period: required` and none is stated"
+                    )
+                return None
         subject = self._subject(doc, i, m, metric)
         modality = self._modality(doc, i, m, metric)
+        if seen is not None:
+            seen.notes.append(("subject", _subject_origin(doc, i, m, metric, subject)))
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
@@ -465,18 +570,88 @@ class Binder:
         text, lower = doc.text, doc.lower
         start, end = max(doc.clause(i, m)[0], m.span.start - 80), m.span.start
         forecast, modal = self.markers.get(metric.id, (_FORECAST, _MODAL))
+        seen = doc.traced(i, m)
         if modal.may_stand(lower, start, end):
             before = text[start:end]
-            if _TARGET.exact.search(before):
-                return "target"
-            if forecast.exact.search(before):
-                return "forecast"
+            for marker, modality in ((_TARGET, "target"), (forecast, "forecast")):
+                hit = marker.exact.search(before)
+                if hit:
+                    if seen is not None:
+                        seen.notes.append(("modality", f"{modality}: {hit.group()!r} before it"))
+                    return modality  # type: ignore[return-value]
         if _FORECAST_AFTER.search(text, lower, m.span.end, min(doc.sents[i][1], m.span.end + 30)):
+            if seen is not None:
+                seen.notes.append(("modality", "forecast: 'expected' or the like just after it"))
             return "forecast"
+        if seen is not None:
+            seen.notes.append(("modality", "actual: no forecast or target word before it"))
         return "actual"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _before(doc: _Doc, i: int, m: Mention) -> list[Mention]:
+    return [x for x in doc.by_sentence[i] if x.span.end <= m.span.start]
+
+
+# What the trace says (only when one is kept): the binder's decisions in words.
+
+
+def _cue_text(doc: _Doc, span: Span) -> str:
+    return repr(" ".join(doc.text[span[0] : span[1]].split()))
+
+
+def _unit_verdict(
+    doc: _Doc, i: int, m: Mention, metric: MetricSpec, cues: list[Span] | None
+) -> Verdict:
+    dist = None
+    if cues:
+        dist = min(max(s - m.span.end, m.span.start - e, 0) for s, e in cues)
+    unit = m.quantity.unit if m.quantity is not None else m.kind
+    return Verdict(
+        metric.id,
+        False,
+        f"unit mismatch: the metric is in {metric.unit}, the figure a {m.kind} ({unit})",
+        dist,
+    )
+
+
+def _unattached(doc: _Doc, i: int, m: Mention, metric: MetricSpec, cue: Span, dist: int) -> Verdict:
+    noun = counted_noun(doc.text, m, doc.sents[i])
+    what = f"it counts {noun!r}" if noun else "it counts no noun"
+    return Verdict(
+        metric.id,
+        False,
+        f"{what}, not its cue {_cue_text(doc, cue)} ({dist} characters away): a count binds "
+        "only to the noun it counts",
+        dist,
+    )
+
+
+def _period_origin(doc: _Doc, i: int, m: Mention, pm: Mention, period: Period) -> str:
+    where = (
+        "before the figure in its sentence"
+        if pm.span.end <= m.span.start and doc.sents[i][0] <= pm.span.start
+        else "after the figure in its sentence"
+        if pm.span.start >= m.span.end and pm.span.end <= doc.sents[i][1]
+        else "in an earlier sentence (a required period carries over)"
+    )
+    shifted = " shifted from the sentence's own period" if pm.shift_years is not None else ""
+    return f"{period.label} from {pm.text!r}, {where}{shifted}"
+
+
+def _subject_origin(
+    doc: _Doc, i: int, m: Mention, metric: MetricSpec, subject: tuple[str, ...]
+) -> str:
+    shown = ", ".join(subject) or "none"
+    if subject == metric.subject.default():
+        if not metric.subject.from_text:
+            return f"{shown}: the metric's subject (from_text: false)"
+        return f"{shown}: the metric's subject; no other entity is named in its clause"
+    c_start, c_end = doc.clause(i, m)
+    clause_text = " ".join(doc.text[c_start:c_end].split())
+    return f"{shown}: an entity named in its clause «{clause_text}» replaces the default"
 
 
 _KINDS = {
