@@ -211,6 +211,7 @@ class Binder:
         claims: list[Claim] = []
         used: set[Span] = set()
         used_as_period: set[Span] = set()
+        no_period: dict[Span, str] = {}  # figures dropped for want of a required period
         for i in busy:
             ms = by_sentence[i]
             for pos, m in enumerate(ms):
@@ -234,15 +235,24 @@ class Binder:
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
+                elif metric.period == "required":
+                    # `accepts` saw its quantity: what it lacked is the period (see _claim).
+                    no_period[(m.span.start, m.span.end)] = metric.id
             if i in lists:
                 claims.extend(self._member_lists(source, doc, i))
         used |= used_as_period
         unbound = [
             Unbound(
-                source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
+                source=source.id,
+                kind=m.kind,
+                text=m.text,
+                line=m.span.line,
+                column=m.span.column,
+                reason=f"no period for {no_period[key]}" if key in no_period else "",
             )
             for m in mentions
-            if _is_figure(m) and (m.span.start, m.span.end) not in used
+            if (key := (m.span.start, m.span.end)) not in used
+            and (_is_figure(m) or key in no_period)
         ]
         return claims, unbound
 
