@@ -81,30 +81,39 @@ class Attachment:
 
 
 def attachment(
-    text: str, m: Mention, cues: Sequence[Span], sentence: Span, before: Sequence[Mention]
+    text: str, m: Mention, cues: Sequence[Span], sentence: Span, mentions: Sequence[Mention]
 ) -> Attachment | None:
     """How the count `m` counts one of `cues` (spans in its sentence), or None.
 
-    `before` are the sentence's mentions before `m`, for an elliptical figure.
+    `mentions` are the sentence's: no other figure may stand between a count and its noun,
+    and an elliptical figure takes the noun of one before it.
     """
-    direct = _direct(text, m, cues)
+    starts = [x.span.start for x in mentions]
+    direct = _direct(text, m, cues, starts)
     if direct is not None:
         return direct
     if not _is_bare(text, m, sentence):
         return None
-    for earlier in reversed(before):
-        found = _direct(text, earlier, cues) if earlier.kind == m.kind else None
+    for earlier in reversed([x for x in mentions if x.span.end <= m.span.start]):
+        found = _direct(text, earlier, cues, starts) if earlier.kind == m.kind else None
         if found is not None:
             return Attachment("ellipsis", found.cue)
     return None
 
 
-def _direct(text: str, m: Mention, cues: Sequence[Span]) -> Attachment | None:
+def _direct(
+    text: str, m: Mention, cues: Sequence[Span], starts: Sequence[int]
+) -> Attachment | None:
     for cue in sorted(cues):
-        if cue[0] >= m.span.end and _noun_gap(text[m.span.end : cue[0]]):
+        if (
+            cue[0] >= m.span.end
+            and _noun_gap(text[m.span.end : cue[0]])
+            and not any(m.span.end <= s < cue[0] for s in starts)
+        ):
             return Attachment("noun", cue)
         if (
             cue[1] <= m.span.start
+            and not any(cue[1] <= s < m.span.start for s in starts)
             and _link_gap(text[cue[1] : m.span.start])
             and not _has_own_noun(text, m)
         ):

@@ -348,7 +348,7 @@ class Binder:
                 continue
             dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
             if metric.unit == "count":
-                att = attachment(doc.text, m, cues, doc.sents[i], _before(doc, i, m))
+                att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
                 if att is None:
                     if seen is not None:
                         seen.verdicts.append(_unattached(doc, i, m, metric, cue, dist))
@@ -599,10 +599,6 @@ class Binder:
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _before(doc: _Doc, i: int, m: Mention) -> list[Mention]:
-    return [x for x in doc.by_sentence[i] if x.span.end <= m.span.start]
 
 
 # What the trace says (only when one is kept): the binder's decisions in words.
