@@ -475,7 +475,34 @@ def _hint_for(kind: str, field_name: str) -> str:
 def rules_schema() -> dict[str, Any]:
     schema = RuleFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["properties"]["checks"]["items"] = _check_branches(
+        schema["properties"]["checks"]["items"]
+    )
     return schema
+
+
+def _check_branches(union: dict[str, Any]) -> dict[str, Any]:
+    """A check as one `if kind is K then K's schema` branch per kind, behind an enum of kinds.
+
+    pydantic writes the union as `oneOf` with an OpenAPI `discriminator`, which JSON Schema
+    validators and editors ignore: a misspelt kind then fails every branch, and the message
+    names some unrelated required key.  With the enum first, the message names the kind.
+    """
+    mapping: dict[str, str] = union["discriminator"]["mapping"]
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"enum": sorted(mapping), "description": "the check kind: one module each"}
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": ref},
+            }
+            for kind, ref in sorted(mapping.items())
+        ],
+    }
 
 
 def rules_schema_text() -> str:
