@@ -95,9 +95,8 @@ def _figure(source: Source, f: FigureTrace) -> str:
             out.append("  not bound: no metric weighed it")
         else:
             out.append(f"  not bound: the closest metric, {closest.metric}: {closest.reason}")
-    others = [v for v in f.verdicts if v is not chosen and v is not f.closest_rejection()]
-    if chosen is None:
-        others = [v for v in f.verdicts if v is not f.closest_rejection()]
+    shown = chosen if chosen is not None else f.closest_rejection()
+    others = [v for v in f.verdicts if v is not shown]
     if others:
         out.append("  also weighed:")
         out.extend(f"    {v.metric}: {v.reason}" for v in others)

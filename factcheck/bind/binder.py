@@ -1,7 +1,9 @@
 """Binding: mentions + metric definitions → claims.
 
 For each figure in a sentence, the metrics whose unit fits and whose cue phrase stands in the
-same sentence (within `max_distance` characters) are candidates; the nearest cue wins.  Then:
+same sentence (within `max_distance` characters) are candidates; the nearest cue wins (on a
+tie the longer cue, then the metric listed first).  A count is a candidate only for a metric
+whose cue it counts ("3,348 joint ventures", not "two districts": `attachment.py`).  Then:
 
 - subject: the metric's default parties, unless the figure's clause names another entity
   ("with China"), which replaces the counterparty;
@@ -10,6 +12,10 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
   own period back a year and "at the end of last year" meaning the whole year for a flow;
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
+
+A metric with `period: required` makes no claim of a figure without a period; the figure is
+listed in the coverage as "no period".  Given a `BindTrace`, the binder records each decision
+(`trace.py`), for `factcheck explain` and `factcheck rules test`.
 
 A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
 place" only the second figure is a claim about now.
@@ -29,10 +35,10 @@ from functools import lru_cache
 
 import regex
 
-from factcheck.bind.attachment import attachment, counted_noun
+from factcheck.bind.attachment import attachment
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
-from factcheck.bind.trace import BindTrace, FigureTrace, Verdict
+from factcheck.bind.trace import BindTrace, FigureTrace
 from factcheck.bind.words import Markers, Words, plain_lower
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
@@ -318,7 +324,8 @@ class Binder:
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
         """The metric with the nearest cue that takes the figure; on a tie, the longer cue (the
-        more specific), then the first listed.  A count must count the cue (`attachment`)."""
+        more specific), then the first listed.  A count must count the cue (`attachment`).
+        With a trace kept, each metric weighed is recorded with what decided it (`seen`)."""
         found = doc.cues.phrases(i)
         patterned = self.cues.pattern_owners
         seen = doc.traced(i, m)
@@ -337,92 +344,47 @@ class Binder:
             order, metric = known
             if not accepts(metric, m):
                 if seen is not None:
-                    seen.verdicts.append(_unit_verdict(doc, i, m, metric, found.get(metric_id)))
+                    seen.unit_mismatch(metric, found.get(metric_id, []))
                 continue
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
             if not cues:
                 if seen is not None:
-                    seen.verdicts.append(Verdict(metric.id, False, "no cue in its sentence"))
+                    seen.reject(metric.id, "no cue in its sentence")
                 continue
             dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
             if metric.unit == "count":
                 att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
                 if att is None:
                     if seen is not None:
-                        seen.verdicts.append(_unattached(doc, i, m, metric, cue, dist))
+                        seen.unattached(doc.text, metric, cue, dist)
                     continue
                 cue = att.cue
                 dist = max(cue[0] - figure_end, figure_start - cue[1], 0)
             if dist > metric.max_distance:
                 if seen is not None:
-                    seen.verdicts.append(
-                        Verdict(
-                            metric.id,
-                            False,
-                            f"its nearest cue {_cue_text(doc, cue)} is {dist} characters away "
-                            f"(max_distance: {metric.max_distance})",
-                            dist,
-                        )
-                    )
+                    seen.too_far(doc.text, metric, cue, dist)
                 continue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
                 if seen is not None:
-                    seen.verdicts.append(
-                        Verdict(
-                            metric.id,
-                            False,
-                            f"no context word ({', '.join(metric.context)}) in its sentence or "
-                            f"the {metric.context_window} before (context_window)",
-                            dist,
-                        )
-                    )
+                    seen.no_context(metric, dist)
                 continue
             if metric.exclude:
-                c_start, c_end = doc.clause(i, m)
-                hit = next(
-                    (
-                        (s, e)
-                        for s, e in doc.excludes(i).get(metric.id, ())
-                        if c_start <= s and e <= c_end
-                    ),
-                    None,
-                )
+                c_start, c_end = clause_span = doc.clause(i, m)
+                hits = doc.excludes(i).get(metric.id, ())
+                hit = next(((s, e) for s, e in hits if c_start <= s and e <= c_end), None)
                 if hit is not None:
                     if seen is not None:
-                        seen.verdicts.append(
-                            Verdict(
-                                metric.id,
-                                False,
-                                f"excluded by {_cue_text(doc, hit)} in its clause "
-                                f"«{' '.join(doc.text[c_start:c_end].split())}» (exclude "
-                                "applies within the figure's clause)",
-                                dist,
-                            )
-                        )
+                        seen.excluded(doc.text, metric, hit, clause_span, dist)
                     continue
             key = (dist, cue[0] - cue[1], order)
             if seen is not None:
-                how = ""
-                if metric.unit == "count":
-                    how = "; the figure counts it"
-                seen.verdicts.append(
-                    Verdict(
-                        metric.id,
-                        False,
-                        f"cue {_cue_text(doc, cue)}, {dist} characters away{how}",
-                        dist,
-                    )
-                )
+                seen.candidate(doc.text, metric, cue, dist, _context_found(doc, i, metric))
             if best is None or key < best[:3]:
                 best = (*key, metric)
         if seen is not None and best is not None:
-            for v in seen.verdicts:
-                if v.metric == best[3].id:
-                    v.bound = True
-                elif v.reason.startswith("cue "):
-                    v.reason = f"lost to {best[3].id}: {v.reason}"
+            seen.choose(best[3].id)
         return best[3] if best else None
 
     # ------------------------------------------------------------------ claim building
@@ -445,7 +407,7 @@ class Binder:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
                 if seen is not None:
-                    seen.notes.append(("period", _period_origin(doc, i, m, pm, period)))
+                    seen.period_from(pm, period)
             elif metric.period == "required":
                 # Without its period a flow's figure compares with nothing: it is listed in
                 # the coverage as "no period" rather than kept as a claim no check can use.
@@ -455,9 +417,9 @@ class Binder:
                     )
                 return None
         subject = self._subject(doc, i, m, metric)
-        modality = self._modality(doc, i, m, metric)
         if seen is not None:
-            seen.notes.append(("subject", _subject_origin(doc, i, m, metric, subject)))
+            seen.subject_from(doc.text, metric, subject, doc.clause(i, m))
+        modality = self._modality(doc, i, m, metric)
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
@@ -583,81 +545,32 @@ class Binder:
         seen = doc.traced(i, m)
         if modal.may_stand(lower, start, end):
             before = text[start:end]
-            for marker, modality in ((_TARGET, "target"), (forecast, "forecast")):
-                hit = marker.exact.search(before)
-                if hit:
-                    if seen is not None:
-                        seen.notes.append(("modality", f"{modality}: {hit.group()!r} before it"))
-                    return modality  # type: ignore[return-value]
+            if hit := _TARGET.exact.search(before):
+                return _noted(seen, "target", f"{hit.group()!r} before it")
+            if hit := forecast.exact.search(before):
+                return _noted(seen, "forecast", f"{hit.group()!r} before it")
         if _FORECAST_AFTER.search(text, lower, m.span.end, min(doc.sents[i][1], m.span.end + 30)):
-            if seen is not None:
-                seen.notes.append(("modality", "forecast: 'expected' or the like just after it"))
-            return "forecast"
-        if seen is not None:
-            seen.notes.append(("modality", "actual: no forecast or target word before it"))
-        return "actual"
+            return _noted(seen, "forecast", "'expected' or the like just after it")
+        return _noted(seen, "actual", "no forecast or target word before it")
+
+
+def _noted(seen: FigureTrace | None, modality: Modality, why: str) -> Modality:
+    """`modality`, recorded with the words that set it when a trace is kept."""
+    if seen is not None:
+        seen.notes.append(("modality", f"{modality}: {why}"))
+    return modality
 
 
 # ---------------------------------------------------------------------- helpers
 
 
-# What the trace says (only when one is kept): the binder's decisions in words.
-
-
-def _cue_text(doc: _Doc, span: Span) -> str:
-    return repr(" ".join(doc.text[span[0] : span[1]].split()))
-
-
-def _unit_verdict(
-    doc: _Doc, i: int, m: Mention, metric: MetricSpec, cues: list[Span] | None
-) -> Verdict:
-    dist = None
-    if cues:
-        dist = min(max(s - m.span.end, m.span.start - e, 0) for s, e in cues)
-    unit = m.quantity.unit if m.quantity is not None else m.kind
-    return Verdict(
-        metric.id,
-        False,
-        f"unit mismatch: the metric is in {metric.unit}, the figure a {m.kind} ({unit})",
-        dist,
-    )
-
-
-def _unattached(doc: _Doc, i: int, m: Mention, metric: MetricSpec, cue: Span, dist: int) -> Verdict:
-    noun = counted_noun(doc.text, m, doc.sents[i])
-    what = f"it counts {noun!r}" if noun else "it counts no noun"
-    return Verdict(
-        metric.id,
-        False,
-        f"{what}, not its cue {_cue_text(doc, cue)} ({dist} characters away): a count binds "
-        "only to the noun it counts",
-        dist,
-    )
-
-
-def _period_origin(doc: _Doc, i: int, m: Mention, pm: Mention, period: Period) -> str:
-    where = (
-        "before the figure in its sentence"
-        if pm.span.end <= m.span.start and doc.sents[i][0] <= pm.span.start
-        else "after the figure in its sentence"
-        if pm.span.start >= m.span.end and pm.span.end <= doc.sents[i][1]
-        else "in an earlier sentence (a required period carries over)"
-    )
-    shifted = " shifted from the sentence's own period" if pm.shift_years is not None else ""
-    return f"{period.label} from {pm.text!r}, {where}{shifted}"
-
-
-def _subject_origin(
-    doc: _Doc, i: int, m: Mention, metric: MetricSpec, subject: tuple[str, ...]
-) -> str:
-    shown = ", ".join(subject) or "none"
-    if subject == metric.subject.default():
-        if not metric.subject.from_text:
-            return f"{shown}: the metric's subject (from_text: false)"
-        return f"{shown}: the metric's subject; no other entity is named in its clause"
-    c_start, c_end = doc.clause(i, m)
-    clause_text = " ".join(doc.text[c_start:c_end].split())
-    return f"{shown}: an entity named in its clause «{clause_text}» replaces the default"
+def _context_found(doc: _Doc, i: int, metric: MetricSpec) -> str | None:
+    """The context phrase that let the metric in, for a trace: the nearest sentence's first."""
+    for j in range(i, max(0, i - metric.context_window) - 1, -1):
+        spans = doc.contexts(j).get(metric.id) if metric.context else None
+        if spans:
+            return " ".join(doc.text[spans[0][0] : spans[0][1]].split())
+    return None
 
 
 _KINDS = {

@@ -11,10 +11,13 @@ own decisions, put into words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from factcheck.bind.attachment import FUNCTION_WORDS, counted_noun
 from factcheck.bind.sentences import Span
-from factcheck.models import Claim, Mention
+from factcheck.models import Claim, Mention, Period
+from factcheck.spec import MetricSpec
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Verdict:
     bound: bool
     reason: str
     distance: int | None = None  # characters between cue and figure, when a cue was found
+    candidate: bool = False  # it could take the figure; the nearest candidate wins
 
 
 @dataclass
@@ -38,6 +42,102 @@ class FigureTrace:
     claim: Claim | None = None
     dropped: str | None = None  # a metric was chosen, but no claim made: why
     notes: list[tuple[str, str]] = field(default_factory=list)  # (period|subject|modality, why)
+
+    # -- what the binder records, in words (each called only when a trace is kept)
+
+    def reject(self, metric: str, reason: str, distance: int | None = None) -> None:
+        self.verdicts.append(Verdict(metric, False, reason, distance))
+
+    def unit_mismatch(self, metric: MetricSpec, cues: Sequence[Span]) -> None:
+        m = self.mention
+        dist = min((_gap(m, c) for c in cues), default=None)
+        unit = m.quantity.unit if m.quantity is not None else m.kind
+        self.reject(
+            metric.id,
+            f"unit mismatch: the metric is in {metric.unit}, the figure a {m.kind} ({unit})",
+            dist,
+        )
+
+    def unattached(self, text: str, metric: MetricSpec, cue: Span, dist: int) -> None:
+        noun = counted_noun(text, self.mention, self.sentence)
+        if noun is None:
+            what = "no word follows it"
+        elif noun.lower() in FUNCTION_WORDS:
+            what = f"it counts no noun (the next word is {noun!r})"
+        else:
+            what = f"it counts {noun!r}"
+        self.reject(
+            metric.id,
+            f"{what}, not its cue {_quoted(text, cue)} ({dist} characters away): a count binds "
+            "only to the noun it counts",
+            dist,
+        )
+
+    def too_far(self, text: str, metric: MetricSpec, cue: Span, dist: int) -> None:
+        self.reject(
+            metric.id,
+            f"its nearest cue {_quoted(text, cue)} is {dist} characters away "
+            f"(max_distance: {metric.max_distance})",
+            dist,
+        )
+
+    def no_context(self, metric: MetricSpec, dist: int) -> None:
+        self.reject(
+            metric.id,
+            f"no context word ({', '.join(metric.context)}) in its sentence or the "
+            f"{metric.context_window} before (context_window)",
+            dist,
+        )
+
+    def excluded(self, text: str, metric: MetricSpec, hit: Span, clause: Span, dist: int) -> None:
+        self.reject(
+            metric.id,
+            f"excluded by {_quoted(text, hit)} in its clause {_clause(text, clause)} (exclude "
+            "applies within the figure's clause)",
+            dist,
+        )
+
+    def candidate(
+        self, text: str, metric: MetricSpec, cue: Span, dist: int, context: str | None
+    ) -> None:
+        reason = f"cue {_quoted(text, cue)}, {dist} characters away"
+        if metric.unit == "count":
+            reason += "; the figure counts it"
+        if context:
+            reason += f"; context {context!r} found"
+        self.verdicts.append(Verdict(metric.id, False, reason, dist, candidate=True))
+
+    def choose(self, metric: str) -> None:
+        for v in self.verdicts:
+            if v.metric == metric:
+                v.bound = True
+            elif v.candidate:
+                v.reason = f"lost to {metric}, whose cue is nearer or longer: {v.reason}"
+
+    def period_from(self, pm: Mention, period: Period) -> None:
+        m, (sent_start, sent_end) = self.mention, self.sentence
+        if pm.span.end <= m.span.start and sent_start <= pm.span.start:
+            where = "before the figure in its sentence"
+        elif pm.span.start >= m.span.end and pm.span.end <= sent_end:
+            where = "after the figure in its sentence"
+        else:
+            where = "in an earlier sentence (a required period carries over)"
+        shifted = ", shifted from the sentence's own period" if pm.shift_years is not None else ""
+        self.notes.append(("period", f"{period.label} from {pm.text!r}, {where}{shifted}"))
+
+    def subject_from(
+        self, text: str, metric: MetricSpec, subject: tuple[str, ...], clause: Span
+    ) -> None:
+        shown = ", ".join(subject) or "none"
+        if subject != metric.subject.default():
+            why = f"an entity named in its clause {_clause(text, clause)} replaces the default"
+        elif not metric.subject.from_text:
+            why = "the metric's subject (from_text: false)"
+        else:
+            why = "the metric's subject; no other entity is named in its clause"
+        self.notes.append(("subject", f"{shown}: {why}"))
+
+    # -- what explain and rules test read
 
     @property
     def chosen(self) -> Verdict | None:
@@ -76,3 +176,15 @@ class BindTrace:
                 continue
             out.append(f)
         return out
+
+
+def _gap(m: Mention, cue: Span) -> int:
+    return max(cue[0] - m.span.end, m.span.start - cue[1], 0)
+
+
+def _quoted(text: str, span: Span) -> str:
+    return repr(" ".join(text[span[0] : span[1]].split()))
+
+
+def _clause(text: str, span: Span) -> str:
+    return f"«{' '.join(text[span[0] : span[1]].split())}»"
