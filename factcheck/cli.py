@@ -404,10 +404,11 @@ def cmd_report(
 
 def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
     from factcheck.rules import load_rules
-    from factcheck.ruletest import problems_of, render
+    from factcheck.ruletest import collect, problems_of, render
 
     try:
         rs = load_rules(paths)
+        collect(paths, rs)  # the examples of rules/tests/*.yaml are rule files too
     except FactcheckError as exc:
         if fmt == "text":
             raise

@@ -78,9 +78,10 @@ def test_examples_in_a_tests_folder(run_cli: Run, rules_dir: Path) -> None:
         "    claim: none\n  - metric: seats_wonn\n    text: x\n    claim: none\n",
         encoding="utf-8",
     )
-    done = run_cli(["rules", "test", "--rules", str(rules_dir)], ROOT)
-    assert done.returncode == 2
-    assert "more.yaml:5:13: unknown metric 'seats_wonn' [FC106]" in done.stderr
+    for command in ("test", "check"):  # a tests file is a rule file: `rules check` reads it
+        done = run_cli(["rules", command, "--rules", str(rules_dir)], ROOT)
+        assert done.returncode == 2
+        assert "more.yaml:5:13: unknown metric 'seats_wonn' [FC106]" in done.stderr
 
 
 def test_rules_check_formats_and_codes(run_cli: Run, tmp_path: Path) -> None:
