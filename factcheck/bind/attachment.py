@@ -18,7 +18,9 @@ in one of three ways (the README's "Counts bind to the noun they count" says the
    "or" and other function words: "up from 19", "in a day or two" are no ellipsis.
 
 Everything else stays unbound: "two districts" counts districts, "five years ago" years,
-"nine more" nothing the text names.  Money, percentages, dates and ranks are not affected:
+"nine more" nothing the text names.  In "630,000 of the 1.08 million registered voters" the whole,
+1.08 million, counts registered voters and binds; the part has no noun of its own and binds
+nothing (so "22 of the 60 seats" gives 60 to a metric whose cue is plain "seats").  Money, percentages, dates and ranks are not affected:
 their unit already says what they measure.
 """
 
