@@ -154,3 +154,27 @@ def test_period_required_drops_and_coverage_says_so(tmp_path: Path) -> None:
     claims, unbound = Binder(rules).bind(source, extract(source))
     assert not [c for c in claims if c.metric == "trade_turnover"]
     assert [u.reason for u in unbound] == ["no period for trade_turnover"]
+
+
+def test_coverage_lists_a_figure_without_its_required_period(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Mutual trade reached $26 billion, officials said.\n", encoding="utf-8"
+    )
+    done = run_cli(
+        [
+            "report",
+            str(tmp_path / "a.txt"),
+            "--rules",
+            str(ROOT / "rules"),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "md",
+            "--no-store",
+            "--quiet",
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    md = (tmp_path / "out" / "consistency.md").read_text(encoding="utf-8")
+    assert "$26 billion (no period for trade_turnover)" in md
