@@ -55,9 +55,11 @@ FUNCTION_WORDS = _wordset(
 COPULAS = frozenset({"is", "are", "was", "were"})
 # Words that may link a cue to its figure: "polling stations numbered 1,204".
 LINKING_WORDS = _wordset(
-    """is are was were be been stood stands stand at reached reaches rose grew fell dropped
-    climbed declined to totalled totaled totals total numbered numbers came comes amounted
-    amounts of now has have had put"""
+    """is are was were be been being stood stands stand at reached reaches reach rose risen
+    rises grew grown grows fell fallen falls dropped drops climbed climbs declined declines
+    increased decreased jumped exceeds exceeded exceed topped tops surpassed passed hit hits
+    to totalled totaled totals total numbered numbers number came comes amounted amounts of
+    now has have had put already currently"""
 )
 # Words before a bare figure that make it something other than an elliptical count.
 NOT_ELLIPSIS_AFTER = _wordset(

@@ -60,6 +60,21 @@ class FigureTrace:
 
     def unattached(self, text: str, metric: MetricSpec, cue: Span, dist: int) -> None:
         noun = counted_noun(text, self.mention, self.sentence)
+        if cue[1] <= self.mention.span.start:
+            gap = " ".join(text[cue[1] : self.mention.span.start].split())
+            self.reject(
+                metric.id,
+                f"its cue {_quoted(text, cue)} comes first ({dist} characters before), but "
+                f"{gap!r} does not link it to the figure"
+                + (
+                    f", which counts {noun!r}"
+                    if noun and noun.lower() not in FUNCTION_WORDS
+                    else ""
+                )
+                + ": a count binds only to the noun it counts",
+                dist,
+            )
+            return
         if noun is None:
             what = "no word follows it"
         elif noun.lower() in FUNCTION_WORDS:
