@@ -354,13 +354,14 @@ class Binder:
                     seen.reject(metric.id, "no cue in its sentence")
                 continue
             dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
+            how = None
             if metric.unit == "count":
                 att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
                 if att is None:
                     if seen is not None:
                         seen.unattached(doc.text, metric, cue, dist)
                     continue
-                cue = att.cue
+                cue, how = att.cue, att.how
                 dist = max(cue[0] - figure_end, figure_start - cue[1], 0)
             if dist > metric.max_distance:
                 if seen is not None:
@@ -380,7 +381,7 @@ class Binder:
                     continue
             key = (dist, cue[0] - cue[1], order)
             if seen is not None:
-                seen.candidate(doc.text, metric, cue, dist, _context_found(doc, i, metric))
+                seen.candidate(doc.text, metric, cue, dist, how, _context_found(doc, i, metric))
             if best is None or key < best[:3]:
                 best = (*key, metric)
         if seen is not None and best is not None:

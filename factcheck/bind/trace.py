@@ -113,11 +113,17 @@ class FigureTrace:
         )
 
     def candidate(
-        self, text: str, metric: MetricSpec, cue: Span, dist: int, context: str | None
+        self,
+        text: str,
+        metric: MetricSpec,
+        cue: Span,
+        dist: int,
+        how: str | None,
+        context: str | None,
     ) -> None:
         reason = f"cue {_quoted(text, cue)}, {dist} characters away"
-        if metric.unit == "count":
-            reason += "; the figure counts it"
+        if how is not None:
+            reason += f"; the figure counts it ({_HOW[how]})"
         if context:
             reason += f"; context {context!r} found"
         self.verdicts.append(Verdict(metric.id, False, reason, dist, candidate=True))
@@ -191,6 +197,13 @@ class BindTrace:
                 continue
             out.append(f)
         return out
+
+
+_HOW = {
+    "noun": "the cue follows it",
+    "predicate": "the cue leads, linked by a verb or a colon",
+    "ellipsis": "the noun of an earlier figure, left out",
+}
 
 
 def _gap(m: Mention, cue: Span) -> int:
