@@ -4,7 +4,7 @@ factcheck extract [PATHS...] [--format table|json]
 factcheck report  [SOURCES...] [--rules DIR] [--out DIR] [--format json ...]
 factcheck rules check [--rules DIR] [--format text|github|json]
 factcheck rules test  [--rules DIR] [--format text|github|json]
-factcheck explain SOURCE:LINE[:COL] | CLAIM_ID [SOURCES...] [--rules DIR]
+factcheck explain SOURCE:LINE[:COL] | CLAIM_ID [SOURCES...] [--rules DIR] [--format text|json]
 factcheck schema rules|report [--write]
 factcheck check    [SOURCES...] [--rules DIR] [--baseline FILE] [--format text|github|sarif|junit|json]
 factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     xp.add_argument("target", help="SOURCE:LINE[:COL] (a file or a source id) or a claim id")
     xp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
     xp.add_argument("--rules", type=Path, action="append", help="rules folder or file")
+    xp.add_argument("--format", choices=("text", "json"), default="text")
 
     sc = sub.add_parser("schema", help="print a JSON Schema")
     sc.add_argument("which", choices=("rules", "report"))
@@ -209,7 +210,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "explain":
         from factcheck.explain import explain
 
-        print(explain(args.target, args.sources, args.rules or [DEFAULT_RULES]), end="")
+        print(
+            explain(args.target, args.sources, args.rules or [DEFAULT_RULES], args.format), end=""
+        )
         return EXIT_OK
     if args.command == "schema":
         return cmd_schema(args.which, args.write)

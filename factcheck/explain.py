@@ -11,8 +11,11 @@ it) names the same place.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -29,7 +32,10 @@ _TARGET = regex.compile(
 )
 
 
-def explain(target: str, sources: Sequence[Path], rules_paths: Sequence[Path]) -> str:
+def explain(
+    target: str, sources: Sequence[Path], rules_paths: Sequence[Path], fmt: str = "text"
+) -> str:
+    """The explanation of the figures at `target`, as text or (`fmt="json"`) a JSON list."""
     m = _TARGET.fullmatch(target)
     if m is None:
         raise FactcheckError(
@@ -44,6 +50,10 @@ def explain(target: str, sources: Sequence[Path], rules_paths: Sequence[Path]) -
     mentions = extract(source)
     Binder(rules).bind(source, mentions, trace)
     figures = trace.at(line, col)
+    if fmt == "json":
+        return (
+            json.dumps([_as_json(source, f) for f in figures], indent=2, ensure_ascii=False) + "\n"
+        )
     where = f"{source.path}:{line}" + (f":{col}" if col else "")
     if not figures:
         here = [x for x in mentions if x.span.line == line]
@@ -101,3 +111,21 @@ def _figure(source: Source, f: FigureTrace) -> str:
         out.append("  also weighed:")
         out.extend(f"    {v.metric}: {v.reason}" for v in others)
     return "\n".join(out) + "\n"
+
+
+def _as_json(source: Source, f: FigureTrace) -> dict[str, Any]:
+    m = f.mention
+    return {
+        "path": source.path,
+        "line": m.span.line,
+        "column": m.span.column,
+        "text": m.text,
+        "kind": m.kind,
+        "sentence": " ".join(source.text[f.sentence[0] : f.sentence[1]].split()),
+        "claim": f.claim.id if f.claim else None,
+        "metric": f.chosen.metric if f.chosen and f.claim else None,
+        "skipped": f.skipped,
+        "dropped": f.dropped,
+        "notes": dict(f.notes),
+        "weighed": [asdict(v) for v in f.verdicts],
+    }

@@ -178,3 +178,14 @@ def test_coverage_lists_a_figure_without_its_required_period(run_cli: Run, tmp_p
     assert done.returncode == 0, done.stderr
     md = (tmp_path / "out" / "consistency.md").read_text(encoding="utf-8")
     assert "$26 billion (no period for trade_turnover)" in md
+
+
+def test_explain_as_json(run_cli: Run) -> None:
+    article = STORY / "articles" / "radio_early.txt"
+    done = run_cli(
+        ["explain", f"{article}:3:163", "--rules", str(STORY / "rules"), "--format", "json"], ROOT
+    )
+    [figure] = json.loads(done.stdout)
+    assert figure["metric"] == "candidates" and figure["claim"] == "radio_early:3:163:candidates"
+    assert figure["notes"]["subject"].startswith("Vesterland")
+    assert [v["metric"] for v in figure["weighed"] if v["bound"]] == ["candidates"]
