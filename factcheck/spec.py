@@ -95,6 +95,18 @@ class MetricSpec(Strict):
     modality_markers: tuple[str, ...] = Field(
         default=(), description="extra words that make a figure a forecast or a target"
     )
+    stock: bool = Field(
+        default=False,
+        description="the figure is a level at a moment, not a flow over a period (debt, "
+        "reserves, companies operating): each claim carries an as-of date ('as of 3 March', "
+        "'by mid-November', 'so far', else the article's date), and agreement compares "
+        "claims of the same as-of date only",
+    )
+    cumulative: bool = Field(
+        default=False,
+        description="a running total since some start (vaccinations given, flights operated "
+        "since a route opened): a stock that never decreases; implies `stock`",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -124,6 +136,20 @@ class MetricSpec(Strict):
     @property
     def is_date(self) -> bool:
         return self.unit in ("year", "date")
+
+    @property
+    def is_stock(self) -> bool:
+        """A level at a moment: a stock or a running total."""
+        return self.stock or self.cumulative
+
+    @model_validator(mode="after")
+    def _stock_or_flow(self) -> MetricSpec:
+        if self.flow and self.is_stock:
+            raise ValueError(
+                "a metric is a flow over a period or a stock at a moment, not both: drop "
+                "`flow` or `stock`/`cumulative`"
+            )
+        return self
 
 
 class EntitySpec(Strict):

@@ -343,6 +343,7 @@ class Binder:
                 used_as_period.add((pm.span.start, pm.span.end))
         subject = self._subject(doc, i, m, metric)
         modality = self._modality(doc, i, m, metric)
+        as_of = as_of_date(doc.text, doc.by_sentence[i], doc.sents[i], m, period, source)
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
@@ -356,6 +357,7 @@ class Binder:
             column=m.span.column,
             start=m.span.start,
             end=m.span.end,
+            as_of=as_of if metric.is_stock else None,
         )
         if metric.is_date:
             if m.date is None:
@@ -576,6 +578,79 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     return bool(_TO.fullmatch(between)) and bool(
         _FROM.search(text[max(0, m.span.start - 8) : m.span.start])
     )
+
+
+# ---------------------------------------------------------------------- as-of dates (stocks)
+
+# Words right before a date that make it the moment a level holds at: "as of 3 March", "by
+# mid-November", "at the end of 2022" (the part is the date's own), "on 5 May".
+_AS_OF_BEFORE = regex.compile(
+    r"(?i)\b(?P<w>as\s+(?:of|at|on)|by|until|till|through|up\s+to|on|at)\s+(?:the\s+)?"
+    r"(?P<edge>mid-?|early|late)?\s*$"
+)
+_UP_TO = ("by", "until", "till", "through", "up to")
+# Words that put a level at the article's date: "so far", "to date", "currently".
+_SO_FAR = regex.compile(
+    r"(?i)\b(?:so\s+far|to\s+date|thus\s+far|as\s+yet|until\s+now|up\s+to\s+now|"
+    r"currently|at\s+present|as\s+it\s+stands|now)\b"
+)
+
+
+def as_of_date(
+    text: str,
+    mentions: Sequence[Mention],
+    sent: Span,
+    m: Mention,
+    period: Period | None,
+    source: Source,
+) -> Period | None:
+    """The moment a stock's figure holds at, as a span (one day when the text says which).
+
+    In order: a date the sentence marks as the moment ("as of 3 March", "by mid-November",
+    "at the end of 2022", "on 5 May"), nearest the figure; "so far", "to date", "currently"
+    (the article's date); the period the figure was bound to ("in March 2021"); the article's
+    date.  None when none of these is known: an undated article's "so far" stays open.
+    """
+    best: tuple[int, Period] | None = None
+    for d in mentions:
+        if d is m or d.date is None or d.kind not in ("date", "year", "period"):
+            continue
+        before = _AS_OF_BEFORE.search(text, max(sent[0], d.span.start - 24), d.span.start)
+        if before is None and d.part is None:
+            continue
+        span = _moment(d, before)
+        dist = abs(d.span.start - m.span.start)
+        if best is None or dist < best[0]:
+            best = (dist, span)
+    if best is not None:
+        return best[1]
+    ref = source.reference_date
+    if _SO_FAR.search(text, sent[0], sent[1]):
+        return _period_of(ref, ref) if ref else None
+    if period is not None:
+        return period
+    return _period_of(ref, ref) if ref else None
+
+
+def _moment(d: Mention, before: regex.Match[str] | None) -> Period:
+    """The moment a marked date names: its end for "by", "until" and "the end of", its start
+    for "the start of", the middle of a month for "mid-", else the span it states."""
+    assert d.date is not None
+    start, end = d.date.start, d.date.end
+    word = regex.sub(r"\s+", " ", before["w"].lower()) if before else ""
+    edge = (before["edge"] or "").lower().rstrip("-") if before else ""
+    if edge == "mid" or d.part == "middle":
+        mid = start + (end - start) / 2
+        start = end = mid
+    elif edge == "early":
+        end = min(end, start + (end - start) / 3)
+    elif edge == "late":
+        start = max(start, end - (end - start) / 3)
+    if d.part == "end" or word in _UP_TO:
+        start = end
+    elif d.part == "start":
+        end = start
+    return _period_of(start, end)
 
 
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")

@@ -130,6 +130,8 @@ class ClaimTexts:
         hit = self._described.get(id(c))
         if hit is None or hit[0] is not c:
             period = f" for {self.period_label(c.period)}" if c.period else ""
+            if c.as_of is not None:
+                period = f" as of {c.as_of.moment_label}"
             text = f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
             hit = self._described[id(c)] = (c, text)
         return hit[1]

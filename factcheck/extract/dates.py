@@ -386,6 +386,29 @@ def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d)) if d else None
 
 
+_EDGE_PART = {"early": "start", "mid": "middle", "late": "end"}
+
+
+@pattern(
+    rf"""(?i:(?P<edge>early|mid|late)(?:-|\s+|-\s*))(?:(?P<mon>{MONTH_CAP})(?:,?\s+(?:of\s+)?
+    (?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})(?![\d%]|'?s\b|[.,]\d))""",
+    anchors={"mon": 8, "y4": 8},
+)
+def _edge_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Early March, mid-November, late 2022: the month or year, and which part of it (for an
+    as-of date: "by mid-November" is the middle of November)."""
+    part = _EDGE_PART[m.group("edge").lower()]
+    if m.group("y"):
+        return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
+    month = month_number(m.group("mon"))
+    year, relative = _resolve_rel_year(m, ctx, "my")
+    if not m.group("my"):
+        year, relative = nearest_year(month, None, ctx.ref), True
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True, part=part)
+    return DateHit(m.start(), m.end(), month_span(year, month), relative=relative, part=part)
+
+
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<ord>first|last|\d{{1,2}}{ORD_SUFFIX}|{_small_alt})\s+day\s+of\s+)
     (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?""",
