@@ -93,6 +93,10 @@ class Mention(Record):
         None  # "the same period the previous year": the sentence's period, shifted
     )
     furniture: bool = False  # page furniture: view counters, calendar widgets, footers
+    # A season or fiscal year by the calendar year it ends in ("2019/20 season", "FY2023"):
+    # the binder places it by the rule's `year_starts`; `date` is the two calendar years it
+    # can lie in ("2019/20"), or None when the text alone does not say ("FY2023").
+    fiscal_year: int | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int]:

@@ -26,6 +26,36 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MonthName = Literal[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+YearStarts = Annotated[
+    Annotated[int, Field(ge=1, le=12)] | MonthName,
+    Field(
+        description="the month a season or fiscal year starts: a number (7) or a name (July); "
+        "'FY2023' and '2022/23' are the year that ends in 2023",
+    ),
+]
+
+
+def month_of(year_starts: int | str) -> int:
+    """A `year_starts` value as a month number."""
+    if isinstance(year_starts, int):
+        return year_starts
+    return list(MonthName.__args__).index(year_starts) + 1  # type: ignore[attr-defined]
+
+
 class SubjectSpec(Strict):
     """Whom a metric is about: a pair of parties, one party, or a named thing."""
 
@@ -102,6 +132,12 @@ class MetricSpec(Strict):
         "'by mid-November', 'so far', else the article's date), and agreement compares "
         "claims of the same as-of date only",
     )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="for seasons and fiscal years ('the 2019/20 season', 'FY2023'): the month "
+        "this metric's year starts; without it (or its entity's) '2019/20' spans both calendar "
+        "years and 'FY2023' stays open",
+    )
     cumulative: bool = Field(
         default=False,
         description="a running total since some start (vaccinations given, flights operated "
@@ -158,6 +194,10 @@ class EntitySpec(Strict):
     id: str = Field(min_length=1)
     aliases: tuple[str, ...] = Field(
         default=(), description="other names: capital, adjective, long form (Astana, Kazakh, ...)"
+    )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="the month this entity's fiscal year starts (a metric's own wins)",
     )
 
 

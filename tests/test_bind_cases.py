@@ -12,7 +12,7 @@ Each file names the rules it binds with (`rules:`, a path relative to the reposi
       not_claims: [{value: 80}]      # optional: no claim of any metric with this value
       only: true                     # optional: no other claims besides weekday claims
 
-`period` is written like the gold file: YYYY, YYYY-MM or START/END; null for none.  A stock's
+`period` is written like the gold file: YYYY, YYYY-MM, YYYY-MM-DD or START/END; null for none.  A stock's
 `as_of` is its moment: a day (2021-03-03), a month (2021-03), a year, or null when open.
 """
 
@@ -60,10 +60,12 @@ def as_period(p: Any) -> Period | None:
 
     def first(s: str) -> dt.date:
         y, *m = s.split("-")
-        return dt.date(int(y), int(m[0]) if m else 1, 1)
+        return dt.date(int(y), int(m[0]) if m else 1, int(m[1]) if len(m) > 1 else 1)
 
     def last(s: str) -> dt.date:
         y, *m = s.split("-")
+        if len(m) > 1:
+            return dt.date(int(y), int(m[0]), int(m[1]))
         yy, mo = int(y), int(m[0]) if m else 12
         return dt.date(yy + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
 

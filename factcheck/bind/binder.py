@@ -36,7 +36,7 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import MetricSpec
+from factcheck.spec import MetricSpec, month_of
 
 FORECAST_MARKERS = (
     "could",
@@ -408,7 +408,11 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
-        if before:
+        if after and _stated_right_after(doc.text, m, after[0]):
+            # "109 million tonnes in 2020", "90 million at this point last year": a period
+            # right after the figure is its own, whatever the sentence said before it.
+            pick = after[0]
+        elif before:
             pick = before[-1]
         elif after:
             pick = after[0]
@@ -433,9 +437,27 @@ class Binder:
                 return None
             p = _as_period(base[-1].date, base[-1].part, metric)
             return _shifted(p, shift), pick
+        if pick.fiscal_year is not None:
+            season = fiscal_period(pick, self._year_starts(metric))
+            return (season, pick) if season is not None else None
         if pick.date is None:
             return None
+        by = _BY.search(doc.text, max(0, pick.span.start - 16), pick.span.start)
+        if metric.flow and pick.part == "end" and by:
+            # A flow "by the end of May" is the year to date: January to May.
+            last = pick.date.end
+            return _period_of(dt.date(last.year, 1, 1), last), pick
         return _as_period(pick.date, pick.part, metric), pick
+
+    def _year_starts(self, metric: MetricSpec) -> int | None:
+        """The month the metric's year starts, else its home entity's; None for neither."""
+        if metric.year_starts is not None:
+            return month_of(metric.year_starts)
+        for party in metric.subject.parties[:1]:
+            entity = self.rules.entities.get(party)
+            if entity is not None and entity.year_starts is not None:
+                return month_of(entity.year_starts)
+        return None
 
     def _subject(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> tuple[str, ...]:
         """The metric's parties, the counterparty replaced by an entity named in the clause."""
@@ -526,11 +548,27 @@ def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
 
 
 def _is_period(m: Mention) -> bool:
+    if m.fiscal_year is not None:
+        return True
     return (
         m.kind in ("year", "period", "date")
         and (m.date is not None or m.shift_years is not None)
         and (m.shift_years is not None or (m.date is not None and m.date.precision != "day"))
     )
+
+
+def fiscal_period(m: Mention, starts: int | None) -> Period | None:
+    """A season or fiscal year ("2019/20 season", "FY2023") in the calendar: the twelve months
+    from `starts` that end in its year.  Without `starts`, "2019/20" is the two calendar years it
+    spans and "FY2023" stays open (None)."""
+    assert m.fiscal_year is not None
+    year = m.fiscal_year
+    if starts is None:
+        return _period_of(m.date.start, m.date.end) if m.date is not None else None
+    if starts == 1:
+        return _period_of(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    end = dt.date(year, starts, 1) - dt.timedelta(days=1)
+    return _period_of(dt.date(year - 1, starts, 1), end)
 
 
 def _as_period(span: DateSpan, part: str | None, metric: MetricSpec) -> Period:
@@ -653,6 +691,25 @@ def _moment(d: Mention, before: regex.Match[str] | None) -> Period:
     return _period_of(start, end)
 
 
+# Between a figure and a period that is its own: at most two words (a unit: "tonnes", "barrels
+# a day") and a preposition, no comma, no comparison ("higher than in 2021" names the base's).
+_UNIT_WORDS = r"\s*(?:(?!than\b|compared\b|from\b|against\b|versus\b|vs\b)[\p{L}-]+\s+){0,2}"
+_PREPOSITION = r"(?:in|during|for|at|over|on|as\s+of|as\s+at)\s"
+_RIGHT_AFTER = regex.compile(rf"(?i){_UNIT_WORDS}{_PREPOSITION}\s*")
+_WORDS_ONLY = regex.compile(rf"(?i){_UNIT_WORDS}")
+_PREPOSITION_FIRST = regex.compile(rf"(?i){_PREPOSITION}")
+
+
+def _stated_right_after(text: str, m: Mention, period: Mention) -> bool:
+    """Whether `period`, after the figure, is the figure's own (see _RIGHT_AFTER); its
+    preposition may open the period's own text ("at this point last year")."""
+    start = period.span.start
+    if _PREPOSITION_FIRST.match(text, start):
+        return bool(_WORDS_ONLY.fullmatch(text, m.span.end, start))
+    return bool(_RIGHT_AFTER.fullmatch(text, m.span.end, start))
+
+
+_BY = regex.compile(r"(?i)\b(?:by|until|through|up\s+to)\s+(?:at\s+)?\Z")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

@@ -84,7 +84,7 @@ def extract_text(
 def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool) -> Mention:
     kind: MentionKind
     if d.span is None:
-        kind = "period" if d.shift_years is not None else "date"
+        kind = "period" if d.shift_years is not None or d.fiscal_year is not None else "date"
     elif d.span.precision == "year":
         kind = "year"
     elif d.span.precision == "range":
@@ -99,9 +99,10 @@ def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool)
         date=d.span,
         weekday=d.weekday,
         relative=d.relative,
-        resolved=d.span is not None or d.shift_years is not None,
+        resolved=d.span is not None or d.shift_years is not None or d.fiscal_year is not None,
         part=d.part,
         shift_years=d.shift_years,
+        fiscal_year=d.fiscal_year,
         qualifier=d.qualifier,
         furniture=furniture,
     )

@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -133,6 +133,11 @@ class DateHit:
     part: str | None = None  # "end" / "start" of the period: "at the end of last year"
     shift_years: int | None = None  # "the same period the previous year": context shift
     qualifier: str = "exact"
+    # A season or fiscal year, by the calendar year it ends in ("2019/20 season": 2020,
+    # "FY2023": 2023): the binder places it by the metric's or entity's `year_starts`.
+    fiscal_year: int | None = None
+    # A month (and day) stated without a year, for `carry_years`: (month, day or None).
+    yearless: tuple[int, int | None] | None = None
 
 
 @dataclass
@@ -165,6 +170,72 @@ def nearest_year(month: int, day: int | None, ref: dt.date | None) -> int | None
             best = (gap, y)
     assert best is not None
     return best[1]
+
+
+def directed_year(
+    month: int, day: int | None, ref: dt.date | None, tense: str | None
+) -> int | None:
+    """The year of a month (and day) stated without one, the way the sentence's tense points:
+    in the past, the latest such day on or before the reference date ("met on 3 May", "began
+    in September"); in the future, the first on or after it ("will meet in June"); with no
+    tense, the nearest (`nearest_year`)."""
+    if ref is None or tense is None:
+        return nearest_year(month, day, ref)
+    for y in (
+        (ref.year - 1, ref.year, ref.year + 1)
+        if tense == "future"
+        else (ref.year + 1, ref.year, ref.year - 1)
+    ):
+        first = dt.date(y, month, min(day or 1, last_day(y, month)))
+        last = dt.date(y, month, min(day or last_day(y, month), last_day(y, month)))
+        if tense == "future" and last >= ref:
+            return y
+        if tense == "past" and first <= ref:
+            return y
+    return nearest_year(month, day, ref)
+
+
+# Words that set the tense of the clause a date stands in.  The nearest to the date wins:
+# "said the ministers will meet on Tuesday" is the future.
+_FUTURE_CUE = regex.compile(
+    r"(?i)\b(?:will|shall|going\s+to|is\s+to|are\s+to|plans?\s+to|planning\s+to|scheduled|"
+    r"due\s+to|expected\s+to|set\s+to|upcoming|intends?\s+to|is\s+likely\s+to)\b|'ll\b"
+)
+_PAST_CUE = regex.compile(
+    r"(?i)\b(?:was|were|had|has\s+been|have\s+been|did|said|says|since|ago|began|met|held|took|"
+    r"came|went|saw|rose|fell|grew|won|lost|began|sold|bought|left|\p{L}{3,}ed)\b"
+)
+# "will be held", "is to be signed": a participle after a future auxiliary is the future.
+_FUTURE_AUX = regex.compile(r"(?i)\b(?:will|shall|to|'ll)\s+(?:be|have(?:\s+been)?)\s+$")
+_NOT_PAST_ED = frozenset(["scheduled", "expected", "planned", "proposed", "needed", "based"])
+_CLAUSE_EDGE = regex.compile(r"[.!?;\n]")
+
+
+def tense_at(text: str, start: int, end: int) -> str | None:
+    """ "past", "future" or None: the tense cue nearest the date at text[start:end], looked for
+    in its sentence up to 80 characters before and 40 after."""
+    lo = max(0, start - 80)
+    edges = [e.end() for e in _CLAUSE_EDGE.finditer(text, lo, start)]
+    if edges:
+        lo = edges[-1]
+    hi = min(len(text), end + 40)
+    nxt = _CLAUSE_EDGE.search(text, end, hi)
+    if nxt is not None:
+        hi = nxt.start()
+    best: tuple[int, str] | None = None
+    for rx, tense in ((_FUTURE_CUE, "future"), (_PAST_CUE, "past")):
+        for cue in rx.finditer(text, lo, hi):
+            if tense == "past" and cue.group().lower() in _NOT_PAST_ED:
+                continue
+            kind = tense
+            if tense == "past" and _FUTURE_AUX.search(text, max(lo, cue.start() - 20), cue.start()):
+                kind = "future"
+            if start <= cue.start() < end:
+                continue
+            dist = start - cue.end() if cue.end() <= start else cue.start() - end
+            if best is None or dist < best[0] or (dist == best[0] and kind == "future"):
+                best = (dist, kind)
+    return best[1] if best else None
 
 
 def safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -295,6 +366,26 @@ def _month_word_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
         return DateHit(m.start(), m.end(), month_span(year, month))
     d = safe_date(year, month, int(m.group("d") or m.group("d2") or m.group("d3")))
     return DateHit(m.start(), m.end(), day_span(d)) if d else None
+
+
+@pattern(
+    rf"""(?i:since\s+(?:the\s+)?)(?:(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH})
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?(?![\d:.%]))(?:,?\s+(?P<y>{YEAR}))?(?!\d)""",
+    anchors={"mon": 16},
+)
+def _since_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Since July 1, since 1 July 2021: a to-date period from that day to the reference date
+    (without one the day is read alone, by the patterns after this)."""
+    if ctx.ref is None:
+        return None
+    month = month_number(m.group("mon") or m.group("mon2"))
+    day = int(m.group("d") or m.group("d2"))
+    year = int(m.group("y")) if m.group("y") else directed_year(month, day, ctx.ref, "past")
+    start = safe_date(year, month, day) if year is not None else None
+    if start is None or start >= ctx.ref:
+        return None
+    span = DateSpan(start=start, end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True)
 
 
 _RANGE_LEAD = regex.compile(r"(?i:\b(from|between)\s+)\Z")
@@ -473,6 +564,74 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
+    r"""(?i:(?:so|thus)\s+far\s+(?:this|in\s+the\s+current)\s+year|this\s+year\s+(?:so\s+far|to\s+date)
+    |(?:the\s+)?year[\s-]to[\s-]date|ytd(?!\p{L})
+    |since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year)""",
+    anchors={"year": 28, "ytd": 0},
+)
+def _year_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """So far this year, year to date, YTD: from 1 January to the reference date."""
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    span = DateSpan(start=dt.date(ctx.ref.year, 1, 1), end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True)
+
+
+_WINDOW_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade"}
+
+
+@pattern(
+    rf"""(?i:(?:the\s+|over\s+the\s+|in\s+the\s+|during\s+the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
+    \s+(?:(?P<n>\d{{1,3}}|{_small_alt}|twelve|a\s+few|few|several|couple\s+of)\s+)?
+    (?P<unit>day|week|month|year|decade)s?)(?!\p{{L}})""",
+    anchors={"day": 48, "week": 48, "month": 48, "year": 48, "decade": 48},
+)
+def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The last two years, the next three months, the past decade: a window that ends (or
+    starts) at the reference date.  "Last year", "next month" (no count) are the calendar
+    unit, read by `_rel_unit`; "the past decade" is ten years back."""
+    unit = m.group("unit").lower()
+    n_text = m.group("n")
+    if n_text is None and unit != "decade":
+        return None
+    n = 1 if n_text is None else _count(n_text)
+    if n is None or n < 1:
+        return None
+    if unit == "decade":
+        unit, n = "year", 10 * n
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    ahead = m.group("dir").lower() in ("next", "coming")
+    other = _shift(ctx.ref, unit, n if ahead else -n)
+    start, end = (ctx.ref, other) if ahead else (other, ctx.ref)
+    approx = n_text is not None and n_text.lower().startswith(("a few", "few", "several", "couple"))
+    return DateHit(
+        m.start(),
+        m.end(),
+        DateSpan(start=start, end=end, precision="range"),
+        relative=True,
+        qualifier="approx" if approx else "exact",
+    )
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?:first|initial)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months)(?!\s+(?i:of|in)\b)""",
+    anchors={"month": 40},
+)
+def _first_n_months_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """In the first 10 months (no year): of the current year when they are over by the
+    reference date, else of the year before."""
+    n_text = m.group("n")
+    n = _count(n_text)
+    if n is None or not 1 <= n <= 12:
+        return None
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    year = ctx.ref.year if ctx.ref.month > n else ctx.ref.year - 1
+    return DateHit(m.start(), m.end(), months_span(year, 1, n), relative=True)
+
+
+@pattern(
     rf"""(?i:(?:the\s+)?(?:first|initial|last|final)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months\s+
     (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)""",
     anchors={"month": 40},
@@ -521,6 +680,38 @@ def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(
         m.start(), m.end(), months_span(year, first, first + size - 1), relative=relative
     )
+
+
+# Seasons and fiscal years.  A year pair with a season word, or with a slash ("2019/20"), is
+# one season across two calendar years; "FY2023", "fiscal 2023" name a fiscal year by the year
+# it ends in, which only a rule's `year_starts` places in the calendar.
+_SEASON_WORD = (
+    r"(?i:(?:marketing|financial|fiscal|crop|budget|tax|school|academic|sporting|harvest|"
+    r"heating|agricultural)\s+year|season|campaign)"
+)
+_FY = r"(?i:FY|fiscal(?:\s+year)?|financial\s+year)"
+
+
+@pattern(
+    rf"""(?:{_FY}\s*)?(?<![\d.,$€£/])(?P<a>{YEAR})\s*(?P<sep>/|-|–|—)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%/])
+    (?P<word>\s+{_SEASON_WORD})?
+    |{_FY}[\s-]?(?P<fy>{YEAR}|\d{{2}})(?![\d%/.,]\d|\d|\s*[/-]\s*\d)
+    |(?P<fy2>{YEAR})\s+(?i:fiscal|financial)\s+year""",
+    anchors={"y4": 20, "fy": 4, "fiscal": 4, "financial": 4},
+)
+def _season(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The 2019/20 season, the 2019-20 marketing year, FY2023, fiscal 2023, FY2022/23."""
+    if m.group("a"):
+        a, b_text = int(m.group("a")), m.group("b")
+        b = int(b_text) if len(b_text) == 4 else (a // 100) * 100 + int(b_text)
+        fy_word = m.group(0)[:1].lower() in ("f",)
+        if b != a + 1 or not (m.group("word") or m.group("sep") == "/" or fy_word):
+            return None  # "2010-11" is two years unless a season word or a slash says otherwise
+        span = DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range")
+        return DateHit(m.start(), m.end(), span, fiscal_year=b)
+    fy = m.group("fy") or m.group("fy2")
+    year = int(fy) if len(fy) == 4 else 2000 + int(fy)
+    return DateHit(m.start(), m.end(), None, fiscal_year=year)
 
 
 @pattern(
@@ -577,7 +768,8 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
-    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)""",
+    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year
+    |(?:at\s+)?(?:this|the\s+same)\s+(?:point|time|stage)\s+(?:of\s+)?(?:last|a|the\s+previous)\s+year)""",
     anchors={"year": 56},
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
@@ -623,9 +815,9 @@ def _count(word: str) -> int | None:
         return int(w)
     if w in ("a", "an", "one"):
         return 1
-    if w in ("several", "a few"):
+    if w in ("several", "a few", "few"):
         return 3
-    if w == "a couple of":
+    if w in ("a couple of", "couple of"):
         return 2
     parsed = parse_words(w)
     return int(parsed.value) if parsed and parsed.value == int(parsed.value) else None
@@ -695,11 +887,17 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if day > (29 if month == 2 else last_day(2001, month)):
         return None  # "30 February" is no date in any year, resolved or not
     rel = m.group("y") or m.group("y2")
-    year = relative_year(rel, ctx.ref) if rel else nearest_year(month, day, ctx.ref)
+    if rel:
+        year = relative_year(rel, ctx.ref)
+    else:
+        year = directed_year(month, day, ctx.ref, tense_at(ctx.text, m.start(), m.end()))
+    yearless = None if rel else (month, day)
     if year is None:
-        return DateHit(m.start(), m.end(), None, relative=True)
+        return DateHit(m.start(), m.end(), None, relative=True, yearless=yearless)
     d = safe_date(year, month, day)
-    return DateHit(m.start(), m.end(), day_span(d), relative=True) if d else None
+    if d is None:
+        return None
+    return DateHit(m.start(), m.end(), day_span(d), relative=True, yearless=yearless)
 
 
 @pattern(
@@ -789,18 +987,21 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
+    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past|said|told|
+    announced|reported|added|confirmed|stated|wrote|denied|warned)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
     anchors={"day": 24},
 )
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
-    """Published on Wednesday: the latest such weekday on or before the reference date."""
+    """Published on Wednesday, the ministry said Monday: the latest such weekday on or before
+    the reference date; "next Tuesday", "will meet on Tuesday": the first after it."""
     weekday = m.group("wd").capitalize()
     start = m.start("wd")
     if ctx.ref is None:
         return DateHit(start, m.end(), None, weekday, relative=True)
     target = weekday_number(weekday)
     p = m.group("p").lower()
-    if p in ("next", "coming", "upcoming"):
+    future = p in ("on", "by", "until", "this") and tense_at(ctx.text, start, m.end()) == "future"
+    if p in ("next", "coming", "upcoming") or future:
         ahead = (target - ctx.ref.weekday()) % 7 or 7
         d = ctx.ref + dt.timedelta(days=ahead)
     else:
@@ -832,13 +1033,16 @@ def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     anchors={"mon": 16},
 )
 def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
-    """In December: the nearest December to the reference date."""
+    """In December: the December the clause's tense points to ("began in September" in a June
+    article is last September), else the nearest to the reference date."""
     month = month_number(m.group("mon"))
     start = m.start("mon")
-    year = nearest_year(month, None, ctx.ref)
+    p = m.group("p").lower()
+    tense = "past" if p == "since" else tense_at(ctx.text, m.start(), m.end())
+    year = directed_year(month, None, ctx.ref, tense)
     if year is None:
-        return DateHit(start, m.end(), None, relative=True)
-    return DateHit(start, m.end(), month_span(year, month), relative=True)
+        return DateHit(start, m.end(), None, relative=True, yearless=(month, None))
+    return DateHit(start, m.end(), month_span(year, month), relative=True, yearless=(month, None))
 
 
 @pattern(
@@ -858,7 +1062,23 @@ for _p in _PATTERNS:
         _MAX_BACK[_kind] = max(_back, _MAX_BACK.get(_kind, 0))
 _MONTH_STEMS = tuple(sorted({w[:3] for w in MONTH_NAMES}))
 _WORD_ANCHORS = {
-    w: w for w in ("day", "year", "month", "week", "quarter", "half", "ago", "ties", "tomorrow")
+    w: w
+    for w in (
+        "day",
+        "year",
+        "month",
+        "week",
+        "quarter",
+        "half",
+        "ago",
+        "ties",
+        "tomorrow",
+        "fy",
+        "fiscal",
+        "financial",
+        "ytd",
+        "decade",
+    )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
@@ -1022,4 +1242,38 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
             hits.append(hit)
             pos = max(m.end(), m.start() + 1)
     hits.sort(key=lambda h: (h.start, h.end))
-    yield from hits
+    yield from carry_years(hits)
+
+
+# How far back a full date lends its year to a month and day stated without one.
+CARRY_CHARS = 400
+
+
+def carry_years(hits: list[DateHit]) -> list[DateHit]:
+    """A month (and day) stated without a year takes its year from the nearest full date before
+    it, within CARRY_CHARS: "On 12 July 2019 ... On 13 July" is 13 July 2019 whatever the
+    article's date; "On 28 December 2019 ... on 3 January" is 3 January 2020 (the nearest)."""
+    out: list[DateHit] = []
+    anchor: DateHit | None = None
+    for h in hits:
+        if (
+            h.yearless is not None
+            and anchor is not None
+            and anchor.span is not None
+            and h.start - anchor.end <= CARRY_CHARS
+        ):
+            month, day = h.yearless
+            year = nearest_year(month, day, anchor.span.start)
+            assert year is not None
+            span: DateSpan | None
+            if day is None:
+                span = month_span(year, month)
+            else:
+                d = safe_date(year, month, day)
+                span = day_span(d) if d else None
+            if span is not None:
+                h = replace(h, span=span, relative=False)
+        elif h.span is not None and not h.relative and h.span.precision in ("day", "month"):
+            anchor = h
+        out.append(h)
+    return out
