@@ -581,10 +581,10 @@ _WINDOW_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year",
 
 
 @pattern(
-    rf"""(?i:(?:the\s+|over\s+the\s+|in\s+the\s+|during\s+the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
+    rf"""(?i:(?:the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
     \s+(?:(?P<n>\d{{1,3}}|{_small_alt}|twelve|a\s+few|few|several|couple\s+of)\s+)?
     (?P<unit>day|week|month|year|decade)s?)(?!\p{{L}})""",
-    anchors={"day": 48, "week": 48, "month": 48, "year": 48, "decade": 48},
+    anchors={"day": 40, "week": 40, "month": 40, "year": 40, "decade": 24},
 )
 def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The last two years, the next three months, the past decade: a window that ends (or
@@ -697,7 +697,7 @@ _FY = r"(?i:FY|fiscal(?:\s+year)?|financial\s+year)"
     (?P<word>\s+{_SEASON_WORD})?
     |{_FY}[\s-]?(?P<fy>{YEAR}|\d{{2}})(?![\d%/.,]\d|\d|\s*[/-]\s*\d)
     |(?P<fy2>{YEAR})\s+(?i:fiscal|financial)\s+year""",
-    anchors={"y4": 20, "fy": 4, "fiscal": 4, "financial": 4},
+    anchors={"y4": 0, "FY": 0, "fiscal": 0, "financial": 0},
 )
 def _season(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The 2019/20 season, the 2019-20 marketing year, FY2023, fiscal 2023, FY2022/23."""
@@ -1073,7 +1073,6 @@ _WORD_ANCHORS = {
         "ago",
         "ties",
         "tomorrow",
-        "fy",
         "fiscal",
         "financial",
         "ytd",
@@ -1082,6 +1081,7 @@ _WORD_ANCHORS = {
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
+_FY_ANCHOR = re.compile(r"\bF[Yy]")  # "FY23": only as a capitalised abbreviation
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
 
@@ -1129,6 +1129,8 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
+            elif kind == "FY":
+                found = [m.start() for m in _FY_ANCHOR.finditer(self.text)]
             else:
                 found = _find_all(self.low, _WORD_ANCHORS[kind])
             self._positions[kind] = found
