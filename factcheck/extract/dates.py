@@ -195,25 +195,88 @@ def directed_year(
     return nearest_year(month, day, ref)
 
 
-# Words that set the tense of the clause a date stands in.  The nearest to the date wins:
-# "said the ministers will meet on Tuesday" is the future.
-_FUTURE_CUE = regex.compile(
-    r"(?i)\b(?:will|shall|going\s+to|is\s+to|are\s+to|plans?\s+to|planning\s+to|scheduled|"
-    r"due\s+to|expected\s+to|set\s+to|upcoming|intends?\s+to|is\s+likely\s+to)\b|'ll\b"
+# Words that set the tense of the clause a date stands in; the nearest to the date wins: "said
+# the ministers will meet on Tuesday" is the future.  Read word by word (a regex of these
+# alternatives, case-insensitive, cost more than the rest of the date scan).
+_FUTURE_WORDS = frozenset(["will", "shall", "upcoming", "scheduled", "'ll", "forthcoming"])
+# "to" is future after these: "going to", "is to", "plans to", "expected to" ...
+_FUTURE_TO = frozenset(
+    [
+        "going",
+        "is",
+        "are",
+        "plan",
+        "plans",
+        "planning",
+        "due",
+        "expected",
+        "set",
+        "intend",
+        "intends",
+        "likely",
+        "aims",
+    ]
 )
-_PAST_CUE = regex.compile(
-    r"(?i)\b(?:was|were|had|has\s+been|have\s+been|did|said|says|since|ago|began|met|held|took|"
-    r"came|went|saw|rose|fell|grew|won|lost|began|sold|bought|left|\p{L}{3,}ed)\b"
+_PAST_WORDS = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "said",
+        "says",
+        "since",
+        "ago",
+        "began",
+        "met",
+        "held",
+        "took",
+        "came",
+        "went",
+        "saw",
+        "rose",
+        "fell",
+        "grew",
+        "won",
+        "lost",
+        "sold",
+        "bought",
+        "left",
+        "been",
+        "told",
+        "made",
+        "gave",
+        "paid",
+        "spent",
+    ]
 )
-# "will be held", "is to be signed": a participle after a future auxiliary is the future.
-_FUTURE_AUX = regex.compile(r"(?i)\b(?:will|shall|to|'ll)\s+(?:be|have(?:\s+been)?)\s+$")
 _NOT_PAST_ED = frozenset(["scheduled", "expected", "planned", "proposed", "needed", "based"])
-_CLAUSE_EDGE = regex.compile(r"[.!?;\n]")
+_WORD = re.compile(r"[^\W\d_]+|'ll")
+_CLAUSE_EDGE = re.compile(r"[.!?;\n]")
+
+
+def _word_tense(words: list[str], i: int) -> str | None:
+    """The tense word i of a clause sets, given the words before it."""
+    w = words[i]
+    prev = words[i - 1] if i else ""
+    if w in _FUTURE_WORDS or (w == "to" and prev in _FUTURE_TO):
+        return "future"
+    past = w in _PAST_WORDS or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED)
+    if not past:
+        return None
+    # "will be held", "is to be signed", "will have been": a participle after a future
+    # auxiliary is the future.
+    before = words[max(0, i - 3) : i]
+    if "be" in before or "have" in before:
+        k = max(j for j, x in enumerate(before) if x in ("be", "have"))
+        if k and before[k - 1] in ("will", "shall", "to", "'ll"):
+            return "future"
+    return "past"
 
 
 def tense_at(text: str, start: int, end: int) -> str | None:
     """ "past", "future" or None: the tense cue nearest the date at text[start:end], looked for
-    in its sentence up to 80 characters before and 40 after."""
+    in its clause up to 80 characters before and 40 after."""
     lo = max(0, start - 80)
     edges = [e.end() for e in _CLAUSE_EDGE.finditer(text, lo, start)]
     if edges:
@@ -222,20 +285,20 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     nxt = _CLAUSE_EDGE.search(text, end, hi)
     if nxt is not None:
         hi = nxt.start()
-    best: tuple[int, str] | None = None
-    for rx, tense in ((_FUTURE_CUE, "future"), (_PAST_CUE, "past")):
-        for cue in rx.finditer(text, lo, hi):
-            if tense == "past" and cue.group().lower() in _NOT_PAST_ED:
-                continue
-            kind = tense
-            if tense == "past" and _FUTURE_AUX.search(text, max(lo, cue.start() - 20), cue.start()):
-                kind = "future"
-            if start <= cue.start() < end:
-                continue
-            dist = start - cue.end() if cue.end() <= start else cue.start() - end
-            if best is None or dist < best[0] or (dist == best[0] and kind == "future"):
-                best = (dist, kind)
-    return best[1] if best else None
+    found = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text, lo, hi)]
+    words = [w for _, _, w in found]
+    best: tuple[int, int, str] | None = None
+    for i, (ws, we, _) in enumerate(found):
+        if start <= ws < end:
+            continue
+        tense = _word_tense(words, i)
+        if tense is None:
+            continue
+        dist = start - we if we <= start else ws - end
+        rank = (dist, 0 if tense == "future" else 1)
+        if best is None or rank < best[:2]:
+            best = (*rank, tense)
+    return best[2] if best else None
 
 
 def safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -584,7 +647,7 @@ _WINDOW_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year",
     rf"""(?i:(?:the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
     \s+(?:(?P<n>\d{{1,3}}|{_small_alt}|twelve|a\s+few|few|several|couple\s+of)\s+)?
     (?P<unit>day|week|month|year|decade)s?)(?!\p{{L}})""",
-    anchors={"day": 40, "week": 40, "month": 40, "year": 40, "decade": 24},
+    anchors={"day": 28, "week": 28, "month": 28, "year": 28, "decade": 20},
 )
 def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The last two years, the next three months, the past decade: a window that ends (or
@@ -1080,8 +1143,7 @@ _WORD_ANCHORS = {
     )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
-_YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
-_FY_ANCHOR = re.compile(r"\bF[Yy]")  # "FY23": only as a capitalised abbreviation
+_YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d|2100")  # as YEAR has it
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
 
@@ -1129,8 +1191,13 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
-            elif kind == "FY":
-                found = [m.start() for m in _FY_ANCHOR.finditer(self.text)]
+            elif kind == "FY":  # "FY23": only as a capitalised abbreviation
+                text = self.text
+                found = sorted(
+                    i
+                    for i in _find_all(text, "FY") + _find_all(text, "Fy")
+                    if not (i and text[i - 1].isalpha())
+                )
             else:
                 found = _find_all(self.low, _WORD_ANCHORS[kind])
             self._positions[kind] = found
