@@ -777,6 +777,40 @@ def _season(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), None, fiscal_year=year)
 
 
+_ORDINAL_PART = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2}
+_ORDINAL_PART |= {"3rd": 3, "4th": 4}
+
+
+@pattern(
+    r"""(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half))
+    (?!\s+(?i:of|century|centuries)\b)(?!\p{L})
+    |(?<![\p{L}\d])(?P<qq>[QH][1-4])(?![\p{L}\d])""",
+    anchors={"quarter": 24, "half": 24, "QH": 0},
+)
+def _quarter_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The third quarter, H1, Q3 (no year): a period, never the ordinal 3.  Its year is the
+    reference date's, or the one the clause's tense points to ("rose in the fourth quarter"
+    in a February article is last year's); without a reference date it stays open."""
+    if m.group("qq"):
+        unit = "quarter" if m.group("qq")[0] == "Q" else "half"
+        n = int(m.group("qq")[1])
+    else:
+        unit, n = m.group("unit").lower(), _ORDINAL_PART[m.group("q").lower()]
+    size = 3 if unit == "quarter" else 6
+    if n > 12 // size:
+        return None
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    first = (n - 1) * size + 1
+    year = ctx.ref.year
+    tense = tense_at(ctx.text, m.start(), m.end())
+    if tense == "past" and dt.date(year, first, 1) > ctx.ref:
+        year -= 1
+    elif tense == "future" and dt.date(year, first + size - 1, 28) < ctx.ref:
+        year += 1
+    return DateHit(m.start(), m.end(), months_span(year, first, first + size - 1), relative=True)
+
+
 @pattern(
     rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
     anchors={"y4": 4},
@@ -1143,6 +1177,7 @@ _WORD_ANCHORS = {
     )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
+_QH_ANCHOR = re.compile(r"[QH][1-4]")
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d|2100")  # as YEAR has it
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
@@ -1191,6 +1226,8 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
+            elif kind == "QH":  # "Q3", "H1" alone: capitals only
+                found = [m.start() for m in _QH_ANCHOR.finditer(self.text)]
             elif kind == "FY":  # "FY23": only as a capitalised abbreviation
                 text = self.text
                 found = sorted(
