@@ -1177,7 +1177,7 @@ _WORD_ANCHORS = {
     )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
-_QH_ANCHOR = re.compile(r"[QH][1-4]")
+_QH_TOKENS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2")
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d|2100")  # as YEAR has it
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
@@ -1226,8 +1226,8 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
-            elif kind == "QH":  # "Q3", "H1" alone: capitals only
-                found = [m.start() for m in _QH_ANCHOR.finditer(self.text)]
+            elif kind == "QH":  # "Q3", "H1" alone: capitals only (str.find outruns a regex)
+                found = sorted(i for tok in _QH_TOKENS for i in _find_all(self.text, tok))
             elif kind == "FY":  # "FY23": only as a capitalised abbreviation
                 text = self.text
                 found = sorted(
