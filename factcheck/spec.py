@@ -8,7 +8,7 @@ beside their check kind, in `factcheck/checks/`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -53,7 +53,7 @@ def month_of(year_starts: int | str) -> int:
     """A `year_starts` value as a month number."""
     if isinstance(year_starts, int):
         return year_starts
-    return list(MonthName.__args__).index(year_starts) + 1  # type: ignore[attr-defined]
+    return get_args(MonthName).index(year_starts) + 1
 
 
 class SubjectSpec(Strict):

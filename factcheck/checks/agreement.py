@@ -34,9 +34,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import Field
-
 from factcheck.checks.base import (
+    AsOfToleranceDays,
     CheckContext,
     CheckSpec,
     ClaimTexts,
@@ -52,12 +51,7 @@ class Spec(CheckSpec):
     kind: Literal["agreement"]
     metric: str
     across_sources_only: bool = False
-    as_of_tolerance_days: int = Field(
-        default=0,
-        ge=0,
-        le=3660,
-        description="for a stock: as-of dates this many days apart count as the same moment",
-    )
+    as_of_tolerance_days: AsOfToleranceDays = 0
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:

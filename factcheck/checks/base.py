@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -27,6 +28,18 @@ from factcheck.units import UnitError
 # two intervals that touch on paper ("$22.2 billion" and "$22.3 billion") touching.
 FLOAT_SLACK = 1e-9
 DATE_UNITS = ("year", "date")
+
+
+# For stocks: as-of dates this many days apart are one moment (agreement), or not yet an
+# earlier and a later one (running_total).
+AsOfToleranceDays = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=3660,
+        description="for a stock: as-of dates at most this many days apart count as one moment",
+    ),
+]
 
 
 class CheckSpec(Strict):

@@ -27,9 +27,7 @@ import bisect
 from collections import defaultdict
 from typing import Literal
 
-from pydantic import Field
-
-from factcheck.checks.base import CheckContext, CheckSpec, finding, spread
+from factcheck.checks.base import AsOfToleranceDays, CheckContext, CheckSpec, finding, spread
 from factcheck.models import Claim, Finding
 
 KIND = "running_total"
@@ -38,12 +36,7 @@ KIND = "running_total"
 class Spec(CheckSpec):
     kind: Literal["running_total"]
     metric: str
-    as_of_tolerance_days: int = Field(
-        default=0,
-        ge=0,
-        le=3660,
-        description="as-of dates closer than this many days are not taken as earlier and later",
-    )
+    as_of_tolerance_days: AsOfToleranceDays = 0
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:

@@ -554,13 +554,22 @@ def _edge_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     part = _EDGE_PART[m.group("edge").lower()]
     if m.group("y"):
         return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
+    return _month_part(m, ctx, part)
+
+
+def _month_part(m: regex.Match[str], ctx: _Ctx, part: str) -> DateHit:
+    """A month named with a part of it ("the end of April", "mid-November"): its year as
+    stated ("of last year", group `my`), else the one the clause's tense points to."""
     month = month_number(m.group("mon"))
     year, relative = _resolve_rel_year(m, ctx, "my")
+    yearless = None
     if not m.group("my"):
-        year, relative = nearest_year(month, None, ctx.ref), True
+        tense = tense_at(ctx.text, m.start(), m.end())
+        year, relative, yearless = directed_year(month, None, ctx.ref, tense), True, (month, None)
     if year is None:
-        return DateHit(m.start(), m.end(), None, relative=True, part=part)
-    return DateHit(m.start(), m.end(), month_span(year, month), relative=relative, part=part)
+        return DateHit(m.start(), m.end(), None, relative=True, part=part, yearless=yearless)
+    span = month_span(year, month)
+    return DateHit(m.start(), m.end(), span, relative=relative, part=part, yearless=yearless)
 
 
 @pattern(
@@ -848,13 +857,7 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
         m.group("part").lower(), m.group("part").lower()
     )
     if m.group("mon"):
-        month = month_number(m.group("mon"))
-        year, relative = _resolve_rel_year(m, ctx, "my")
-        if not m.group("my"):
-            year, relative = nearest_year(month, None, ctx.ref), True
-        if year is None:
-            return DateHit(m.start(), m.end(), None, relative=True, part=part)
-        return DateHit(m.start(), m.end(), month_span(year, month), relative=relative, part=part)
+        return _month_part(m, ctx, part)
     if m.group("y"):
         return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
     year = relative_year(m.group("rel"), ctx.ref)
