@@ -97,6 +97,9 @@ class Mention(Record):
     # the binder places it by the rule's `year_starts`; `date` is the two calendar years it
     # can lie in ("2019/20"), or None when the text alone does not say ("FY2023").
     fiscal_year: int | None = None
+    # "So far this season", "fiscal year to date": from the start of the rule's season or
+    # fiscal year (`year_starts`) to the article's date, placed by the binder.
+    season_to_date: bool = False
 
     @property
     def sort_key(self) -> tuple[str, int, int]:

@@ -95,6 +95,7 @@ class _Doc:
     set_cues: SentenceHits
     contexts: SentenceHits
     excludes: SentenceHits
+    ref: dt.date | None = None  # the source's reference date, for "so far this season"
     clauses: dict[Span, Span] = field(default_factory=dict)
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
@@ -195,6 +196,7 @@ class Binder:
             SentenceHits(self.set_cues, text, lower, sents),
             SentenceHits(self.contexts, text, lower, sents),
             SentenceHits(self.excludes, text, lower, sents),
+            source.reference_date,
         )
         # Only sentences with figures or a possible member list can give claims.
         lists = set(self.set_cues.sentences_to_search(lower, sents)) if self.set_metrics else set()
@@ -440,6 +442,12 @@ class Binder:
         if pick.fiscal_year is not None:
             season = fiscal_period(pick, self._year_starts(metric))
             return (season, pick) if season is not None else None
+        if pick.season_to_date:
+            starts, ref = self._year_starts(metric), doc.ref
+            if starts is None or ref is None:
+                return None  # the season's start or the article's date is not known: open
+            first = dt.date(ref.year if ref.month >= starts else ref.year - 1, starts, 1)
+            return _period_of(first, ref), pick
         if pick.date is None:
             return None
         by = _BY.search(doc.text, max(0, pick.span.start - 16), pick.span.start)
@@ -548,7 +556,7 @@ def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
 
 
 def _is_period(m: Mention) -> bool:
-    if m.fiscal_year is not None:
+    if m.fiscal_year is not None or m.season_to_date:
         return True
     return (
         m.kind in ("year", "period", "date")

@@ -136,6 +136,7 @@ class DateHit:
     # A season or fiscal year, by the calendar year it ends in ("2019/20 season": 2020,
     # "FY2023": 2023): the binder places it by the metric's or entity's `year_starts`.
     fiscal_year: int | None = None
+    season_to_date: bool = False  # "so far this season": see Mention.season_to_date
     # A month (and day) stated without a year, for `carry_years`: (month, day or None).
     yearless: tuple[int, int | None] | None = None
 
@@ -633,6 +634,23 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(
         m.start(), m.end(), months_span(start_year, first, last, year), relative=relative
     )
+
+
+@pattern(
+    r"""(?i:(?:so|thus)\s+far\s+this\s+(?:season|(?:marketing|fiscal|financial|crop)\s+year)
+    |this\s+season\s+(?:so\s+far|to\s+date)|(?:in\s+)?the\s+season\s+to\s+date|season[\s-]to[\s-]date
+    |(?:fiscal|financial)[\s-]year[\s-]to[\s-]date|fytd(?!\p{L}))""",
+    anchors={"season": 28, "fiscal": 16, "financial": 16, "fytd": 0},
+)
+def _season_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """So far this season, the season to date, fiscal year to date: from the start of the
+    rule's season (`year_starts`) to the article's date; the binder places it.  The span is the
+    year up to the reference date, within which any such season starts."""
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True, season_to_date=True)
+    first = ctx.ref - dt.timedelta(days=365)
+    span = DateSpan(start=first, end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True, season_to_date=True)
 
 
 @pattern(
@@ -1177,6 +1195,8 @@ _WORD_ANCHORS = {
         "financial",
         "ytd",
         "decade",
+        "season",
+        "fytd",
     )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
