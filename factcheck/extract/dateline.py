@@ -33,7 +33,8 @@ past tense; a crawl stamp or an article date years after every date the text nam
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -109,6 +110,7 @@ _NOT_PAST = regex.compile(
     r"""(?ix)\b(?:will|would|shall|scheduled|due|expected|expects|plans?|planned|intends?|
     set\s+to|going\s+to|to\s+be|next|upcoming|forthcoming|proposed|slated)\b"""
 )
+_YEAR_DIGITS = regex.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)|2100")
 _SENTENCE = regex.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 
@@ -135,7 +137,8 @@ class _Candidate:
 def find_dateline(text: str, furniture: Iterable[tuple[int, int]] = ()) -> Dateline:
     """The publication date an article states at its top, how it was found, and warnings."""
     skip = {start for start, _ in furniture}
-    order = _day_month_order(text)
+    # How the article orders day and month, worked out only if a slashed date needs it.
+    order = functools.cache(lambda: _day_month_order(text))
     candidates: list[_Candidate] = []
     stamps: list[tuple[dt.date, str]] = []
     warnings: list[str] = []
@@ -148,7 +151,15 @@ def find_dateline(text: str, furniture: Iterable[tuple[int, int]] = ()) -> Datel
         if not stripped:
             in_related = False
             continue
-        if in_related or _COPYRIGHT.search(stripped):
+        if in_related:
+            continue
+        if len(stripped) > HEADER_LINE:  # a paragraph: only a wire dateline can open it
+            found = _wire(stripped, n)
+            if found is not None:  # only the dateline's own words are skipped
+                header_lines.append((start, start + len(found.text)))
+                candidates.append(found)
+            continue
+        if _COPYRIGHT.search(stripped):
             continue
         if _RELATED.match(stripped):
             in_related = True
@@ -204,10 +215,13 @@ def _lines(text: str) -> Iterable[tuple[int, str]]:
         start += len(line)
 
 
-def _date_in(line: str, order: str | None) -> tuple[dt.date | None, int, int, str] | None:
+def _date_in(
+    line: str, order: Callable[[], str | None]
+) -> tuple[dt.date | None, int, int, str] | None:
     """The one day-precision date stated in `line`: (date, start, end, note), or None.
 
-    A slashed date's order comes from `order` ("dm" or "md"); None when the line gives none.
+    A slashed date's order comes from `order()` ("dm", "md", or None when the text does not
+    say); None when the line holds no date.
     """
     slashed = _SLASHED.search(line)
     if slashed:
@@ -217,9 +231,9 @@ def _date_in(line: str, order: str | None) -> tuple[dt.date | None, int, int, st
             d = safe_date(y, b, a)
         elif b > 12 or a == b:
             d = safe_date(y, a, b)
-        elif order == "dm":
+        elif order() == "dm":
             d = safe_date(y, b, a)
-        elif order == "md":
+        elif order() == "md":
             d = safe_date(y, a, b)
         else:
             d = None
@@ -229,6 +243,8 @@ def _date_in(line: str, order: str | None) -> tuple[dt.date | None, int, int, st
                 "the text settles neither: the article's date is left open"
             )
         return d, slashed.start(), slashed.end(), note
+    if not _YEAR_DIGITS.search(line):
+        return None  # every full date holds a four-digit year: most lines end here, cheaply
     for hit in find_dates(line, None):
         if hit.span is None or hit.span.precision != "day" or hit.relative:
             continue
@@ -240,7 +256,7 @@ def _date_in(line: str, order: str | None) -> tuple[dt.date | None, int, int, st
     return None
 
 
-def _header(line: str, n: int, order: str | None) -> _Candidate | None:
+def _header(line: str, n: int, order: Callable[[], str | None]) -> _Candidate | None:
     """A header or byline date: the line is the date and little else."""
     if len(line) > HEADER_LINE:
         return None
