@@ -640,7 +640,7 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     r"""(?i:(?:so|thus)\s+far\s+this\s+(?:season|(?:marketing|fiscal|financial|crop)\s+year)
     |this\s+season\s+(?:so\s+far|to\s+date)|(?:in\s+)?the\s+season\s+to\s+date|season[\s-]to[\s-]date
     |(?:fiscal|financial)[\s-]year[\s-]to[\s-]date|fytd(?!\p{L}))""",
-    anchors={"season": 28, "fiscal": 16, "financial": 16, "fytd": 0},
+    anchors={"season": 28, "fiscal": 16, "financial": 16, "FY": 0},
 )
 def _season_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """So far this season, the season to date, fiscal year to date: from the start of the
@@ -674,7 +674,7 @@ _WINDOW_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year",
     rf"""(?i:(?:the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
     \s+(?:(?P<n>\d{{1,3}}|{_small_alt}|twelve|a\s+few|few|several|couple\s+of)\s+)?
     (?P<unit>day|week|month|year|decade)s?)(?!\p{{L}})""",
-    anchors={"day": 28, "week": 28, "month": 28, "year": 28, "decade": 20},
+    anchors={"day": 24, "week": 24, "month": 24, "year": 24, "decade": 20},
 )
 def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     """The last two years, the next three months, the past decade: a window that ends (or
@@ -1196,11 +1196,10 @@ _WORD_ANCHORS = {
         "ytd",
         "decade",
         "season",
-        "fytd",
     )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
-_QH_TOKENS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2")
+_QH_DIGITS = frozenset("1234")
 _YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d|2100")  # as YEAR has it
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
@@ -1241,6 +1240,7 @@ class _Anchors:
         self.low = low if len(low) == len(text) else _ascii_lower(text)
         self._positions: dict[str, list[int]] = {}
         self._runs: dict[str, list[tuple[int, int, int]]] = {}
+        self._groups: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
     def positions(self, kind: str) -> list[int]:
         found = self._positions.get(kind)
@@ -1249,8 +1249,15 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
-            elif kind == "QH":  # "Q3", "H1" alone: capitals only (str.find outruns a regex)
-                found = sorted(i for tok in _QH_TOKENS for i in _find_all(self.text, tok))
+            elif kind == "QH":  # "Q3", "H1" alone: capitals only
+                # A needle ending in a digit is slow to find; the capital letter alone is fast.
+                text = self.text
+                found = sorted(
+                    i
+                    for ch in "QH"
+                    for i in _find_all(text, ch)
+                    if text[i + 1 : i + 2] in _QH_DIGITS
+                )
             elif kind == "FY":  # "FY23": only as a capitalised abbreviation
                 text = self.text
                 found = sorted(
@@ -1266,18 +1273,24 @@ class _Anchors:
     def starts(self, p: _Pattern) -> list[int]:
         """Where a match of `p` can begin, in order: the starts of letter and digit runs at most
         `back` characters before one of its anchors, whose first three characters can begin a
-        match of `p`."""
+        match of `p`.  Runs are grouped by their begin mask, of which a text has a few hundred,
+        so a pattern skips whole groups that cannot begin it instead of testing every run."""
         bit = p.bit
-        if len(p.anchors) == 1:
-            ((kind, back),) = p.anchors.items()
-            return [x for x, gap, mask in self._runs_of(kind) if gap <= back and mask & bit]
-        found = {
-            x
-            for kind, back in p.anchors.items()
-            for x, gap, mask in self._runs_of(kind)
-            if gap <= back and mask & bit
-        }
-        return sorted(found)
+        found: list[int] = []
+        for kind, back in p.anchors.items():
+            for mask, runs in self._by_mask(kind).items():
+                if mask & bit:
+                    found.extend([x for x, gap in runs if gap <= back])
+        return sorted(set(found)) if len(p.anchors) > 1 else sorted(found)
+
+    def _by_mask(self, kind: str) -> dict[int, list[tuple[int, int]]]:
+        """`_runs_of(kind)` grouped by begin mask: (start, distance to the anchor) each."""
+        groups = self._groups.get(kind)
+        if groups is None:
+            groups = self._groups[kind] = {}
+            for x, gap, mask in self._runs_of(kind):
+                groups.setdefault(mask, []).append((x, gap))
+        return groups
 
     def _runs_of(self, kind: str) -> list[tuple[int, int, int]]:
         """Run starts at most _MAX_BACK[kind] before an anchor of `kind`, each with its distance
