@@ -694,6 +694,9 @@ def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     ahead = m.group("dir").lower() in ("next", "coming")
     other = _shift(ctx.ref, unit, n if ahead else -n)
     start, end = (ctx.ref, other) if ahead else (other, ctx.ref)
+    if unit == "day":  # "the next three days" are the three after today, "the last three" before
+        one = dt.timedelta(days=1)
+        start, end = (start + one, end) if ahead else (start, end - one)
     approx = n_text is not None and n_text.lower().startswith(("a few", "few", "several", "couple"))
     return DateHit(
         m.start(),
@@ -839,7 +842,7 @@ def _quarter_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
+    rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/|~)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
     anchors={"y4": 4},
 )
 def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
