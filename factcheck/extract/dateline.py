@@ -26,8 +26,11 @@ left open, with a warning naming both readings.  Dotted dates ("05.03.2021") are
 dashed ones ("2021-03-05") year first, as everywhere in the extractor.
 
 Warnings (`Dateline.warnings`) say what a careful reader would question: a stated weekday that
-does not fall on the date; an article dated before a full date that a sentence reports in the
-past tense; a crawl stamp or an article date years after every date the text names.
+does not fall on the date; a slashed date the text does not settle; a wire dateline with no
+year the text can give; a crawl stamp years after every full date the text names.  With the
+article's mentions, `date_warnings` adds an undated article's open relative dates and an
+article dated before an event it reports in the past tense (the tense as the extractor reads
+it, `dates.tense_at`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from factcheck.extract.dates import (
     month_number,
     nearest_year,
     safe_date,
+    tense_at,
     weekday_number,
 )
 from factcheck.models import Mention
@@ -100,15 +104,6 @@ _WIRE = regex.compile(
     ,[ \t]+(?:(?P<mon>{MONTH})[ \t]+(?P<d>{DAY})|(?P<d2>{DAY})[ \t]+(?P<mon2>{MONTH}))
     (?:,?[ \t]+(?P<y>{YEAR}))?
     [ \t]*(?P<agency>\([^()\n]{{1,40}}\))?[ \t]*(?:-+|–|—)"""
-)
-_PAST = regex.compile(
-    r"""(?ix)\b(?:was|were|had|did|said|took|met|rose|fell|grew|began|came|went|made|saw|
-    became|signed|announced|reported|opened|closed|agreed|approved|held|launched|
-    [a-z]{3,}ed)\b"""
-)
-_NOT_PAST = regex.compile(
-    r"""(?ix)\b(?:will|would|shall|scheduled|due|expected|expects|plans?|planned|intends?|
-    set\s+to|going\s+to|to\s+be|next|upcoming|forthcoming|proposed|slated)\b"""
 )
 _YEAR_DIGITS = regex.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)|2100")
 _SENTENCE = regex.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -367,7 +362,7 @@ def date_warnings(
         sentence = _sentence_at(text, m.span.start)
         if _LABEL.match(sentence) or _CRAWL.match(sentence):
             continue  # "Updated 6 March": a stamp of the page, not an event
-        if _PAST.search(sentence) and not _NOT_PAST.search(sentence):
+        if tense_at(text, m.span.start, m.span.end) == "past":
             out.append(
                 f"{m.span.line}:{m.span.column}: the article is dated {published} ({how}) but "
                 f"reports in the past tense an event on {m.date.start}: "
