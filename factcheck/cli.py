@@ -209,15 +209,26 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
     from factcheck.extract import extract
-    from factcheck.ingest import discover, metadata_for, read_source, source_ids
+    from factcheck.ingest import (
+        document_ids,
+        document_path,
+        documents_meta,
+        find_documents,
+        read_document,
+    )
 
-    files = discover(paths)
-    meta = metadata_for(files)
-    ids = source_ids(files)
+    found = find_documents(paths)
+    for w in found.warnings:
+        print(f"warning: {w.render(show_line=False)}", file=sys.stderr)
+    for e in found.skipped:
+        print(f"warning: skipped {e.render(show_line=False)}", file=sys.stderr)
+    docs = found.documents
+    meta = documents_meta(docs)
+    ids = document_ids(docs)
     rows: list[dict[str, object]] = []
-    for f in files:
+    for doc, dm, sid in zip(docs, meta, ids, strict=True):
         try:
-            source = read_source(f, meta.get(f), ids[f])
+            source = read_document(doc.format, document_path(doc), doc.data, dm, sid)
         except FactcheckError as exc:
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue

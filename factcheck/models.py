@@ -23,6 +23,9 @@ Modality = Literal["actual", "forecast", "target"]
 Precision = Literal["year", "month", "day", "range"]
 Status = Literal["conflict", "agreement"]
 Severity = Literal["error", "warning", "info"]
+# Where a source's publication date came from; "metadata": the document's own (a page's <meta>
+# or JSON-LD, a dump's date field).
+PublishedFrom = Literal["sources-file", "metadata", "text-header", "none"]
 
 
 class Record(BaseModel):
@@ -107,7 +110,7 @@ class Source(Record):
     outlet: str | None = None
     url: str | None = None
     published: dt.date | None = None
-    published_from: Literal["sources-file", "text-header", "none"] = "none"
+    published_from: PublishedFrom = "none"
     # Estimated date the article speaks from, for undated articles (sources file `as_of`).
     as_of: dt.date | None = None
     furniture: tuple[tuple[int, int], ...] = ()
