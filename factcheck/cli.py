@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: text, or github when GITHUB_ACTIONS=true",
     )
     ck.add_argument("--output", type=Path, help="write to this file instead of printing")
+    ck.add_argument(
+        "--allow-skipped",
+        action="store_true",
+        help="pass even when sources meant to be read were skipped (they are still listed)",
+    )
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
     bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
@@ -194,7 +199,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_schema(args.which, args.write)
     if args.command == "check":
         return cmd_check(
-            args.sources, args.rules or [DEFAULT_RULES], args.baseline, args.format, args.output
+            args.sources,
+            args.rules or [DEFAULT_RULES],
+            args.baseline,
+            args.format,
+            args.output,
+            args.allow_skipped,
         )
     if args.command == "baseline":
         return cmd_baseline(
@@ -226,16 +236,24 @@ def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
     meta = documents_meta(docs)
     ids = document_ids(docs)
     rows: list[dict[str, object]] = []
+    read = 0
     for doc, dm, sid in zip(docs, meta, ids, strict=True):
         try:
             source = read_document(doc.format, document_path(doc), doc.data, dm, sid)
         except FactcheckError as exc:
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue
+        read += 1
         for m in extract(source):
             if m.furniture and not include_furniture and fmt == "table":
                 continue
             rows.append(_mention_row(m))
+    if not read:
+        raise FactcheckError(
+            f"no article was read: found {found.summary()}",
+            Location(", ".join(str(p) for p in paths) or "."),
+            "point factcheck at the articles, or fix the files it skipped",
+        )
     if fmt == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True))
         return EXIT_OK
@@ -365,6 +383,7 @@ def cmd_report(
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
             corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+            require_articles(corpus, sources)
             report = build_report(corpus, rules)
             # Rendered while written, a piece at a time: no report is ever held whole.
             outputs = render_streams(RenderInput(report, corpus.texts), chosen)
@@ -431,7 +450,44 @@ def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, 
     corpus = analyse_paths(sources, rules)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    require_articles(corpus, sources)
     return build_report(corpus, rules), corpus, rules
+
+
+def require_articles(corpus: Corpus, sources: Sequence[Path]) -> None:
+    """Never green on nothing: a run that read no article is an error saying what it found."""
+    from factcheck.ingest import SUFFIXES
+
+    if corpus.analysed:
+        return
+    where = ", ".join(str(s) for s in sources) or "."
+    skipped = len(corpus.skipped)
+    raise FactcheckError(
+        f"no article was read: found {corpus.found.summary()}"
+        + (f"; {skipped} skipped (see the warnings above)" if skipped else ""),
+        Location(where),
+        "point factcheck at the articles (formats read: "
+        + ", ".join(sorted(SUFFIXES))
+        + "), or fix the files it skipped",
+    )
+
+
+def read_line(corpus: Corpus) -> str:
+    """How many articles a run read and skipped, for the summary of `check`."""
+    read = len(corpus.analysed)
+    line = f"factcheck: read {read} article{'s' if read != 1 else ''}"
+    skipped = corpus.skipped
+    line += f", skipped {len(skipped)}"
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (
+            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        )
+        line += f" ({shown})"
+    found = corpus.found
+    if found.unsupported:
+        n = sum(found.unsupported.values())
+        line += f"; {n} file{'s' if n != 1 else ''} of no input format not read"
+    return line
 
 
 def cmd_check(
@@ -440,6 +496,7 @@ def cmd_check(
     baseline_path: Path | None,
     fmt: str | None,
     output: Path | None,
+    allow_skipped: bool = False,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline
     from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
@@ -477,7 +534,21 @@ def cmd_check(
         write_files_atomically(output.parent, {output.name: rendered})
         print(summary_line(result))
         print(f"wrote {output}")
-    return EXIT_CONFLICT if result.failed else EXIT_OK
+    print(read_line(corpus), file=sys.stderr)
+    if result.failed:
+        return EXIT_CONFLICT
+    if corpus.skipped and not allow_skipped:
+        # What was not read may hold the contradiction: the gate does not pass over it.
+        n = len(corpus.skipped)
+        print(
+            f"factcheck check FAILED: {n} source{'s' if n != 1 else ''} meant to be read "
+            f"{'were' if n != 1 else 'was'} skipped, and what was not read was not checked\n"
+            "  hint: fix or remove them (the warnings above say why each was skipped), "
+            "or pass --allow-skipped",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_baseline(
