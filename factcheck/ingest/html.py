@@ -32,6 +32,7 @@ from factcheck.models import Source
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
+MIN_SENTENCE_WORDS = 5
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 # htmldate's own options: the markup's dates only (no `extensive_search` through the text, the
 # URL or the copyright line, which guesses), and the original date rather than an update's.
@@ -90,7 +91,9 @@ def page(path: str, data: bytes) -> tuple[str, str, SourceMeta]:
     markup, encoding = _decode_page(data, path)
     doc = _extract(markup)
     body = (doc.text or "") if doc is not None else ""
-    if not body.strip():
+    # On a page with no article trafilatura falls back to whatever text there is (a menu's
+    # "Home 3"): an article has at least one line that reads as a sentence.
+    if not any(len(line.split()) >= MIN_SENTENCE_WORDS for line in body.splitlines()):
         raise IngestError(
             "no article text found in this page (navigation, comments or scripts only, or "
             "markup that could not be parsed)",
