@@ -26,6 +26,7 @@ from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
     from factcheck.engine import Corpus
+    from factcheck.ingest import IngestOptions
     from factcheck.models import Report
     from factcheck.rules import RuleSet
 
@@ -74,6 +75,40 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """How sources are read: the record fields of JSON Lines and CSV dumps."""
+    g = p.add_argument_group("sources")
+    g.add_argument(
+        "--field",
+        action="append",
+        metavar="NAME=FIELD[,FIELD]",
+        help="the dump field(s) holding NAME (id, text, url, published, outlet, title), tried "
+        "before the usual names; repeatable, e.g. --field text=story_text",
+    )
+
+
+def ingest_options(args: argparse.Namespace | None) -> IngestOptions:
+    """The dump field names: --field over the project config's over the usual names."""
+    from factcheck.ingest import DEFAULT_FIELDS, IngestOptions
+
+    fields = dict(DEFAULT_FIELDS)
+    named: list[str] = list(getattr(args, "config_fields", None) or [])
+    named += list(getattr(args, "field", None) or [])
+    for item in named:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        if not sep or name not in DEFAULT_FIELDS or not columns:
+            raise FactcheckError(
+                f"not a field naming: {item!r}",
+                Location("--field"),
+                f"write NAME=FIELD with NAME one of {', '.join(DEFAULT_FIELDS)}, "
+                "e.g. --field text=story_text",
+            )
+        fields[name] = columns + tuple(f for f in DEFAULT_FIELDS[name] if f not in columns)
+    return IngestOptions(fields=fields)
+
+
 def analyse(
     args: argparse.Namespace | None, sources: list[Path], rules: RuleSet, keep_texts: bool = True
 ) -> Corpus:
@@ -82,8 +117,9 @@ def analyse(
     from factcheck.progress import wanted
     from factcheck.store import DEFAULT_STORE
 
+    options = ingest_options(args)
     if args is None or not hasattr(args, "no_store"):
-        return analyse_paths(sources, rules, keep_texts=keep_texts)
+        return analyse_paths(sources, rules, keep_texts=keep_texts, options=options)
     if args.scheduler and args.engine != "dask":
         raise FactcheckError(
             "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
@@ -98,6 +134,7 @@ def analyse(
         progress=show,
         engine=args.engine,
         scheduler=args.scheduler,
+        options=options,
     )
     if show and not args.no_store:
         print(
@@ -125,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SOURCES])
     ex.add_argument("--format", choices=("table", "json"), default="table")
     ex.add_argument("--all", action="store_true", help="include page furniture")
+    add_input_options(ex)
 
     rp = sub.add_parser("report", help="write the consistency report")
     rp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
@@ -134,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
     )
     add_run_options(rp)
+    add_input_options(rp)
 
     ru = sub.add_parser("rules", help="work with rule files")
     rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -162,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="pass even when sources meant to be read were skipped (they are still listed)",
     )
+    add_input_options(ck)
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
     bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
@@ -173,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also accept conflicts with known facts (left out by default: they always fail)",
     )
+    add_input_options(bl)
     return p
 
 
@@ -190,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
-        return cmd_extract(args.paths, args.format, args.all)
+        return cmd_extract(args.paths, args.format, args.all, ingest_options(args))
     if args.command == "report":
         return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format, args)
     if args.command == "rules":
@@ -205,6 +246,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.format,
             args.output,
             args.allow_skipped,
+            ingest_options(args),
         )
     if args.command == "baseline":
         return cmd_baseline(
@@ -213,11 +255,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.baseline,
             args.reason,
             args.accept_known_facts,
+            ingest_options(args),
         )
     raise AssertionError(args.command)
 
 
-def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
+def cmd_extract(
+    paths: list[Path], fmt: str, include_furniture: bool, options: IngestOptions | None = None
+) -> int:
     from factcheck.extract import extract
     from factcheck.ingest import (
         document_ids,
@@ -227,7 +272,7 @@ def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
         read_document,
     )
 
-    found = find_documents(paths)
+    found = find_documents(paths, options)
     for w in found.warnings:
         print(f"warning: {w.render(show_line=False)}", file=sys.stderr)
     for e in found.skipped:
@@ -372,7 +417,11 @@ def cmd_report(
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
     cache_dir = _store_folder(args)
-    key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
+    key = (
+        reportcache.inputs_key(sources, rules.sha256, chosen, ingest_options(args).key())
+        if cache_dir
+        else None
+    )
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
     try:
@@ -442,12 +491,14 @@ def cmd_schema(which: str, write: Path | None) -> int:
     return EXIT_OK
 
 
-def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
+def _gate_inputs(
+    sources: list[Path], rules_paths: list[Path], options: IngestOptions | None = None
+) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
-    corpus = analyse_paths(sources, rules)
+    corpus = analyse_paths(sources, rules, options=options)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
     require_articles(corpus, sources)
@@ -497,6 +548,7 @@ def cmd_check(
     fmt: str | None,
     output: Path | None,
     allow_skipped: bool = False,
+    options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline
     from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
@@ -511,7 +563,7 @@ def cmd_check(
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
-    report, corpus, rules = _gate_inputs(sources, rules_paths)
+    report, corpus, rules = _gate_inputs(sources, rules_paths, options)
     infos = [
         RuleInfo(c.id, c.kind, c.severity, getattr(c, "description", "")) for c in rules.checks
     ]
@@ -557,12 +609,13 @@ def cmd_baseline(
     baseline_path: Path,
     reason: str | None,
     accept_known_facts: bool,
+    options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline, merge, write_baseline
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
-    report, _, _ = _gate_inputs(sources, rules_paths)
+    report, _, _ = _gate_inputs(sources, rules_paths, options)
     entries, skipped = accepted_entries(report, accept_known_facts, previous)
     merged = merge(entries, previous, reason)
     write_baseline(baseline_path, merged)

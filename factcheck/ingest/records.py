@@ -3,8 +3,9 @@
 A record's text, id, url, publication date, outlet and title are found under the field names
 `IngestOptions.fields` lists (by default the common ones: `id`, `text`/`body`/`content`, `url`,
 `published`/`date`, `outlet`/`source`, `title`), matched without regard to case.  A record
-without text, or whose text is not a string, is an error naming the dump and its line; a bad
-date is a warning and the record is read with its date open.
+whose text is not a string is an error naming the dump and its line (the record is skipped);
+a record without text, or with a bad date, is a warning (the latter is read with its date
+open).
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def record_document(
     fields = options.fields
     found = _field(record, fields["text"])
     if found is None:
+        # Nothing was lost (a gallery, a deleted story): a warning, not a skipped article.
         return [
-            IngestError(
-                f"record has no text (looked for the fields {', '.join(fields['text'])})",
+            IngestWarning(
+                f"record has no text (looked for the fields {', '.join(fields['text'])}); "
+                "nothing to read",
                 where,
                 "name the text field with --field text=NAME, or [tool.factcheck.fields]",
             )
