@@ -133,11 +133,14 @@ class Documents:
     skipped: list[IngestError] = field(default_factory=list)
     files: Counter[str] = field(default_factory=Counter)  # files found, by suffix
     unsupported: Counter[str] = field(default_factory=Counter)  # files of no input format
+    stdin: bool = False  # standard input was asked for
 
     def summary(self) -> str:
         """What was found, by suffix: "3 files (2 .html, 1 .csv); 4 of no input format (.pdf)"."""
         total = sum(self.files.values())
         parts = [f"{total} file{'s' if total != 1 else ''}{_by_suffix(self.files)}"]
+        if self.stdin:
+            parts.append("standard input")
         if self.unsupported:
             n = sum(self.unsupported.values())
             parts.append(
@@ -181,7 +184,7 @@ def find_documents(
             out.documents.append(stdin_document(stdin or sys.stdin.buffer))
         except IngestError as exc:
             out.skipped.append(exc)
-        out.files["(stdin)"] += 1
+        out.stdin = True
     return out
 
 

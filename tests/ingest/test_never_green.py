@@ -13,28 +13,9 @@ import pytest
 
 from factcheck import cli, ingest
 
-RULES = """\
-metrics:
-  - id: oil_exports
-    description: Kazakhstan's crude oil exports over a period, in US dollars
-    unit: USD
-    cues: [oil exports]
-    subject: {parties: [Kazakhstan]}
-    period: required
-checks:
-  - id: oil_exports.fact
-    kind: known_fact
-    metric: oil_exports
-facts:
-  - id: oil_exports_2022
-    metric: oil_exports
-    value: "39.4e9 USD"
-    period: [2022-01-01, 2022-12-31]
-    source: Bureau of National Statistics
-entities:
-  - id: Kazakhstan
-    aliases: [Kazakh, Kazakhstan's]
-"""
+RULES = (Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "oil_rules.yaml").read_text(
+    encoding="utf-8"
+)
 AGREES = "Kazakhstan's oil exports reached $39.4 billion in 2022, the bureau said.\n"
 CONTRADICTS = "Kazakhstan's oil exports reached $20 billion in 2022, the ministry said.\n"
 
