@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
+from factcheck import __version__
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import Content, write_files_atomically
 from factcheck.report import FORMATS, RenderInput, render_streams
@@ -136,6 +137,10 @@ def analyse(
         scheduler=args.scheduler,
         options=options,
     )
+    if not args.no_store:
+        from factcheck.config import ignore_folder
+
+        ignore_folder(Path(args.store or DEFAULT_STORE).parent)
     if show and not args.no_store:
         print(
             f"claim store: {corpus.cached} cached, {corpus.rebound} re-bound, "
@@ -156,18 +161,19 @@ def _store_folder(args: argparse.Namespace | None) -> Path | None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="factcheck", description="Numeric and date consistency checker for news.")
+    p.add_argument("--version", action="version", version=f"factcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ex = sub.add_parser("extract", help="list every numeric and dated mention")
-    ex.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ex.add_argument("paths", nargs="*", type=Path, help="default: the config's sources, or seeds")
     ex.add_argument("--format", choices=("table", "json"), default="table")
     ex.add_argument("--all", action="store_true", help="include page furniture")
     add_input_options(ex)
 
     rp = sub.add_parser("report", help="write the consistency report")
-    rp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    rp.add_argument("sources", nargs="*", type=Path)
     rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
-    rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    rp.add_argument("--out", type=Path, help=f"default: the config's out, or {DEFAULT_OUT}")
     rp.add_argument(
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
     )
@@ -185,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--write", type=Path, help="write to this file instead of printing")
 
     ck = sub.add_parser("check", help="CI gate: fail on conflicts not in the baseline")
-    ck.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ck.add_argument("sources", nargs="*", type=Path)
     ck.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     ck.add_argument(
         "--baseline", type=Path, help=f"accepted conflicts (default: {DEFAULT_BASELINE} if present)"
@@ -204,9 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_input_options(ck)
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
-    bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    bl.add_argument("sources", nargs="*", type=Path)
     bl.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
-    bl.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
+    bl.add_argument("--baseline", type=Path, help=f"default: the config's, or {DEFAULT_BASELINE}")
     bl.add_argument("--reason", help="reason recorded on entries that have none yet")
     bl.add_argument(
         "--accept-known-facts",
@@ -214,12 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="also accept conflicts with known facts (left out by default: they always fail)",
     )
     add_input_options(bl)
+
+    it = sub.add_parser("init", help="write a starter factcheck.toml and a commented rules file")
+    it.add_argument("--dir", type=Path, default=Path(), help="the project folder (default: here)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        apply_config(args)
         return int(_dispatch(args))
     except FactcheckError as exc:
         print(exc.render(), file=sys.stderr)
@@ -227,6 +237,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("factcheck: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def apply_config(args: argparse.Namespace) -> None:
+    """Fill what the command line left out from the project config, then the defaults."""
+    if args.command in ("init", "schema"):
+        return
+    from factcheck import config
+
+    cfg = config.load()
+    if args.command == "extract":
+        args.paths = args.paths or cfg.sources or [DEFAULT_SOURCES]
+    elif args.command == "rules":
+        args.rules = args.rules or ([] if args.paths else cfg.rules)
+    else:
+        args.sources = args.sources or cfg.sources or [DEFAULT_SOURCES]
+        args.rules = args.rules or cfg.rules
+    if args.command == "report":
+        args.out = args.out or cfg.out or DEFAULT_OUT
+        args.format = args.format or cfg.formats
+        unknown = sorted(set(args.format or ()) - set(FORMATS))
+        if unknown:
+            raise FactcheckError(
+                f"unknown report format {unknown[0]!r}",
+                Location(str(cfg.path)),
+                f"formats: {', '.join(sorted(FORMATS))}",
+            )
+    if args.command == "check" and args.baseline is None and cfg.baseline is not None:
+        # As the default baseline: read when present; the first `factcheck baseline` writes it.
+        args.baseline = cfg.baseline if cfg.baseline.is_file() else None
+    if args.command == "baseline":
+        args.baseline = args.baseline or cfg.baseline
+    if args.command == "baseline":
+        args.baseline = args.baseline or DEFAULT_BASELINE
+    args.config_fields = cfg.field_options()
+
+
+def cmd_init(folder: Path) -> int:
+    """A starter config and a commented rules file; existing files are left alone."""
+    from factcheck import config
+
+    files = {
+        folder / config.CONFIG_FILE: config.STARTER_CONFIG,
+        folder / "rules" / "starter.yaml": config.STARTER_RULES,
+    }
+    for path, text in files.items():
+        if path.exists():
+            print(f"{path} exists; left as it is")
+            continue
+        write_files_atomically(path.parent, {path.name: text})
+        print(f"wrote {path}")
+    (folder / "articles").mkdir(exist_ok=True)
+    print("next: put articles in articles/, rules in rules/, then run `factcheck check`")
+    return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -248,6 +311,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.allow_skipped,
             ingest_options(args),
         )
+    if args.command == "init":
+        return cmd_init(args.dir)
     if args.command == "baseline":
         return cmd_baseline(
             args.sources,
