@@ -152,3 +152,37 @@ def test_a_folder_of_dumps_is_read_with_its_other_articles(tmp_path: Path) -> No
     found = find_documents([tmp_path])
     assert found.files == {".jsonl": 1, ".txt": 1}
     assert {d.key for d in found.documents} >= {"note", "1042", "bad-date"}
+
+
+def test_a_sources_file_overrides_a_records_fields(tmp_path: Path) -> None:
+    (tmp_path / "wire.jsonl").write_bytes((DUMPS / "wire.jsonl").read_bytes())
+    (tmp_path / "sources.yaml").write_text(
+        "'1042': {outlet: Desk copy, published: 2024-01-10}\n", encoding="utf-8"
+    )
+    corpus = analyse_paths([tmp_path], load_rules([ROOT / "rules"]))
+    info = {a.source.id: a.source for a in corpus.analysed}
+    assert (info["1042"].outlet, info["1042"].published) == ("Desk copy", dt.date(2024, 1, 10))
+    assert info["bad-date"].outlet == "The Daily Ledger"  # no entry: the record's own
+
+
+def test_records_through_worker_processes_and_the_claim_store(tmp_path: Path) -> None:
+    """The same corpus whether records are analysed here, in workers, or served by the store."""
+    dump = tmp_path / "big.jsonl"
+    with dump.open("w", encoding="utf-8") as f:
+        for i in range(80):
+            f.write(
+                json.dumps({"id": f"r{i}", "text": f"Exports rose {i % 9 + 1}% in 2021."}) + "\n"
+            )
+    rules = load_rules([ROOT / "rules"])
+
+    def ids_and_claims(**kw: object) -> list[tuple[str, int]]:
+        c = analyse_paths([dump], rules, **kw)  # type: ignore[arg-type]
+        return [(a.source.id, len(a.claims)) for a in c.analysed]
+
+    one = ids_and_claims()
+    assert len(one) == 80
+    assert ids_and_claims(jobs=2) == one
+    store = tmp_path / "claims.db"
+    assert ids_and_claims(store_path=store) == one
+    warm = analyse_paths([dump], rules, store_path=store)
+    assert warm.cached == 80 and [a.source.id for a in warm.analysed] == [i for i, _ in one]
