@@ -222,19 +222,25 @@ def document_ids(docs: Sequence[Document]) -> list[str]:
     file_ids = source_ids(whole)
     dump_ids = source_ids(dumps)
     taken = Counter(d.key for d in docs if d.line) + Counter(file_ids.values())
-    if any(d.line == 0 and d.data is not None for d in docs):
-        taken["stdin"] += 1
     out: list[str] = []
     seen_in_dump = Counter((d.path, d.key) for d in docs if d.line)
     for d in docs:
-        if d.line == 0:
-            out.append(file_ids[d.path] if d.data is None else d.key)
+        if d.line == 0 and d.data is None:
+            out.append(file_ids[d.path])
+        elif d.line == 0:  # standard input
+            out.append(d.key if not taken[d.key] else STDIN)
         elif taken[d.key] == 1:
             out.append(d.key)
         elif seen_in_dump[(d.path, d.key)] == 1:
             out.append(f"{dump_ids[d.path]}/{d.key}")
         else:
             out.append(f"{dump_ids[d.path]}/{d.key}-L{d.line}")
+    # A prefixed record id can still meet a file's folder-and-stem id (`wire/a` for
+    # wire.jsonl's record a and wire/a.txt): such records keep their line too.
+    counts = Counter(out)
+    for i, d in enumerate(docs):
+        if counts[out[i]] > 1 and d.line:
+            out[i] = f"{dump_ids[d.path]}/{d.key}-L{d.line}"
     return out
 
 

@@ -186,3 +186,35 @@ def test_records_through_worker_processes_and_the_claim_store(tmp_path: Path) ->
     assert ids_and_claims(store_path=store) == one
     warm = analyse_paths([dump], rules, store_path=store)
     assert warm.cached == 80 and [a.source.id for a in warm.analysed] == [i for i, _ in one]
+
+
+def test_ids_stay_unique_across_files_records_and_stdin(tmp_path: Path) -> None:
+    from factcheck.ingest import Document, document_ids
+
+    (tmp_path / "wire").mkdir()
+    docs = [
+        Document(tmp_path / "wire" / "a.txt", "text", "a"),
+        Document(tmp_path / "stdin.txt", "text", "stdin"),
+        Document(tmp_path / "wire.jsonl", "jsonl", "a", data=b"x", line=1),
+        Document(tmp_path / "wire.jsonl", "jsonl", "a", data=b"x", line=2),
+        Document(tmp_path / "wire.jsonl", "jsonl", "b", data=b"x", line=3),
+        Document(Path("<stdin>"), "text", "stdin", data=b"x"),
+    ]
+    ids = document_ids(docs)
+    assert len(set(ids)) == len(ids), ids
+    assert ids[4] == "b" and ids[1] == "stdin" and ids[5] == "-"
+    assert document_ids(list(reversed(docs))) == list(reversed(ids))  # order does not matter
+
+
+def test_a_changed_dump_is_not_served_from_the_report_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dump = tmp_path / "d.jsonl"
+    dump.write_text('{"id": "a", "text": "Exports rose 5% in 2021."}\n', encoding="utf-8")
+    args = ["report", str(dump), "--rules", str(ROOT / "rules"), "--out", "out", "--quiet"]
+    assert cli.main([*args, "--format", "json"]) == 0
+    dump.write_text('{"id": "b", "text": "Exports rose 5% in 2021."}\n', encoding="utf-8")
+    assert cli.main([*args, "--format", "json"]) == 0
+    report = json.loads((tmp_path / "out" / "consistency.json").read_text(encoding="utf-8"))
+    assert [s["id"] for s in report["sources"]] == ["b"]
+    capsys.readouterr()
