@@ -143,10 +143,7 @@ class Documents:
             parts.append("standard input")
         if self.unsupported:
             n = sum(self.unsupported.values())
-            parts.append(
-                f"{n} of no input format{_by_suffix(self.unsupported)}, not read "
-                f"(formats read: {', '.join(sorted(SUFFIXES))})"
-            )
+            parts.append(f"{n} of no input format{_by_suffix(self.unsupported)}, not read")
         return "; ".join(parts)
 
 
@@ -164,7 +161,7 @@ def find_documents(
     found = walk([p for p in paths if str(p) != STDIN], SUFFIXES)
     out = Documents(skipped=list(found.unreadable), unsupported=found.unsupported)
     for f in found.files:
-        out.files[f.suffix.lower() or "(no suffix)"] += 1
+        out.files[f.suffix.lower() or "without a suffix"] += 1
         fmt = FORMATS[format_of(f)]
         if fmt.split is None:
             out.documents.append(Document(f, fmt.name, display_path(f.stem)))

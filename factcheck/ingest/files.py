@@ -197,7 +197,7 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
                 # instead of the article silently missing from the report.
                 yield e
             elif e.name != SOURCES_FILE:
-                out.unsupported[suffix or "(no suffix)"] += 1
+                out.unsupported[suffix or "without a suffix"] += 1
 
 
 def _is_file(p: Path) -> bool:

@@ -146,3 +146,15 @@ def test_the_html_report_shows_the_extracted_text_and_names_the_page(
     assert f"text extracted from the page <code>{folder / 'grain.html'}</code>" in html
     assert "Earnings from grain sales abroad reached" in html
     assert "Brent" not in html and "462.15" not in html  # the ticker of the page's header
+
+
+def test_broken_markup_is_read(tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<html><body><div><p>Exports rose 5% to <b>$3 billion in 2021, the ministry said on "
+        "Friday, after a poor harvest the year before.<p>Imports fell <i>2.5%</b> as the "
+        "currency weakened.</div></span><p>Unclosed <a href='x'>link",
+        encoding="utf-8",
+    )
+    texts = [m.text for m in extract(read_source(page))]
+    assert "$3 billion" in texts and "2.5%" in texts
