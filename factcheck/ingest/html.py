@@ -9,7 +9,8 @@ the source's path stays the page's file, so reports say where it came from.
 From the page itself: the publication date (`article:published_time`, JSON-LD
 `datePublished`, `<time datetime>`, through htmldate with its guessing from the text and the
 URL turned off: a date the markup does not state is left open, never guessed), the outlet
-(`og:site_name`, the JSON-LD publisher), the canonical URL and the headline, which becomes the
+(`og:site_name`, the JSON-LD publisher), the canonical URL (`<link rel=canonical>`, `og:url`,
+or the JSON-LD article's `url` or `mainEntityOfPage`) and the headline, which becomes the
 text's first line when the body does not start with it.  A `sources.yaml` entry overrides all
 of these.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import json
 import logging
 import re
 from typing import Any
@@ -86,6 +88,39 @@ def _clean(value: object) -> str | None:
     return value or None
 
 
+_JSON_LD = re.compile(
+    r"""<script[^>]{0,200}?type\s*=\s*["']?application/ld\+json["']?[^>]{0,200}>(.*?)</script>""",
+    re.I | re.S,
+)
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "report"}
+
+
+def _json_ld_url(markup: str) -> str | None:
+    """The article's URL from its JSON-LD (`url`, or `mainEntityOfPage`), for pages whose only
+    metadata is JSON-LD: trafilatura takes the URL from <link rel=canonical> and og:url."""
+    for m in _JSON_LD.finditer(markup, 0, min(len(markup), 2_000_000)):
+        try:
+            doc = json.loads(m.group(1))
+        except (ValueError, RecursionError):
+            continue
+        items = doc if isinstance(doc, list) else [doc]
+        items = [x for d in items if isinstance(d, dict) for x in d.get("@graph", [d])]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if not any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                continue
+            for key in ("url", "mainEntityOfPage"):
+                value = item.get(key)
+                if isinstance(value, dict):
+                    value = value.get("@id") or value.get("url")
+                if isinstance(value, str) and value.startswith(("http://", "https://")):
+                    return value.strip()
+    return None
+
+
 def page(path: str, data: bytes) -> tuple[str, str, SourceMeta]:
     """The page's article text, its encoding, and the metadata it states about itself."""
     markup, encoding = _decode_page(data, path)
@@ -106,7 +141,7 @@ def page(path: str, data: bytes) -> tuple[str, str, SourceMeta]:
     published = _date(doc.date)
     meta = SourceMeta(
         outlet=_clean(doc.sitename),
-        url=_clean(doc.url),
+        url=_clean(doc.url) or _json_ld_url(markup),
         published=published,
         title=title,
         origin="metadata",
