@@ -137,7 +137,7 @@ def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
     # reading them reports why.
     # The file's own name wins over a symlink's.
     kept: dict[object, Path] = {}
-    for f in sorted(found, key=lambda q: (q.is_symlink(), str(q))):
+    for f in sorted(found, key=lambda q: (_is_symlink(q), str(q))):
         try:
             st = f.stat()
             identity: object = (st.st_dev, st.st_ino)
@@ -192,12 +192,19 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
                 stack.append(e)
                 continue
             suffix = e.suffix.lower()
-            if suffix in suffixes and (_is_file(e) or e.is_symlink()):
+            if suffix in suffixes and (_is_file(e) or _is_symlink(e)):
                 # A dangling or looping symlink is kept, so that reading it warns by name
                 # instead of the article silently missing from the report.
                 yield e
             elif e.name != SOURCES_FILE:
                 out.unsupported[suffix or "without a suffix"] += 1
+
+
+def _is_symlink(p: Path) -> bool:
+    try:
+        return p.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_file(p: Path) -> bool:
