@@ -169,12 +169,9 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
         d = stack.pop()
         try:
             st = d.stat()
-        except OSError:
-            continue
-        if (st.st_dev, st.st_ino) in seen:  # symlink loops
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        try:
+            if (st.st_dev, st.st_ino) in seen:  # symlink loops
+                continue
+            seen.add((st.st_dev, st.st_ino))
             entries = sorted(d.iterdir())
         except OSError as exc:
             out.unreadable.append(
