@@ -158,3 +158,13 @@ def test_broken_markup_is_read(tmp_path: Path) -> None:
     )
     texts = [m.text for m in extract(read_source(page))]
     assert "$3 billion" in texts and "2.5%" in texts
+
+
+def test_relative_dates_in_a_page_resolve_against_its_own_date() -> None:
+    """The page's date used to be ignored, leaving "last month" and weekdays unresolved."""
+    source = read_source(HERE / "html" / "jsonld_only.html")
+    dates = {m.text: m.date for m in extract(source) if m.date is not None}
+    last_month = dates["last month"]
+    assert last_month is not None and last_month.label == "2024-02"
+    thursday = dates["Thursday"]
+    assert thursday is not None and thursday.label == "2024-03-14"
