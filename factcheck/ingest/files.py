@@ -12,7 +12,7 @@ import hashlib
 import os
 import stat
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -126,9 +126,9 @@ def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
     out = Found()
     found: set[Path] = set()
     for p in paths:
-        if _is_dir(p):
+        if _test(p, Path.is_dir, False):
             found.update(_walk(p, suffixes, out))
-        elif _exists(p):
+        elif _test(p, Path.exists, True):
             found.add(p)
         else:
             raise IngestError("no such file or folder", Location(display_path(p)), "check the path")
@@ -137,7 +137,7 @@ def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
     # reading them reports why.
     # The file's own name wins over a symlink's.
     kept: dict[object, Path] = {}
-    for f in sorted(found, key=lambda q: (_is_symlink(q), str(q))):
+    for f in sorted(found, key=lambda q: (_test(q, Path.is_symlink, False), str(q))):
         try:
             st = f.stat()
             identity: object = (st.st_dev, st.st_ino)
@@ -148,18 +148,17 @@ def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
     return out
 
 
-def _is_dir(p: Path) -> bool:
+def _test(p: Path, test: Callable[[Path], bool], when_unknown: bool) -> bool:
+    """`test(p)`, or `when_unknown` when the file system will not say (permission denied on
+    a parent, a NUL in the name): discovery goes on, and reading the file says why it cannot."""
     try:
-        return p.is_dir()
-    except (OSError, ValueError):  # permission denied on a parent, a NUL in the name
-        return False
-
-
-def _exists(p: Path) -> bool:
-    try:
-        return p.exists()
+        return test(p)
     except (OSError, ValueError):
-        return True  # reading it will say why it cannot be read
+        return when_unknown
+
+
+def _file_or_link(p: Path) -> bool:
+    return p.is_file() or p.is_symlink()
 
 
 def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]:
@@ -185,30 +184,16 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
         for e in entries:
             if e.name.startswith("."):
                 continue
-            if _is_dir(e):
+            if _test(e, Path.is_dir, False):
                 stack.append(e)
                 continue
             suffix = e.suffix.lower()
-            if suffix in suffixes and (_is_file(e) or _is_symlink(e)):
+            if suffix in suffixes and _test(e, _file_or_link, True):
                 # A dangling or looping symlink is kept, so that reading it warns by name
                 # instead of the article silently missing from the report.
                 yield e
             elif e.name != SOURCES_FILE:
                 out.unsupported[suffix or "without a suffix"] += 1
-
-
-def _is_symlink(p: Path) -> bool:
-    try:
-        return p.is_symlink()
-    except (OSError, ValueError):
-        return False
-
-
-def _is_file(p: Path) -> bool:
-    try:
-        return p.is_file()
-    except (OSError, ValueError):
-        return True  # reading it will say why it cannot be read
 
 
 def source_ids(files: Sequence[Path]) -> dict[Path, str]:
