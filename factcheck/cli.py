@@ -385,6 +385,8 @@ def cmd_rules_check(paths: list[Path]) -> int:
     from factcheck.rules import load_rules
 
     rs = load_rules(paths)
+    for note in rs.notes:
+        print(note, file=sys.stderr)
     n_metrics = len(rs.metrics) - 1  # the built-in weekday metric
     print(
         f"{len(rs.files)} rule file(s) OK: {n_metrics} metrics, {len(rs.checks)} checks, "

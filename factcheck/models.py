@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
-MentionKind = Literal["money", "percent", "count", "ordinal", "year", "date", "period"]
+MentionKind = Literal[
+    "money", "percent", "measure", "count", "ordinal", "year", "date", "period"
+]  # a measure: a physical quantity ("620 km"), its unit pint's name
 Qualifier = Literal["exact", "approx", "over", "under"]
 Modality = Literal["actual", "forecast", "target"]
 Precision = Literal["year", "month", "day", "range"]
@@ -48,7 +50,7 @@ class Quantity(Record):
     value: float
     low: float
     high: float
-    unit: str  # "USD", "RUB", "KZT", "EUR", ..., "percent", "count", "rank"
+    unit: str  # "USD", "RUB", ..., "percent", "count", "rank", or pint's name ("kilometer")
 
     def overlaps(self, other: Quantity, tolerance: float = 0.0) -> bool:
         return intervals_overlap((self.low, self.high), (other.low, other.high), tolerance)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from factcheck.units import UnitError, check_unit, parse_quantity
+from factcheck.units import COMMON_UNITS, UnitError, check_unit, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
@@ -50,7 +50,9 @@ class SubjectSpec(Strict):
 UnitName = Annotated[
     str,
     Field(
-        description="a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
+        description="a currency code (USD, EUR, RUB, KZT, ...), percent, pp, count, rank, year, "
+        "date, entities, or any physical unit pint reads (tonne, km, barrel / day, MW, bcm)",
+        examples=list(COMMON_UNITS),
     ),
 ]
 

@@ -11,7 +11,8 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
 
-A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
+A figure restated in another currency or unit in one breath is one claim; a physical figure
+is converted to its metric's unit ("1,500 miles" for a metric in km), never across dimensions.  In "from 39th to 28th
 place" only the second figure is a claim about now.
 
 Sentences come from `factcheck.bind.sentences`, the word lists and cue phrases are found by
@@ -37,6 +38,7 @@ from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
 from factcheck.spec import MetricSpec
+from factcheck.units import factor, is_physical
 
 FORECAST_MARKERS = (
     "could",
@@ -142,7 +144,7 @@ class Binder:
         self.set_metrics = [m for m in rules.metrics.values() if m.unit == "entities"]
         self.metric_order = {m.id: (order, m) for order, m in enumerate(self.metrics)}
         # The kinds of mention some metric can take (see `accepts`): the others never bind.
-        self.kinds = {k for m in self.metrics for k in _KINDS.get(m.unit, ("money",))}
+        self.kinds = {k for m in self.metrics for k in kinds_for(m.unit)}
         every = [*self.metrics, *self.set_metrics]
         self.cues = PhraseIndex(
             [(c, m.id) for m in every for c in m.cues],
@@ -486,7 +488,13 @@ _KINDS = {
     "pp": ("percent",),
     "count": ("count",),
     "rank": ("ordinal",),
-}  # by metric unit, the mention kinds `accepts` may take; "money" for a currency
+}  # by metric unit, the mention kinds `accepts` may take; see kinds_for
+
+
+def kinds_for(unit: str) -> tuple[str, ...]:
+    """The mention kinds a metric in `unit` may take: "measure" for a physical unit (tonne,
+    km), "money" for a currency."""
+    return _KINDS.get(unit) or (("measure",) if is_physical(unit) else ("money",))
 
 
 def accepts(metric: MetricSpec, m: Mention) -> bool:
@@ -510,17 +518,38 @@ def accepts(metric: MetricSpec, m: Mention) -> bool:
         return m.kind == "count"
     if unit == "rank":
         return m.kind == "ordinal"
-    return m.kind == "money" and quantity_in(metric, m) is not None
+    return m.kind in kinds_for(unit) and quantity_in(metric, m) is not None
 
 
 def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
-    """The mention's quantity in the metric's unit: the stated one or its restatement."""
+    """The mention's quantity in the metric's unit: the stated one or its restatement, or for
+    a physical unit the first one pint converts (miles to km, intervals converted too); a
+    length never becomes a mass."""
     for q in (m.quantity, *m.alternatives):
         if q is not None and (
             q.unit == metric.unit or metric.unit in ("count", "rank", "percent", "pp")
         ):
             return q
+    if m.kind != "measure":
+        return None
+    stated = [(q, factor(q.unit, metric.unit)) for q in (m.quantity, *m.alternatives) if q]
+    same = [q for q, f in stated if f == 1.0]  # "2,414 km" for a metric in km: as written
+    if same:
+        return _converted(same[0], 1.0, metric.unit)
+    for q, f in stated:
+        if f is not None:
+            return _converted(q, f, metric.unit)
+    for q, _ in stated:
+        # "50 billion cubic metres a year" for a capacity in bcm: a year's amount.
+        f = factor(q.unit, f"({metric.unit}) / year")
+        if f is not None:
+            return _converted(q, f, metric.unit)
     return None
+
+
+def _converted(q: Quantity, f: float, unit: str) -> Quantity:
+    """`q` in another unit, `f` of it to one of q's: the interval scales with the value."""
+    return Quantity(value=q.value * f, low=q.low * f, high=q.high * f, unit=unit)
 
 
 def _is_period(m: Mention) -> bool:

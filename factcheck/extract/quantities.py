@@ -1,4 +1,5 @@
-"""Money, percentages, counts and ranks, with their qualifiers and intervals.
+"""Money, percentages, counts and ranks, with their qualifiers and intervals; physical
+quantities take their unit from `measures`.
 
 A number core (digits or words, with scale words: "22 billion 200 million", "$15.6 bln",
 "Seventy-six") is found first; then the words around it say what it is: a currency before or
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from factcheck.bind.words import trie
+from factcheck.extract.measures import compatible, unit_after
 from factcheck.extract.numbers import (
     DIGITS,
     ORDINAL_WORDS,
@@ -353,8 +355,18 @@ _NUMBER_WORD_BEFORE = regex.compile(
 _A_BEFORE = regex.compile(r"(?ri)\ban?\s+$")
 _ISO_GLUED = regex.compile(r"(?ri)(?<!\p{L})(?:usd|eur|gbp|chf|cny|rub|kzt|jpy|inr|aud|cad)$")
 _ID_BEFORE = regex.compile(
-    r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.)\s*(?:[\w.]+\s*[-/]\s*)*$"
+    r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.|\broute|\bhighway|\binterstate"
+    r"|\bflight|\bgate|\bplatform|\bchapter|\bsection)\s*(?:[\w.]+\s*[-/]\s*)*$"
 )
+# A score or a tally, "the 2-1 win", "won 3-0": two figures of a game, no amount of anything.
+_SCORE = regex.compile(
+    r"(?i)\d{1,3}[\s\u00a0]?[-–:][\s\u00a0]?\d{1,3}(?:[\s\u00a0]+(?:home[\s\u00a0]+|away[\s\u00a0]+)?"
+    r"(?:win|wins|victory|defeat|loss|draw|lead|scoreline|thrashing|triumph|drubbing)\b)"
+)
+_SCORE_BEFORE = regex.compile(
+    r"(?ri)\b(?:won|lost|beat|beating|drew|draw|led|trailed|score(?:d)?)\s+(?:\p{L}+\s+){0,3}$"
+)
+_SCORE_PAIR = regex.compile(r"\d{1,3}[-–]\d{1,3}(?![\d.,])")
 _SHORT_SCALES = {"k", "m", "b", "thou"}
 _CHAIN_NEXT = regex.compile(rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})")
 _LONG_SCALE_FIRST = frozenset("tmbhTMBH")  # thousand, million, billion, trillion, hundred
@@ -366,7 +378,7 @@ class QHit:
 
     start: int
     end: int
-    kind: str  # money | percent | count | ordinal
+    kind: str  # money | percent | measure | count | ordinal
     quantity: Quantity
     qualifier: Qualifier = "exact"
     alternatives: tuple[Quantity, ...] = ()
@@ -449,6 +461,12 @@ def _cores(text: str, blocked: _Blocked) -> Iterator[_Core]:
             if text.startswith(":", e) and text[e + 1 : e + 3].isdigit():
                 continue  # a time, "10:31"
             if _ID_BEFORE.search(text, max(0, s - 12), s):
+                continue
+            score = _SCORE.match(text, s, s + 40) or (
+                _SCORE_BEFORE.search(text, max(0, s - 40), s) and _SCORE_PAIR.match(text, s)
+            )
+            if score:
+                taken_to = score.end()  # both figures of "the 2-1 win"
                 continue
             parsed = parse_digits(m.group("dig"))
             ordm = ORDINAL_AFTER.match(text, e, e + 3)
@@ -546,10 +564,11 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
         hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
         if hit is not None:
             hits.append(hit)
-    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies.
+    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies,
+    # "1,500 miles (2,414 km)" one in two units of length.
     merged: list[QHit] = []
     for hit in hits:
-        if merged and hit.kind == "money" and merged[-1].kind == "money":
+        if merged and _restates(merged[-1], hit):
             prev = merged[-1]
             if RESTATED_OPEN.fullmatch(text, prev.end, hit.start) and text[
                 hit.end : hit.end + 3
@@ -561,6 +580,16 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
                 continue
         merged.append(hit)
     yield from merged
+
+
+def _restates(prev: QHit, hit: QHit) -> bool:
+    """Whether `hit` could restate `prev` in another unit: both money, or both measures of
+    one dimension."""
+    if prev.kind != hit.kind:
+        return False
+    if hit.kind == "money":
+        return True
+    return hit.kind == "measure" and compatible(prev.quantity.unit, hit.quantity.unit)
 
 
 def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: int) -> QHit | None:
@@ -634,7 +663,12 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "money"
     else:
         kind = "count"
-        if words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
+        measured = unit_after(text, end)
+        if measured is not None:
+            if measured.modifier:
+                return None  # "a 40-tonne truck": a kind of truck, no amount of anything
+            kind, unit, end = "measure", measured.unit, measured.end
+        elif words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
             return None  # "one of these countries": a pronoun, not a figure
     if kind == "money":
         if cur_key in _MILLION_KEYS and not scaled:
