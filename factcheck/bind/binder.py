@@ -5,8 +5,9 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
 
 - subject: the metric's default parties, unless the figure's clause names another entity
   ("with China"), which replaces the counterparty;
-- period: the nearest period stated before the figure in its sentence (else after it, else in
-  the sentences just before), with "the same period the previous year" shifting the sentence's
+- period: the period stated right after the figure ("31 million in 2020", "the 40 million of
+  2019"), else the nearest stated before it in its sentence (else after it, else in the
+  sentences just before), with "the same period the previous year" shifting the sentence's
   own period back a year and "at the end of last year" meaning the whole year for a flow;
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
@@ -408,7 +409,15 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
-        if before:
+        change_to = _FROM_TO.match(doc.text, end, doc.sents[i][1])
+        later = [p for p in after if change_to and p.span.start >= change_to.end()]
+        if later:
+            # "fell 22.5 % from 40 million in 2019 to 31 million in 2020": the change is 2020's.
+            pick = later[0]
+        elif after and _OWN_PERIOD.fullmatch(doc.text, end, after[0].span.start):
+            # "from 40 million in 2019 to 31 million in 2020": each figure's own year.
+            pick = after[0]
+        elif before:
             pick = before[-1]
         elif after:
             pick = after[0]
@@ -607,6 +616,12 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     )
 
 
+# Between a figure and the period that is its own: "31 million in 2020", "the 40 million of
+# 2019", "$5 billion (2022)".
+_OWN_PERIOD = regex.compile(
+    r"(?i)[\s\u00a0]*(?:\(|(?:in|of|for|during)[\s\u00a0]+)(?:the[\s\u00a0]+)?"
+)
+_FROM_TO = regex.compile(r"(?i)[\s\u00a0]*,?[\s\u00a0]*from\b[^;]*?\bto\b")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from factcheck.bind.words import trie
+from factcheck.extract.changes import compares, falls
 from factcheck.extract.measures import compatible, unit_after
 from factcheck.extract.numbers import (
     DIGITS,
@@ -372,6 +373,9 @@ _CHAIN_NEXT = regex.compile(rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0
 _LONG_SCALE_FIRST = frozenset("tmbhTMBH")  # thousand, million, billion, trillion, hundred
 
 
+_MIRRORED: dict[Qualifier, Qualifier] = {"over": "under", "under": "over"}
+
+
 @dataclass(frozen=True)
 class QHit:
     """A quantity found in text, before it becomes a Mention."""
@@ -687,7 +691,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     if (
         not negative
         and start
-        and (text[start - 1] in "-−" or text.find("n", start - 4, start) >= 0)
+        and (text[start - 1] in "-−" or text.find("n", max(0, start - 10), start) >= 0)
     ):
         sign = SIGN_BEFORE.search(text, lo, start)
         if sign:
@@ -700,7 +704,10 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     ):
         qm = None  # the '>' closing "<b>" is markup, not "more than"
     if qm:
-        phrase = (qm.group("q") or qm.group("sym") or "").lower()
+        phrase = " ".join((qm.group("q") or qm.group("sym") or "").lower().split())
+        if compares(text, qm.start(), phrase, "the" in qm.group().lower().split()):
+            qm = None  # "22 % less than the 40 million": the figure compared with, exactly
+    if qm:
         qualifier, shape = QUALIFIERS.get(phrase, ("exact", "exact"))
         start = qm.start()
 
@@ -738,6 +745,10 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         value = (low_value + value) / 2
     if not math.isfinite(value):
         return None  # more digits than a float holds: no figure anyone states, and no claim
+    if kind == "percent" and not negative and falls(text, start, end):
+        # "fell 8 %": a change of −8 %, its interval mirrored, a bound turned round with it.
+        value, low, high = -value, -high, -low
+        qualifier = _MIRRORED.get(qualifier, qualifier)
     q = Quantity(value=value, low=low, high=high, unit=unit or "count")
     return QHit(start, end, kind, q, qualifier, words=words)
 
