@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from factcheck.bind.words import trie
+from factcheck.extract import currencies as cldr_currencies
 from factcheck.extract.changes import compares, falls
 from factcheck.extract.measures import compatible, unit_after
 from factcheck.extract.numbers import (
@@ -274,6 +275,25 @@ CURRENCY_SUFFIX = {
 # Sub-units: the amount in the main unit is the stated number divided by this.
 SUBUNIT = {"¢": 100.0, "¢¢": 1e8}
 CURRENCY_PREFIX.update(MILLION_CODES)
+# Every other currency, from CLDR (factcheck/extract/currencies.py): names and bare names after
+# a figure ("20 Saudi riyals", "500 shekels"), symbols before or after it ("₪3 million", "5 zł").
+# The newsroom spellings above win where the two differ ("C$" is Canadian here).
+for _name, _code in cldr_currencies.table()["names"].items():
+    CURRENCY_SUFFIX.setdefault(_name, _code)
+for _sym, _code in cldr_currencies.table()["symbols"].items():
+    CURRENCY_PREFIX.setdefault(_sym.lower(), _code)
+    CURRENCY_SUFFIX.setdefault(_sym.lower(), _code)
+# ISO codes, in capitals only ("SAR 5bn", "5bn SAR"): "all", "top" and "cup" are words.
+ISO_CODES = frozenset(cldr_currencies.table()["codes"]) - cldr_currencies.CODE_WORDS
+CODE_BEFORE = regex.compile(r"(?r)(?<![\p{L}\d])(?P<cur>[A-Z]{3})[\s\u00a0]?(?P<sign>[-−])?$")
+CODE_AFTER = regex.compile(r"[\s\u00a0]+(?P<cur>[A-Z]{3})(?![\p{L}\d])")
+# After an ambiguous currency word ("won", "real", "rand", "mark"), what may follow: an end of
+# clause, a capital, or a function word, but no noun ("3 real estate firms").
+_AMBIGUOUS_THEN = regex.compile(
+    r"[\s\u00a0]*(?:[^\p{L}\s]|$|\p{Lu}|(?:in|of|a|an|the|to|for|and|or|from|on|at|per|was|were|"
+    r"is|are|has|had|have|last|this|that|by|with|worth|each|as|than|while|which|after|before|"
+    r"according|compared|up|down|more|less|a\s+year|annually|yearly)\b)"
+)
 
 
 def currency_key(found: str) -> str:
@@ -300,7 +320,9 @@ def _prefix_pattern(key: str) -> str:
 _prefix_alt = "|".join(
     _prefix_pattern(k) for k in sorted(CURRENCY_PREFIX, key=len, reverse=True) if k not in ("euro",)
 )
-_suffix_alt = "|".join(regex.escape(k) for k in sorted(CURRENCY_SUFFIX, key=len, reverse=True))
+# A trie (hundreds of names, tried at every figure); white space inside a name may be any
+# ("Saudi\nriyals"), as a line may break there.
+_suffix_alt = trie(CURRENCY_SUFFIX).replace("\\ ", r"[\s\u00a0]+")
 
 # Searched backwards ((?r)) from the number: only the few characters before it are read.
 CURRENCY_BEFORE = regex.compile(
@@ -354,6 +376,7 @@ _NUMBER_WORD_BEFORE = regex.compile(
     rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
 )
 _A_BEFORE = regex.compile(r"(?ri)\ban?\s+$")
+_THE_BEFORE = regex.compile(r"(?ri)\bthe\s+$")  # "the 5 won by": people, not money
 _ISO_GLUED = regex.compile(r"(?ri)(?<!\p{L})(?:usd|eur|gbp|chf|cny|rub|kzt|jpy|inr|aud|cad)$")
 _ID_BEFORE = regex.compile(
     r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.|\broute|\bhighway|\binterstate"
@@ -422,8 +445,10 @@ def _starts_clear(text: str, s: int, digit: bool) -> bool:
     if s == 0:
         return True
     c = text[s - 1]
-    if c.isalpha():
-        return digit and bool(_ISO_GLUED.search(text, max(0, s - 4), s))  # "USD115"
+    if c.isalpha():  # "USD115", "RM5bn", "zł5": a currency glued to its figure
+        return digit and (
+            bool(_ISO_GLUED.search(text, max(0, s - 4), s)) or _glued_currency(text, s)
+        )
     if c.isdigit() or c in ".,:":
         return False
     if s > 1 and c in "+/-":  # "COVID-19", "C5+1", "24/7"; "5-10" is a range, kept
@@ -432,6 +457,14 @@ def _starts_clear(text: str, s: int, digit: bool) -> bool:
             return True  # "five-six years": a range in words
         return not (before.isalpha() or (c != "-" and before.isdigit()))
     return True
+
+
+def _glued_currency(text: str, s: int) -> bool:
+    m = CURRENCY_BEFORE.search(text, max(0, s - 6), s)
+    if m is not None and not m.group("sign"):
+        return currency_key(m.group("cur")) in _PREFIX_UNIT
+    code = CODE_BEFORE.search(text, max(0, s - 3), s)
+    return code is not None and code.group("cur") in ISO_CODES
 
 
 def _candidates(text: str) -> list[int]:
@@ -586,6 +619,16 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     yield from merged
 
 
+def _plainly_money(text: str, core: _Core, word_end: int) -> bool:
+    """Whether an ambiguous currency word ("won", "real", "rand") after a figure is money: the
+    figure in digits, and no noun after the word ("3 real estate firms", "won 3 games")."""
+    return (
+        not core.parsed.words
+        and not _THE_BEFORE.search(text, max(0, core.start - 5), core.start)
+        and bool(_AMBIGUOUS_THEN.match(text, word_end, word_end + 20))
+    )
+
+
 def _restates(prev: QHit, hit: QHit) -> bool:
     """Whether `hit` could restate `prev` in another unit: both money, or both measures of
     one dimension."""
@@ -645,11 +688,24 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         cur_key, unit = before_key, _PREFIX_UNIT[before_key]
         negative = cur_before.group("sign") is not None
         start = cur_before.start()
+    else:
+        code = CODE_BEFORE.search(text, max(0, start - 5, free_from), start)
+        if code and code.group("cur") in ISO_CODES:
+            unit, negative, start = code.group("cur"), code.group("sign") is not None, code.start()
     pct = PERCENT_AFTER.match(text, end, end + 40)
     cur_after = None if unit or pct else CURRENCY_AFTER.match(text, end, end + 40)
     after_key = currency_key(cur_after.group("cur")) if cur_after else ""
-    if after_key not in _SUFFIX_UNIT:
+    if after_key not in _SUFFIX_UNIT or (
+        cur_after
+        and after_key in cldr_currencies.AMBIGUOUS_WORDS
+        and not _plainly_money(text, core, cur_after.end())
+    ):
         cur_after = None
+    if cur_after is None and not unit and not pct:
+        code = CODE_AFTER.match(text, end, end + 5)
+        if code and code.group("cur") in ISO_CODES:
+            cur_after = code
+            after_key = code.group("cur")
     if not pct and not unit and not cur_after and text.find("cent", lo, start) >= 0:
         pb = PERCENT_BEFORE.search(text, lo, start)
         if pb:
@@ -662,7 +718,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "percent"
     elif unit or cur_after:
         if cur_after:
-            cur_key, unit = after_key, _SUFFIX_UNIT[after_key]
+            cur_key, unit = after_key, _SUFFIX_UNIT.get(after_key, after_key)
             end = cur_after.end()
         kind = "money"
     else:
