@@ -194,6 +194,7 @@ class Claim(Record):
     start: int
     end: int
     weekday: str | None = None
+    rate: str | None = None  # the exchange rate (its id in the rules) the value was converted at
     # For a metric in `entities`: the entity ids a list names ("Its members are A, B and C").
     members: tuple[str, ...] = ()
 
@@ -245,6 +246,9 @@ class Unbound(Record):
     text: str
     line: int
     column: int
+    # Why a figure near a metric's cue was not bound, where the binder knows ("no exchange
+    # rate RUB→USD for 2022").
+    reason: str = ""
 
 
 class Report(Record):

@@ -22,7 +22,7 @@ from factcheck.checks import REGISTRY, AnyCheck, calendar, growth, known_fact
 from factcheck.checks import range as range_check
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.errors import ErrorGroup, FactcheckError, Location
-from factcheck.spec import EntitySpec, FactSpec, MetricSpec, SubjectSpec
+from factcheck.spec import EntitySpec, FactSpec, MetricSpec, RateSpec, SubjectSpec
 from factcheck.units import UnitError
 from factcheck.yamlload import YamlDoc, load_yaml
 
@@ -46,6 +46,9 @@ class RuleFile(BaseModel):
     entities: tuple[EntitySpec, ...] = Field(
         default=(), description="countries, blocs and organisations, with their aliases"
     )
+    rates: tuple[RateSpec, ...] = Field(
+        default=(), description="exchange rates (period averages, with their source)"
+    )
 
 
 @dataclass
@@ -58,6 +61,7 @@ class RuleSet:
     sha256: str = ""
     # Spellings read another way than written ("usd" as USD), as `path:line:col: note`.
     notes: list[str] = field(default_factory=list)
+    rates: list[RateSpec] = field(default_factory=list)
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -147,6 +151,9 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                         _unknown_metric(ref, doc.location(("checks", i, "event_metrics", j)), rs)
                     )
             errors.extend(_check_units(doc, i, c, rs))
+        for i, rate in enumerate(rf.rates):
+            if unique("rate", rate.id, doc.location(("rates", i, "id"))):
+                rs.rates.append(rate)
         for i, fact in enumerate(rf.facts):
             if unique("fact", fact.id, doc.location(("facts", i, "id"))):
                 rs.facts.append(fact)
@@ -388,7 +395,14 @@ def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckE
 
 
 def _all_keys() -> set[str]:
-    models: list[type[BaseModel]] = [RuleFile, MetricSpec, FactSpec, EntitySpec, SubjectSpec]
+    models: list[type[BaseModel]] = [
+        RuleFile,
+        MetricSpec,
+        FactSpec,
+        EntitySpec,
+        SubjectSpec,
+        RateSpec,
+    ]
     models.extend(m.Spec for m in REGISTRY.values())
     return {name for m in models for name in m.model_fields}
 
@@ -399,6 +413,8 @@ def _hint_for(kind: str, field_name: str) -> str:
             "use a currency code (USD, EUR, RUB, KZT, ...), percent, pp, count, rank, year, "
             "date, or a physical unit pint reads (tonne, km, barrel / day, MW)"
         )
+    if field_name in ("base", "quote"):
+        return "write an ISO currency code: USD, EUR, RUB, KZT, ..."
     if field_name in ("min", "max", "value"):
         return "write a quoted quantity: '0 percent', '22.2e9 USD', '1.5 billion USD'"
     if field_name == "tolerance":

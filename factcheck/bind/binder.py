@@ -38,8 +38,8 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import MetricSpec
-from factcheck.units import factor, is_physical
+from factcheck.spec import MetricSpec, tolerance_fraction
+from factcheck.units import factor, is_currency, is_physical
 
 FORECAST_MARKERS = (
     "could",
@@ -102,6 +102,8 @@ class _Doc:
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
     lines: LineIndex | None = None
+    # Why a figure a metric's cue stood beside was not bound ("no exchange rate ...").
+    reasons: dict[Span, str] = field(default_factory=dict)
 
     def clause(self, i: int, m: Mention) -> Span:
         """`clause` of a mention of sentence i."""
@@ -224,7 +226,12 @@ class Binder:
         used |= used_as_period
         unbound = [
             Unbound(
-                source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
+                source=source.id,
+                kind=m.kind,
+                text=m.text,
+                line=m.span.line,
+                column=m.span.column,
+                reason=doc.reasons.get((m.span.start, m.span.end), ""),
             )
             for m in mentions
             if _is_figure(m) and (m.span.start, m.span.end) not in used
@@ -300,14 +307,17 @@ class Binder:
         # The winner is the least (distance, order): the owners' order does not matter.
         owners = found.keys() | patterned if patterned else found.keys()
         figure_start, figure_end = m.span.start, m.span.end
-        best: tuple[int, int, MetricSpec] | None = None
+        best: tuple[bool, int, int, MetricSpec] | None = None
         for metric_id in owners:
             known = self.metric_order.get(metric_id)
             if known is None:
                 continue  # a member list's cue
             order, metric = known
+            exchanged = False
             if not accepts(metric, m):
-                continue
+                if not self._in_other_currency(metric, m):
+                    continue
+                exchanged = True  # taken only where no metric takes the figure as stated
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
@@ -322,9 +332,9 @@ class Binder:
                 c_start, c_end = doc.clause(i, m)
                 if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
                     continue
-            if best is None or (dist, order) < (best[0], best[1]):
-                best = (dist, order, metric)
-        return best[2] if best else None
+            if best is None or (exchanged, dist, order) < best[:3]:
+                best = (exchanged, dist, order, metric)
+        return best[3] if best else None
 
     # ------------------------------------------------------------------ claim building
 
@@ -373,6 +383,11 @@ class Binder:
                 **common,
             )
         q = quantity_in(metric, m)
+        rate_id: str | None = None
+        if q is None and m.kind == "money":
+            q, rate_id, why = self._exchanged(metric, m, period)
+            if q is None:
+                doc.reasons[(m.span.start, m.span.end)] = why
         if q is None:
             return None
         return Claim(
@@ -380,7 +395,42 @@ class Binder:
             unit=q.unit,
             low=q.low if q.low != -math.inf else None,
             high=q.high if q.high != math.inf else None,
+            rate=rate_id,
             **common,
+        )
+
+    # ------------------------------------------------------------------ exchange rates
+
+    def _in_other_currency(self, metric: MetricSpec, m: Mention) -> bool:
+        """A money figure in another currency than its currency metric's: bound only through a
+        rate of the rules, and otherwise left unbound with the reason (see `_exchanged`)."""
+        return m.kind == "money" and m.quantity is not None and is_currency(metric.unit)
+
+    def _exchanged(
+        self, metric: MetricSpec, m: Mention, period: Period | None
+    ) -> tuple[Quantity | None, str | None, str]:
+        """The figure in the metric's currency at a rate of the rules whose period holds the
+        claim's, its interval widened by the rate's tolerance; else None and why not."""
+        stated = [q for q in (m.quantity, *m.alternatives) if q is not None]
+        pairs = ", ".join(f"{q.unit}/{metric.unit}" for q in stated)
+        if period is None:
+            return None, None, f"in {pairs}: no period to take an exchange rate for"
+        for q in stated:
+            for rate in self.rules.rates:
+                if {rate.base, rate.quote} != {q.unit, metric.unit}:
+                    continue
+                if not (rate.period[0] <= period.start and period.end <= rate.period[1]):
+                    continue
+                f = rate.rate if q.unit == rate.base else 1.0 / rate.rate
+                tol = tolerance_fraction(rate.tolerance)
+                low, high = sorted((q.low * f * (1 - tol), q.high * f * (1 + tol)))
+                value = q.value * f
+                return Quantity(value=value, low=low, high=high, unit=metric.unit), rate.id, ""
+        return (
+            None,
+            None,
+            f"in {pairs}: no exchange rate in the rules for {period.label}; add one under "
+            "`rates:` to compare it",
         )
 
     def _weekday_claim(self, source: Source, text: str, sent: Span, m: Mention) -> Claim:
