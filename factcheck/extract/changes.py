@@ -25,7 +25,8 @@ _FALL_VERBS = (
     r"fell|falls|falling|fall|dropped|drops|dropping|declined|declines|declining|decreased|"
     r"decreases|decreasing|shrank|shrunk|shrinks|shrinking|slipped|slips|slid|slides|plunged|"
     r"plunges|plummeted|tumbled|tumbles|sank|sinks|contracted|contracts|dipped|dips|eased|"
-    r"eases|slumped|slumps|retreated|lost|down|lower|off"
+    r"eases|slumped|slumps|retreated|lost|down|lower|off|cut|cuts|cutting|reduced|reduces|"
+    r"reducing|lowered|slashed|slashes|trimmed"
 )
 _FALL_NOUNS = (
     r"decline|drop|fall|decrease|contraction|reduction|slump|plunge|dip|cut|loss|slide|"

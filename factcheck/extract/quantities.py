@@ -37,6 +37,7 @@ from factcheck.extract.numbers import (
     parse_words,
     scale_of,
 )
+from factcheck.extract.ratios import find_ratios
 from factcheck.models import Qualifier, Quantity
 
 # Qualifier phrase → (qualifier, how it bends the interval).  Tolerances in one place:
@@ -376,6 +377,7 @@ _NUMBER_WORD_BEFORE = regex.compile(
     rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
 )
 _A_BEFORE = regex.compile(r"(?ri)\ban?\s+$")
+_TRILLION_T = regex.compile(r"[tT](?![\p{L}\d-])")
 _THE_BEFORE = regex.compile(r"(?ri)\bthe\s+$")  # "the 5 won by": people, not money
 _ISO_GLUED = regex.compile(r"(?ri)(?<!\p{L})(?:usd|eur|gbp|chf|cny|rub|kzt|jpy|inr|aud|cad)$")
 _ID_BEFORE = regex.compile(
@@ -592,7 +594,8 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     spans = list(blocked)
     if "://" in text or "www." in text:
         spans += [m.span() for m in URL.finditer(text)]
-    cores = list(_cores(text, _Blocked(spans)))
+    blocking = _Blocked(spans)
+    cores = list(_cores(text, blocking))
     used: set[int] = set()
     hits: list[QHit] = []
     for i in range(len(cores)):
@@ -601,6 +604,17 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
         hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
         if hit is not None:
             hits.append(hit)
+    # Multiples and fractions ("twice as much", "a third of") take the place of the counts
+    # their words would otherwise give ("three" of "three times more").
+    ratios = [r for r in find_ratios(text) if not blocking.overlaps(r[0], r[1])]
+    if ratios:
+        taken = _Blocked([(s, e) for s, e, _, _ in ratios])
+        hits = [h for h in hits if not taken.overlaps(h.start, h.end)]
+        hits += [
+            QHit(s, e, "percent", q, "approx" if approx else "exact", words=True)
+            for s, e, q, approx in ratios
+        ]
+        hits.sort(key=lambda h: h.start)
     # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies,
     # "1,500 miles (2,414 km)" one in two units of length.
     merged: list[QHit] = []
@@ -731,6 +745,11 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         elif words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
             return None  # "one of these countries": a pronoun, not a figure
     if kind == "money":
+        if cur_before is not None and not scaled and _TRILLION_T.match(text, end):
+            # "$2.1T": after a currency sign a glued T is a trillion (elsewhere it is a tonne).
+            value, step, scaled, end = value * 1e12, step * 1e12, True, end + 1
+            if low_value is not None:
+                low_value *= 1e12
         if cur_key in _MILLION_KEYS and not scaled:
             value, step, scaled = value * 1e6, step * 1e6, True
             if low_value is not None:
