@@ -215,6 +215,25 @@ def factor(from_unit: str, to_unit: str) -> float | None:
     return float(ureg.Quantity(1.0, a).to(b).magnitude)
 
 
+@lru_cache(maxsize=65536)
+def could_be_unit(word: str) -> bool:
+    """Whether pint could read `word` as a unit: a name, symbol or alias of its registry, with
+    a prefix ("km", "megawatts") and a plural ("tonnes") as pint allows.  A cheap test for the
+    extractor, which asks it of every word after a figure; `dimension` gives the answer."""
+    ureg = registry()
+    names = ureg._units  # pint has no public view of its names, symbols and aliases
+    for suffix in ureg._suffixes:
+        if suffix and not word.endswith(suffix):
+            continue
+        stem = word[: len(word) - len(suffix)] if suffix else word
+        if stem in names:
+            return True
+        for prefix in ureg._prefixes:
+            if prefix and stem.startswith(prefix) and stem[len(prefix) :] in names:
+                return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _unit_names() -> tuple[str, ...]:
     ureg = registry()

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import regex
 
-from factcheck.units import dimension, registry
+from factcheck.units import could_be_unit, dimension, registry
 
 # The dimensions a news figure is measured in (pint's dimensionality → a name for people).
 # Durations, angles, temperatures and plain ratios are not here: "5 years" is read by the date
@@ -117,11 +117,17 @@ SPELLINGS = {
 }
 
 _WORD = r"[^\W\d_](?:[\w²³]*[^\W_])?(?:/[^\W\d_]+)?"
-_PRE = r"(?P<pre>cubic|square|sq\.?|metric|short|long)[\s\u00a0]+"
+_PRE = r"(?P<pre>cubic|square|sq\.?|metric|short|long|nautical|imperial)[\s\u00a0]+"
 UNIT_AFTER = regex.compile(
     rf"(?P<sep>[\s\u00a0]?-[\s\u00a0]?|[\s\u00a0]*)(?:{_PRE})?(?P<u>{_WORD})"
     rf"(?:(?:[\s\u00a0]*/[\s\u00a0]*|[\s\u00a0]+(?:per|an?)[\s\u00a0]+)(?P<d>{_WORD}))?"
     r"(?![\w/])"
+)
+
+
+_FIRST_WORD = regex.compile(rf"(?:[\s\u00a0]?-[\s\u00a0]?|[\s\u00a0]*)(?P<w>{_WORD})")
+_PRE_WORDS = frozenset(
+    {"cubic", "square", "sq", "sq.", "metric", "short", "long", "nautical", "imperial"}
 )
 
 
@@ -136,6 +142,18 @@ class Unit:
 
 def unit_after(text: str, end: int) -> Unit | None:
     """The unit written right after a number ending at `end`, if pint reads one there."""
+    first = _FIRST_WORD.match(text, end, end + 40)
+    if first is None:
+        return None
+    word = first.group("w")
+    head = word.split("/")[0]  # "km/h": its numerator says whether a unit may stand here
+    if (
+        word.lower() not in _PRE_WORDS
+        and word not in SPELLINGS
+        and not could_be_unit(head)
+        and not could_be_unit(head.lower())
+    ):
+        return None  # most figures are followed by a word that is no unit: done cheaply
     m = UNIT_AFTER.match(text, end, end + 60)
     if m is None:
         return None
@@ -151,7 +169,7 @@ def unit_after(text: str, end: int) -> Unit | None:
     return Unit(m.end("u"), name, "-" in m.group("sep"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _unit_name(pre: str, word: str, per: str | None) -> str | None:
     """pint's name for "pre word / per" when it is a unit of a news dimension, else None."""
     if word.lower() in NOT_UNITS or (per is not None and per.lower() in NOT_UNITS):
@@ -159,8 +177,11 @@ def _unit_name(pre: str, word: str, per: str | None) -> str | None:
     head = _spelled(word)
     if head is None:
         return None
-    if pre in ("metric", "short", "long"):
-        head = f"{pre}_{head}"
+    if pre in ("metric", "short", "long", "nautical", "imperial"):
+        # pint's names join the qualifier: "short_ton", "nautical_mile"; a metric tonne is a
+        # tonne ("metric tonnes" has no name of its own).
+        joined = f"{pre}_{head}"
+        head = head if pre == "metric" and dimension(joined) is None else joined
     elif pre:
         head = f"{'square' if pre == 'sq' else pre} {head}"
     expr = head

@@ -501,8 +501,13 @@ def _cores(text: str, blocked: _Blocked) -> Iterator[_Core]:
                 continue  # a time, "10:31"
             if _ID_BEFORE.search(text, max(0, s - 12), s):
                 continue
-            score = _SCORE.match(text, s, s + 40) or (
-                _SCORE_BEFORE.search(text, max(0, s - 40), s) and _SCORE_PAIR.match(text, s)
+            joined = text[e : e + 2]
+            score = (
+                ("-" in joined or "–" in joined or ":" in joined) and _SCORE.match(text, s, s + 40)
+            ) or (
+                (joined[:1] in ("-", "–"))
+                and _SCORE_BEFORE.search(text, max(0, s - 40), s)
+                and _SCORE_PAIR.match(text, s)
             )
             if score:
                 taken_to = score.end()  # both figures of "the 2-1 win"

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 import regex
 
+from factcheck.bind.words import trie
 from factcheck.extract.changes import falls
 from factcheck.extract.numbers import UNITS_WORDS, parse_digits
 from factcheck.models import Quantity
@@ -62,8 +63,25 @@ _DENOMINATORS = {
 # Where a ratio may stand, found by the standard `re` engine on lower-cased text (fast); the
 # patterns above then run anchored near each hit only.
 _CUE = re.compile(
-    r"(?<![a-z])(?:twice|times|doubl|tripl|trebl|quadrupl|halv|half|thirds?|quarters?|fifths?|"
-    r"sixths?|eighths?|tenths?)"
+    "(?<![a-z])"
+    + trie(
+        [
+            "twice",
+            "times",
+            "doubl",
+            "tripl",
+            "trebl",
+            "quadrupl",
+            "halv",
+            "half",
+            "third",
+            "quarter",
+            "fifth",
+            "sixth",
+            "eighth",
+            "tenth",
+        ]
+    )
 )
 _NUMERATOR_BEFORE = regex.compile(
     r"(?ri)(?:^|(?<=[^\p{L}]))(?P<num>an?|one|two|three|four|five|seven|nine)[\s\u00a0]+$"
