@@ -127,4 +127,7 @@ def _ratio(now: tuple[float, float], before: tuple[float, float]) -> tuple[float
 
 
 def _num(v: float | str) -> str:
-    return f"{float(v) / 1e9:g}bn" if abs(float(v)) >= 1e9 else f"{float(v):g}"
+    x = float(v)
+    if abs(x) >= 1e9:
+        return f"{x / 1e9:g}bn"
+    return f"{x / 1e6:g}m" if abs(x) >= 1e6 else f"{x:g}"  # "69.6m", not "6.96e+07"

@@ -112,6 +112,7 @@ SPELLINGS = {
     "mmb/d": "mbpd",
     "mmbpd": "mbpd",
     "B/D": "bpd",
+    "MMT": "mmt",
     "mt": "",  # metric or million tonnes, by desk: neither is guessed
     "MT": "",
 }
@@ -125,6 +126,7 @@ UNIT_AFTER = regex.compile(
 )
 
 
+_MT = regex.compile(r"[\s\u00a0]*(?:mt|MT)(?![\w/])")
 _FIRST_WORD = regex.compile(rf"(?:[\s\u00a0]?-[\s\u00a0]?|[\s\u00a0]*)(?P<w>{_WORD})")
 _PRE_WORDS = frozenset(
     {"cubic", "square", "sq", "sq.", "metric", "short", "long", "nautical", "imperial"}
@@ -140,8 +142,16 @@ class Unit:
     modifier: bool  # "a 40-tonne truck": the figure describes a noun, it is no amount
 
 
-def unit_after(text: str, end: int) -> Unit | None:
-    """The unit written right after a number ending at `end`, if pint reads one there."""
+def unit_after(text: str, end: int, scaled: bool = False) -> Unit | None:
+    """The unit written right after a number ending at `end`, if pint reads one there.
+
+    `scaled`: the number had a scale word ("4 million mt"), so an "mt" after it is tonnes;
+    alone, "500 mt" is metric tonnes to some desks and million tonnes to others, and is not
+    read."""
+    if scaled:
+        mt = _MT.match(text, end)
+        if mt:
+            return Unit(mt.end(), "metric_ton", False)
     first = _FIRST_WORD.match(text, end, end + 40)
     if first is None:
         return None

@@ -742,7 +742,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "money"
     else:
         kind = "count"
-        measured = unit_after(text, end)
+        measured = unit_after(text, end, scaled)
         if measured is not None:
             if measured.modifier:
                 return None  # "a 40-tonne truck": a kind of truck, no amount of anything
