@@ -100,8 +100,31 @@ NOT_UNITS = frozenset(
         "spans",
         "stone",
         "stones",
+        "am",
+        "pm",
+        "quarter",
+        "quarters",
+        "fifth",
+        "fifths",
+        "third",
+        "thirds",
+        "doz",
+        "dozs",
+        "dozen",
+        "dozens",
+        "gross",
+        "score",
+        "scores",
+        "bag",
+        "bags",
+        "bucket",
+        "buckets",
     ]
 )
+
+# Prefixes no news figure uses, that pint would read into an English word or a clock time:
+# "3pm" is not 3 picometres, "8am" not 8 attometres, "dozs" not deci-ounces.
+NO_PREFIXES = ("quecto", "ronto", "yocto", "zepto", "atto", "femto", "pico", "ronna", "quetta")
 
 # News abbreviations pint reads as something else, in the form pint reads as meant (the
 # right-hand names are defined in factcheck/data/units.txt).
@@ -203,7 +226,10 @@ def _unit_name(pre: str, word: str, per: str | None) -> str | None:
     for candidate in (expr, expr.lower()) if len(word) > 3 else (expr,):
         dim = dimension(candidate)
         if dim in DIMENSIONS:
-            return str(registry().parse_units(candidate))
+            name = str(registry().parse_units(candidate))
+            if name.startswith(NO_PREFIXES) or (name.startswith("deci") and "ounce" in name):
+                return None
+            return name
     return None
 
 
