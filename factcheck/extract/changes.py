@@ -28,7 +28,7 @@ _FALL_VERBS = (
     r"decreases|decreasing|shrank|shrunk|shrinks|shrinking|slipped|slips|slid|slides|plunged|"
     r"plunges|plummeted|tumbled|tumbles|sank|sinks|contracted|contracts|dipped|dips|eased|"
     r"eases|slumped|slumps|retreated|lost|down|lower|off|cut|cuts|cutting|reduced|reduces|"
-    r"reducing|lowered|slashed|slashes|trimmed"
+    r"reducing|lowered|slashed|slashes|trimmed|slowed|slows|weakened|narrowed|narrows|softened"
 )
 _FALL_NOUNS = (
     r"decline|drop|fall|decrease|contraction|reduction|slump|plunge|dip|cut|loss|slide|"
@@ -42,6 +42,7 @@ FALL_BEFORE = regex.compile(
 # After it: "8 % less than", "8 % lower", "8 % down on", "an 8 % decline".
 FALL_AFTER = regex.compile(
     rf"(?i)[\s\u00a0]*(?:less|lower|fewer|smaller|below|down|cheaper|(?:{_FALL_NOUNS}))\b"
+    r"(?![\s\u00a0]+payments?\b)"  # "a 10 % down payment" is no fall
 )
 _AN_BEFORE = regex.compile(r"(?ri)\b(?:an?|the)[\s\u00a0]+$")
 # A figure compared with: "22 % less than the 40 million", "twice more than the 2019 level".
@@ -54,7 +55,7 @@ COMPARED_BEFORE = regex.compile(
 # Letters every fall word holds (a cheap test before the patterns, run for every percentage).
 _FALL_HINT = re.compile(
     r"fel|fal|drop|decl|decr|shr|sli|plu|tum|san|sin|con|dip|eas|slu|ret|los|dow|low|off|cut"
-    r"|red|sla|tri|dec|cut|red|los|dip"
+    r"|red|sla|tri|wea|nar|sof"
 )
 
 
