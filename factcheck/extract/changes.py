@@ -35,8 +35,14 @@ _FALL_NOUNS = (
     r"downturn|shrinkage"
 )
 # Before the figure: "fell 8 %", "shrank by about 8 %", "a decline of 8 %", "down 8 %".
+# "cut rates by 0.5 points": up to two words of object between the verb and its "by", none of
+# them a turn to another clause ("fell and then rose by 8 %").
+_OBJECT = (
+    r"(?:[\s\u00a0]+(?!(?:and|but|while|or|then|rose|grew|increased|gained|climbed|jumped|"
+    r"rising|growing)\b)\p{L}+){0,2}"
+)
 FALL_BEFORE = regex.compile(
-    rf"(?ri)\b(?:(?:{_FALL_VERBS})(?:[\s\u00a0]+by)?|(?:{_FALL_NOUNS})[\s\u00a0]+of)"
+    rf"(?ri)\b(?:(?:{_FALL_VERBS})(?:{_OBJECT}[\s\u00a0]+by)?|(?:{_FALL_NOUNS})[\s\u00a0]+of)"
     rf"[\s\u00a0]+{_QUALIFIED}$"
 )
 # After it: "8 % less than", "8 % lower", "8 % down on", "an 8 % decline".
