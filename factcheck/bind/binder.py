@@ -429,7 +429,7 @@ class Binder:
         return (
             None,
             None,
-            f"in {pairs}: no exchange rate in the rules for {period.label}; add one under "
+            f"in {pairs}: no exchange rate in the rules for {_label(period)}; add one under "
             "`rates:` to compare it",
         )
 
@@ -609,6 +609,12 @@ def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
 def _converted(q: Quantity, f: float, unit: str) -> Quantity:
     """`q` in another unit, `f` of it to one of q's: the interval scales with the value."""
     return Quantity(value=q.value * f, low=q.low * f, high=q.high * f, unit=unit)
+
+
+def _label(p: Period) -> str:
+    """A period as a reader names it: "2025" for a whole year, else its ISO range."""
+    whole_year = (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31)
+    return str(p.start.year) if whole_year and p.start.year == p.end.year else p.label
 
 
 def _is_period(m: Mention) -> bool:
