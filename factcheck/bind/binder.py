@@ -13,8 +13,9 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
   a target; neither ever conflicts with a result.
 
 A figure restated in another currency or unit in one breath is one claim; a physical figure
-is converted to its metric's unit ("1,500 miles" for a metric in km), never across dimensions.  In "from 39th to 28th
-place" only the second figure is a claim about now.
+is converted to its metric's unit ("1,500 miles" for a metric in km), never across dimensions,
+and a figure in another currency only at an exchange rate of the rules (`rates:`).  In "from
+39th to 28th place" only the second figure is a claim about now.
 
 Sentences come from `factcheck.bind.sentences`, the word lists and cue phrases are found by
 `factcheck.bind.words` and `factcheck.bind.phrases`.
