@@ -18,12 +18,10 @@ Cases: tests/fixtures/extract/ratios.yaml.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import regex
 
-from factcheck.bind.words import trie
 from factcheck.extract.changes import falls
 from factcheck.extract.numbers import UNITS_WORDS, parse_digits
 from factcheck.models import Quantity
@@ -60,29 +58,24 @@ _DENOMINATORS = {
     "tenth": 10,
     "tenths": 10,
 }
-# Where a ratio may stand, found by the standard `re` engine on lower-cased text (fast); the
-# patterns above then run anchored near each hit only.
-_CUE = re.compile(
-    "(?<![a-z])"
-    + trie(
-        [
-            "twice",
-            "times",
-            "doubl",
-            "tripl",
-            "trebl",
-            "quadrupl",
-            "halv",
-            "half",
-            "third",
-            "quarter",
-            "fifth",
-            "sixth",
-            "eighth",
-            "tenth",
-        ]
-    )
-)
+# Where a ratio may stand: these stems, found with str.find on lower-cased text (many times
+# faster than any pattern scan); the patterns above then run anchored near each hit only.
+_CUE_STEMS = [
+    "twice",
+    "times",
+    "doubl",
+    "tripl",
+    "trebl",
+    "quadrupl",
+    "halv",
+    "half",
+    "third",
+    "quarter",
+    "fifth",
+    "sixth",
+    "eighth",
+    "tenth",
+]
 _NUMERATOR_BEFORE = regex.compile(
     r"(?ri)(?:^|(?<=[^\p{L}]))(?P<num>an?|one|two|three|four|five|seven|nine)[\s\u00a0]+$"
 )
@@ -100,11 +93,18 @@ def find_ratios(text: str) -> Iterator[tuple[int, int, Quantity, bool]]:
     low_text = text.lower()
     if len(low_text) != len(text):
         return  # lower-casing moved offsets ("İ"): such text is read without ratios
+    starts: set[int] = set()
+    for stem in _CUE_STEMS:
+        at = low_text.find(stem)
+        while at >= 0:
+            if not (at and low_text[at - 1].isalpha()):  # not inside a word ("sometimes")
+                starts.add(at)
+            at = low_text.find(stem, at + 1)
     done = -1
-    for cue in _CUE.finditer(low_text):
-        if cue.start() < done:
+    for at in sorted(starts):
+        if at < done:
             continue
-        hit = _ratio_at(text, cue.start())
+        hit = _ratio_at(text, at)
         if hit is not None:
             done = hit[1]
             yield hit
