@@ -11,7 +11,14 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from factcheck.units import COMMON_UNITS, UnitError, check_unit, is_currency, parse_quantity
 
@@ -185,7 +192,7 @@ class RateSpec(Strict):
     period: tuple[dt.date, dt.date] = Field(
         description="[start, end] of the period the rate is the average of"
     )
-    tolerance: str = Field(
+    tolerance: Annotated[str, AfterValidator(lambda v: check_tolerance(v))] = Field(
         default="0", description="how far the rate may be off, relative: '1 percent'"
     )
     source: str = Field(min_length=1, description="where the rate comes from")
@@ -198,11 +205,6 @@ class RateSpec(Strict):
         if not is_currency(code):
             raise ValueError(f"{v!r} is not a currency code (USD, EUR, RUB, ...)")
         return code
-
-    @field_validator("tolerance")
-    @classmethod
-    def _tol(cls, v: str) -> str:
-        return check_tolerance(v)
 
     @model_validator(mode="after")
     def _valid(self) -> RateSpec:
