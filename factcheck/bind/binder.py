@@ -460,11 +460,18 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
+        if _TO_BEFORE.search(doc.text, max(doc.sents[i][0], start - 30), start):
+            # "from 40 million in 2019 to 31 million": 2019 is the base's year, not this one's.
+            base_at = doc.text.rfind("from", doc.sents[i][0], start)
+            if base_at >= 0:
+                before = [p for p in before if p.span.start < base_at]
         change_to = _FROM_TO.match(doc.text, end, doc.sents[i][1])
-        later = [p for p in after if change_to and p.span.start >= change_to.end()]
-        if later:
-            # "fell 22.5 % from 40 million in 2019 to 31 million in 2020": the change is 2020's.
-            pick = later[0]
+        if change_to:
+            # "fell 22.5 % from 40 million in 2019 to 31 million in 2020": the change is 2020's,
+            # never the year of its base ("... to 31 million" alone gives it no year of its own).
+            after = [p for p in after if p.span.start >= change_to.end()]
+        if change_to and after:
+            pick = after[0]
         elif after and _OWN_PERIOD.fullmatch(doc.text, end, after[0].span.start):
             # "from 40 million in 2019 to 31 million in 2020": each figure's own year.
             pick = after[0]
@@ -678,6 +685,7 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
 _OWN_PERIOD = regex.compile(
     r"(?i)[\s\u00a0]*(?:\(|(?:in|of|for|during)[\s\u00a0]+)(?:the[\s\u00a0]+)?"
 )
+_TO_BEFORE = regex.compile(r"(?ri)\bto[\s\u00a0]+(?:\p{L}+[\s\u00a0]+)?$")
 _FROM_TO = regex.compile(r"(?i)[\s\u00a0]*,?[\s\u00a0]*from\b[^;]*?\bto\b")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
