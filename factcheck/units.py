@@ -47,7 +47,6 @@ UNIT_FOLDS = {
     "percentage point": "pp",
     "percentage points": "pp",
     "p.p.": "pp",
-    "points": "pp",
     "counts": "count",
     "number": "count",
     "years": "year",
