@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "bench"))
     from scale import ensure_corpus
 
-    folder = a.dir / f"docs{a.docs}"
+    folder = a.dir / f"n{a.docs}"  # the folder bench/scale.py makes for that size
     ensure_corpus(folder, a.docs)
     jobs = sorted({1, *(int(j) for j in a.jobs.split(","))})
     best: dict[int, dict[str, Any]] = {}
