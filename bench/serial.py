@@ -7,8 +7,9 @@ For each N, a fresh child process runs what `factcheck report ARCHIVE --no-store
 
 - the parent's own CPU seconds (`RUSAGE_SELF`) and the workers' (`RUSAGE_CHILDREN`, read once
   the pool has been shut down and its processes reaped);
-- the bytes that cross process boundaries per article: every chunk of tasks sent to a worker
-  and every list of outcomes it returns, pickled as the pool pickles them (measured in a
+- the bytes that cross process boundaries per article: every call sent to a worker (a chunk
+  of documents, a group of claims to check) and every result it returns, pickled as the pool
+  pickles them (measured in a
   separate, untimed pass, so counting them costs the timed run nothing);
 - wall seconds.
 
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,18 +65,19 @@ def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
     sent: list[int] = []
     received: list[int] = []
     if count_bytes:
-        original = engine.ProcessRunner.run
+        original = engine.ProcessRunner.map
 
-        def counting(self: engine.ProcessRunner, tasks: list[engine.Task]) -> list[Any]:
-            size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
-            for i in range(0, len(tasks), size):
-                sent.append(len(pickle.dumps(tasks[i : i + size], pickle.HIGHEST_PROTOCOL)))
-            outcomes = original(self, tasks)
-            for i in range(0, len(outcomes), size):
-                received.append(len(pickle.dumps(outcomes[i : i + size], pickle.HIGHEST_PROTOCOL)))
-            return outcomes
+        def counting(
+            self: engine.ProcessRunner, fn: Callable[..., list[Any]], calls: list[tuple[Any, ...]]
+        ) -> list[list[Any]]:
+            for args in calls:
+                sent.append(len(pickle.dumps((fn, *args), pickle.HIGHEST_PROTOCOL)))
+            results = original(self, fn, calls)
+            for r in results:
+                received.append(len(pickle.dumps(r, pickle.HIGHEST_PROTOCOL)))
+            return results
 
-        engine.ProcessRunner.run = counting  # type: ignore[method-assign]
+        engine.ProcessRunner.map = counting  # type: ignore[method-assign]
 
     rules = load_rules([ROOT / "rules"])
     self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()

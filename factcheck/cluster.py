@@ -12,9 +12,10 @@ or in a test without a daemon, and a plain futures API that fits a map over docu
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
-from factcheck.engine import Outcome, Task, run_batch
+from factcheck.engine import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
 from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
 
@@ -37,6 +38,8 @@ def _distributed() -> Any:
 class DaskRunner:
     """Batches of documents as futures on the cluster at `address`; results in order."""
 
+    local = False  # its workers see neither this machine's files nor its claim store
+
     def __init__(self, address: str, rules: RuleSet) -> None:
         distributed = _distributed()
         try:
@@ -49,11 +52,22 @@ class DaskRunner:
             ) from None
         # Sent once to every worker, not once per batch.
         self.rules = self.client.scatter(rules, broadcast=True, hash=False)
+        self.jobs = max(1, sum(self.client.nthreads().values()))
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
-        futures = [self.client.submit(run_batch, b, self.rules, pure=False) for b in batches]
+        futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]
         return [o for part in self.client.gather(futures) for o in part]
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        """The checks' parts on the cluster, a call per future."""
+        futures = [
+            self.client.submit(check_parts, parts, published, self.rules, pure=False)
+            for parts, published in calls
+        ]
+        results: list[KeyedFindings] = self.client.gather(futures)
+        return results
 
     def close(self) -> None:
         self.client.close()

@@ -12,14 +12,15 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from factcheck import checks, store
+from factcheck import checks, store, wire
 from factcheck.bind.binder import Binder
+from factcheck.checks import groups
 from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
 from factcheck.ingest import (
@@ -34,10 +35,13 @@ from factcheck.ingest import (
     find_documents,
     read_article_bytes,
     read_document,
+    read_sources_file,
 )
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
 from factcheck.progress import Progress
 from factcheck.rules import RuleSet
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,9 @@ class Corpus:
     cached: int = 0
     rebound: int = 0
     fresh: int = 0
+    # The checks' findings when the workers ran them (a parallel run), for these rules.
+    findings: list[Finding] | None = None
+    checked_with: str = ""
 
 
 def source_info(s: Source) -> SourceInfo:
@@ -88,76 +95,211 @@ def analyse_source(source: Source, binder: Binder) -> Analysed:
 
 
 @dataclass(frozen=True)
-class Task:
-    """One document to analyse, as sent to a worker process or a cluster.
+class Job:
+    """What every document of a run shares, sent once with each batch, not with each document.
 
-    `data` carries the file's bytes when the worker may not see the file (a cluster), and a
-    dump record's or standard input's always; `mentions` carries the cached extraction when
-    only the rules changed.
+    `store` names a claim store the worker process opens itself: it looks up and writes its
+    documents' rows, a batch per transaction, so no article's bytes pass through the parent.
+    `want_rows` is for a worker that cannot reach the store (a cluster's): it returns the rows
+    for the caller to write.  `pack` sends results back as plain tuples (`factcheck.wire`).
     """
 
-    index: int
-    path: str  # ingest.document_path: the file, and a dump record's line
-    meta: SourceMeta
     rules_sha256: str
-    source_id: str  # from ingest.document_ids: unique among the run's documents
-    format: str = "text"  # the input format that reads it (ingest.FORMATS)
-    data: bytes | None = None
-    mentions: bytes | None = None
+    store: str | None = None
     keep_text: bool = False
     keep_mentions: bool = False
-    want_blobs: bool = False
+    want_rows: bool = False
+    pack: bool = False
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Task:
+    """One document to analyse, as sent to a worker process or a cluster.
+
+    `meta` is None when the worker reads the document's sources.yaml itself (worker processes
+    on this machine); `data` carries the file's bytes when the worker may not see the file;
+    `mentions` the cached extraction when only the rules changed (found by the caller).
+    """
+
     index: int
-    analysed: Analysed | None = None
+    doc: Document
+    source_id: str  # from ingest.document_ids: unique among the run's documents
+    meta: SourceMeta | None = None
+    data: bytes | None = None
+    mentions: bytes | None = None
+
+
+# A document's source record, claims and unbound figures as `wire` tuples.
+PackedAnalysis = tuple[wire.Packed, tuple[wire.Packed, ...], tuple[wire.Packed, ...]]
+
+
+class Outcome(NamedTuple):
+    """One document's result, as it comes back from wherever it was analysed."""
+
+    position: int  # the document's, among the run's documents
+    analysed: Analysed | PackedAnalysis | None = None
     warning: str | None = None
     text: str | None = None
-    rebound: bool = False
-    # Store rows, encoded by the worker so the parent process only writes them.
+    origin: str = "fresh"  # "cached" (served by the store), "rebound" or "fresh"
+    mentions: tuple[Mention, ...] = ()  # only when the caller keeps mentions
+    # Store rows for the caller to write (`Job.want_rows`).
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
 
 
-def run_task(task: Task, binder: Binder) -> Outcome:
-    """Ingest, extract (unless cached) and bind one document: a pure function of its inputs."""
-    try:
-        source = read_document(task.format, task.path, task.data, task.meta, task.source_id)
-    except FactcheckError as exc:
-        return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
-    mentions = (
-        store.decode_mentions(task.mentions)
-        if task.mentions is not None
-        else tuple(extract(source))
+def unpacked(a: Analysed | PackedAnalysis, mentions: tuple[Mention, ...] = ()) -> Analysed:
+    if isinstance(a, Analysed):
+        return a
+    source, claims, unbound = a
+    return Analysed(
+        wire.unpack(SourceInfo, source),
+        mentions,
+        wire.unpack_all(Claim, claims),
+        wire.unpack_all(Unbound, unbound),
     )
+
+
+def _packed(a: Analysed, pack: bool) -> Analysed | PackedAnalysis:
+    if not pack:
+        return a
+    return (wire.pack(a.source), wire.pack_all(a.claims), wire.pack_all(a.unbound))
+
+
+@dataclass
+class _Doc:
+    """A task on its way through `run_chunk`: its metadata, bytes and store keys."""
+
+    task: Task
+    meta: SourceMeta
+    data: bytes | None = None
+    warning: str | None = None
+    ekey: str = ""
+    akey: str = ""
+
+
+def _prepare(task: Task, job: Job, keyed: bool) -> _Doc:
+    """The document's metadata (raising on a bad sources.yaml, which stops the run), its bytes
+    (an unreadable file becomes a warning), and its store keys when a store is used."""
+    meta = task.meta if task.meta is not None else _metadata(task.doc)
+    d = _Doc(task, meta)
+    try:
+        d.data = task.data if task.data is not None else _read_bytes(task.doc)
+    except FactcheckError as exc:
+        d.warning = f"skipped {exc.render(show_line=False)}"
+        return d
+    if keyed:
+        sha = hashlib.sha256(d.data).hexdigest()
+        d.ekey = store.extraction_key(task.source_id, sha, meta.published, meta.as_of)
+        d.akey = store.analysis_key(
+            d.ekey, job.rules_sha256, document_path(task.doc), meta.outlet, meta.url
+        )
+    return d
+
+
+def _read_bytes(doc: Document) -> bytes:
+    return doc.data if doc.data is not None else read_article_bytes(doc.path)
+
+
+# A worker remembers the sources files it has read: its batches come folder by folder.
+_SOURCES_FILES: dict[Path, tuple[tuple[int, int], dict[str, SourceMeta]]] = {}
+
+
+def _read_sources_file(path: Path) -> dict[str, SourceMeta]:
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _SOURCES_FILES.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _SOURCES_FILES[path] = (stamp, read_sources_file(path))
+    return hit[1]
+
+
+def _metadata(doc: Document) -> SourceMeta:
+    [meta] = documents_meta([doc], _read_sources_file)
+    return meta
+
+
+def run_chunk(
+    tasks: Sequence[Task], job: Job, binder: Binder, st: store.ClaimStore | None = None
+) -> list[Outcome]:
+    """Ingest, extract (unless cached) and bind a batch of documents: pure but for the store.
+
+    With `st`, documents it already holds are served from it and the new rows are written in
+    one transaction for the batch.
+    """
+    keyed = st is not None or job.want_rows
+    docs = [_prepare(t, job, keyed) for t in tasks]
+    hits: dict[str, bytes] = {}
+    mention_hits: dict[str, bytes] = {}
+    if st is not None and not job.keep_mentions:
+        hits = st.analysed(d.akey for d in docs if d.warning is None)
+        mention_hits = st.extracted(
+            d.ekey for d in docs if d.warning is None and d.akey not in hits
+        )
+    out: list[Outcome] = []
+    for d in docs:
+        blob = hits.get(d.akey)
+        if d.warning is not None:
+            out.append(Outcome(d.task.index, warning=d.warning))
+        elif blob is not None:
+            out.append(_from_store(d, blob, job))
+        else:
+            mentions = mention_hits.get(d.ekey, d.task.mentions)
+            out.append(_analyse(d, job, binder, mentions))
+    if st is not None:
+        st.put(
+            [o.extracted_row for o in out if o.extracted_row is not None],
+            [o.analysed_row for o in out if o.analysed_row is not None],
+        )
+        if not job.want_rows:
+            out = [o._replace(extracted_row=None, analysed_row=None) for o in out]
+    return out
+
+
+def _from_store(d: _Doc, blob: bytes, job: Job) -> Outcome:
+    assert d.data is not None
+    stored = store.decode_analysis(blob)
+    a = Analysed(stored.source, (), stored.claims, stored.unbound)
+    doc = d.task.doc
+    text = document_text(doc.format, document_path(doc), d.data) if job.keep_text else None
+    return Outcome(d.task.index, _packed(a, job.pack), text=text, origin="cached")
+
+
+def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -> Outcome:
+    t = d.task
+    try:
+        source = read_document(t.doc.format, document_path(t.doc), d.data, d.meta, t.source_id)
+    except FactcheckError as exc:
+        return Outcome(t.index, warning=f"skipped {exc.render(show_line=False)}")
+    if cached_mentions is not None and not job.keep_mentions:
+        mentions = store.decode_mentions(cached_mentions)
+    else:
+        cached_mentions = None
+        mentions = tuple(extract(source))
     claims, unbound = binder.bind(source, mentions)
     info = source_info(source)
-    analysed = Analysed(
-        info, tuple(mentions) if task.keep_mentions else (), tuple(claims), tuple(unbound)
-    )
+    kept = tuple(mentions) if job.keep_mentions else ()
+    a = Analysed(info, kept, tuple(claims), tuple(unbound))
     e_row = a_row = None
-    if task.want_blobs:
-        m = task.meta
-        ekey = store.extraction_key(source.id, source.sha256, m.published, m.as_of)
-        akey = store.analysis_key(ekey, task.rules_sha256, source.path, m.outlet, m.url)
-        if task.mentions is None:
-            e_row = (ekey, store.encode_mentions(mentions))
-        stored = store.StoredAnalysis(source=info, claims=analysed.claims, unbound=analysed.unbound)
-        a_row = (akey, store.encode_analysis(stored))
+    if d.akey:
+        if cached_mentions is None:
+            e_row = (d.ekey, store.encode_mentions(mentions))
+        stored = store.StoredAnalysis(source=info, claims=a.claims, unbound=a.unbound)
+        a_row = (d.akey, store.encode_analysis(stored))
     return Outcome(
-        task.index,
-        analysed=analysed,
-        text=source.text if task.keep_text else None,
-        rebound=task.mentions is not None,
+        t.index,
+        _packed(a, job.pack),
+        text=source.text if job.keep_text else None,
+        origin="rebound" if cached_mentions is not None else "fresh",
+        mentions=kept if job.pack else (),  # packed results carry them beside
         extracted_row=e_row,
         analysed_row=a_row,
     )
 
 
-# A worker builds its Binder once per rule set, not once per document or chunk.
+# A worker builds its Binder once per rule set, not once per document or chunk, and opens the
+# claim store once.
 _BINDERS: dict[str, Binder] = {}
+_STORES: dict[str, store.ClaimStore] = {}
 
 
 def _binder_for(rules: RuleSet) -> Binder:
@@ -168,50 +310,151 @@ def _binder_for(rules: RuleSet) -> Binder:
     return b
 
 
+def _store_for(path: str | None) -> store.ClaimStore | None:
+    if path is None:
+        return None
+    st = _STORES.get(path)
+    if st is None:
+        st = _STORES[path] = store.ClaimStore(Path(path))
+    return st
+
+
+_RULES: list[RuleSet] = []
+
+
 def _init_worker(rules: RuleSet) -> None:
     _binder_for(rules)
+    _RULES[:] = [rules]
 
 
-def _run_chunk(tasks: list[Task]) -> list[Outcome]:
+# ---------------------------------------------------------------------- checks, group by group
+
+# A call of checks: parts (a check's index and its claims as wire tuples) and the publication
+# dates of their claims' sources.
+CheckCall = tuple[list[tuple[int, tuple[wire.Packed, ...]]], dict[str, dt.date | None]]
+KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
+
+
+def check_parts(
+    parts: list[tuple[int, tuple[wire.Packed, ...]]],
+    published: dict[str, dt.date | None],
+    rules: RuleSet,
+) -> KeyedFindings:
+    """Checks over their parts' claims, wherever they run: findings with their sort keys."""
+    out: KeyedFindings = []
+    for i, packed in parts:
+        claims = wire.unpack_all(Claim, packed)
+        found = groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
+        out.extend((key, wire.pack(f)) for key, f in found)
+    return out
+
+
+def _check_chunk(
+    parts: list[tuple[int, tuple[wire.Packed, ...]]], published: dict[str, dt.date | None]
+) -> KeyedFindings:
+    return check_parts(parts, published, _RULES[0])
+
+
+_METRIC = wire.field_index(Claim, "metric")
+_SUBJECT = wire.field_index(Claim, "subject")
+_SOURCE = wire.field_index(Claim, "source")
+
+
+def _check_calls(
+    rules: RuleSet,
+    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]],
+    published: dict[str, dt.date | None],
+    calls: int,
+) -> list[CheckCall]:
+    """The rule set's checks cut into parts (`checks.groups`), spread over about `calls`
+    calls of equal size."""
+    ps = groups.parts(rules.checks, rules.facts, claims)
+    out: list[CheckCall] = []
+    for b in groups.balanced([len(c) for _, c in ps], calls):
+        chosen = [(ps[k][0], tuple(ps[k][1])) for k in b]
+        sources = {c[_SOURCE] for _, cs in chosen for c in cs}
+        out.append((chosen, {s: published.get(s) for s in sorted(sources)}))
+    return out
+
+
+def merge_findings(results: Iterable[KeyedFindings]) -> list[Finding]:
+    """The parts' findings in the order one `check` over all claims gives (see checks.groups)."""
+    keyed = [x for r in results for x in r]
+    keyed.sort(key=lambda x: x[0])
+    return [wire.unpack(Finding, f) for _, f in keyed]
+
+
+def _run_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
     [binder] = _BINDERS.values()
-    return [run_task(t, binder) for t in tasks]
+    return run_chunk(tasks, job, binder, _store_for(job.store))
 
 
-def run_batch(tasks: list[Task], rules: RuleSet) -> list[Outcome]:
+def run_batch(tasks: list[Task], job: Job, rules: RuleSet) -> list[Outcome]:
     """A batch on any worker that has the rules (a cluster's): the Binder is cached there."""
-    binder = _binder_for(rules)
-    return [run_task(t, binder) for t in tasks]
+    return run_chunk(tasks, job, _binder_for(rules), _store_for(job.store))
 
 
 class Runner(Protocol):
-    def run(self, tasks: list[Task]) -> list[Outcome]: ...
+    # Whether workers see this machine's files (and the claim store) themselves.
+    local: bool
+
+    # How many processes it runs at once; above one, the checks run there too.
+    jobs: int
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]: ...
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]: ...
 
     def close(self) -> None: ...
 
 
 class SerialRunner:
-    def __init__(self, rules: RuleSet) -> None:
-        self.binder = Binder(rules)
+    local = True
+    jobs = 1
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
-        return [run_task(t, self.binder) for t in tasks]
+    def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
+        self.binder = Binder(rules)
+        self.store = st
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        return run_chunk(tasks, replace(job, store=None), self.binder, self.store)
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        raise AssertionError("one process checks all claims at once (engine.check)")
 
     def close(self) -> None:
         pass
 
 
 class ProcessRunner:
-    """Chunks of documents over worker processes; results come back in document order."""
+    """Chunks of documents over worker processes; results come back in document order.
+
+    A chunk is sent as its documents' paths (workers read the files, their sources.yaml and the
+    claim store themselves) and comes back as plain tuples.
+    """
+
+    local = True
 
     def __init__(self, rules: RuleSet, jobs: int) -> None:
         self.jobs = jobs
         self.pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules,))
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
+    def chunks(self, tasks: list[Task]) -> list[list[Task]]:
         # Several chunks per worker evens out long and short articles.
         size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
-        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        return [o for part in self.pool.map(_run_chunk, chunks) for o in part]
+        return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        job = replace(job, pack=True)
+        parts = self.map(_run_chunk, [(c, job) for c in self.chunks(tasks)])
+        return [o for part in parts for o in part]
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        return self.map(_check_chunk, calls)
+
+    def map(self, fn: Callable[..., list[T]], calls: list[tuple[Any, ...]]) -> list[list[T]]:
+        """`fn(*args)` for each of `calls` over the pool, in order: every crossing goes here."""
+        return list(self.pool.map(fn, *zip(*calls, strict=True))) if calls else []
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
@@ -253,7 +496,6 @@ def analyse_paths(
     """
     found = find_documents(paths, options)
     files = found.documents
-    meta = documents_meta(files)
     ids = document_ids(files)
     corpus = Corpus(found=found)
     for w in found.warnings:
@@ -262,45 +504,62 @@ def analyse_paths(
         corpus.warnings.append(f"skipped {e.render(show_line=False)}")
         corpus.skipped.append(str(e.location))
     jobs = max(1, jobs)
-    runner: Runner
-    if engine == "dask":
-        from factcheck.cluster import DaskRunner
-
-        if not scheduler:
-            raise FactcheckError(
-                "--engine dask needs a scheduler",
-                Location("--scheduler"),
-                "pass --scheduler HOST:PORT",
-            )
-        runner = DaskRunner(scheduler, rules)
-    elif engine != "local":
-        raise FactcheckError(
-            f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
-        )
-    elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
-        runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
-    else:
-        runner = SerialRunner(rules)
-        jobs = 1
     st = store.ClaimStore(store_path) if store_path is not None else None
+    runner: Runner
+    try:
+        if engine == "dask":
+            from factcheck.cluster import DaskRunner
+
+            if not scheduler:
+                raise FactcheckError(
+                    "--engine dask needs a scheduler",
+                    Location("--scheduler"),
+                    "pass --scheduler HOST:PORT",
+                )
+            runner = DaskRunner(scheduler, rules)
+        elif engine != "local":
+            raise FactcheckError(
+                f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
+            )
+        elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
+            runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
+        else:
+            runner = SerialRunner(rules, st)
+            jobs = 1
+    except BaseException:
+        if st is not None:
+            st.close()
+        raise
+    # Worker processes read sources.yaml themselves; a cluster's cannot see this machine's.
+    meta = None if runner.local else documents_meta(files)
+    job = Job(
+        rules.sha256,
+        store=str(store_path) if st is not None and runner.local else None,
+        keep_text=keep_texts,
+        keep_mentions=keep_mentions,
+        want_rows=st is not None and not runner.local,
+    )
+    # Checks run where the documents were analysed when that is more than one process: the
+    # claims are gathered here by metric and subject, as wire tuples, on their way there.
+    sharded = runner.jobs > 1
+    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] = {}
     step = window or max(64, 64 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
         for lo in range(0, len(files), step):
-            _window(
-                files[lo : lo + step],
-                lo,
-                meta,
-                ids,
-                rules,
-                runner,
-                st,
-                corpus,
-                keep_texts,
-                keep_mentions,
-                engine == "dask",
-            )
-            bar.advance(min(step, len(files) - lo))
+            part = range(lo, min(lo + step, len(files)))
+            tasks = [Task(i, files[i], ids[i], meta[i] if meta else None) for i in part]
+            if runner.local:
+                outcomes = runner.run(tasks, job)
+            else:
+                outcomes = _remote_window(tasks, job, runner, st)
+            _collect(outcomes, files, corpus, claims if sharded else None)
+            bar.advance(len(part))
+        if sharded:
+            published = {a.source.id: a.source.published for a in corpus.analysed}
+            calls = _check_calls(rules, claims, published, runner.jobs * 4)
+            corpus.findings = merge_findings(runner.check(calls))
+            corpus.checked_with = rules.sha256
         if st is not None:
             st.prune()
     finally:
@@ -311,91 +570,71 @@ def analyse_paths(
     return corpus
 
 
-def _window(
-    files: Sequence[Document],
-    offset: int,
-    meta: list[SourceMeta],
-    ids: list[str],
-    rules: RuleSet,
-    runner: Runner,
-    st: store.ClaimStore | None,
-    corpus: Corpus,
-    keep_texts: bool,
-    keep_mentions: bool,
-    send_data: bool,
-) -> None:
-    """One window of documents: store hits decoded here, the rest sent to the runner."""
-    results: dict[int, Outcome] = {}
-    tasks: list[Task] = []
-    read: dict[int, bytes] = {}
-    ekeys: dict[int, str] = {}
-    akeys: dict[int, str] = {}
-    for i, f in enumerate(files, offset):
-        m = meta[i]
-        if f.data is not None:
-            read[i] = f.data
-        elif st is not None or send_data:
-            # Within ingest's limits (size, regular files only); an unreadable file is left to
-            # the worker's read_document, which turns it into a located warning.
-            with contextlib.suppress(FactcheckError):
-                read[i] = read_article_bytes(f.path)
-        if st is not None and i in read:
-            sha = hashlib.sha256(read[i]).hexdigest()
-            ekeys[i] = store.extraction_key(ids[i], sha, m.published, m.as_of)
-            akeys[i] = store.analysis_key(ekeys[i], rules.sha256, document_path(f), m.outlet, m.url)
-    hits = st.analysed(akeys.values()) if st is not None else {}
-    mention_hits = (
-        st.extracted(ekeys[i] for i in akeys if akeys[i] not in hits) if st is not None else {}
+def _remote_window(
+    tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None
+) -> list[Outcome]:
+    """A window for workers that see neither this machine's files nor its claim store: the
+    articles' bytes go with the tasks, store hits are served here and new rows written here."""
+    shipped = []
+    for t in tasks:
+        # Within ingest's limits (size, regular files only); an unreadable file is left to the
+        # worker, which turns it into a located warning.
+        data = None
+        with contextlib.suppress(FactcheckError):
+            data = _read_bytes(t.doc)
+        shipped.append(replace(t, data=data))
+    if st is None:
+        return runner.run(shipped, job)
+    docs = [_prepare(t, job, keyed=True) for t in shipped if t.data is not None]
+    hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
+    mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
+    served = {d.task.index: _from_store(d, hits[d.akey], job) for d in docs if d.akey in hits}
+    by_index = {d.task.index: d for d in docs}
+    rest = [
+        replace(t, mentions=mention_hits.get(by_index[t.index].ekey))
+        if t.index in by_index and not job.keep_mentions
+        else t
+        for t in shipped
+        if t.index not in served
+    ]
+    done = runner.run(rest, job) if rest else []
+    st.put(
+        [o.extracted_row for o in done if o.extracted_row is not None],
+        [o.analysed_row for o in done if o.analysed_row is not None],
     )
-    for i, f in enumerate(files, offset):
-        blob = hits.get(akeys.get(i, ""))
-        if blob is not None and not keep_mentions:
-            results[i] = _from_store(i, f, read[i], blob, keep_texts)
-            continue
-        tasks.append(
-            Task(
-                index=i,
-                path=document_path(f),
-                meta=meta[i],
-                rules_sha256=rules.sha256,
-                source_id=ids[i],
-                format=f.format,
-                data=read.get(i) if send_data or f.data is not None else None,
-                mentions=mention_hits.get(ekeys.get(i, "")) if not keep_mentions else None,
-                keep_text=keep_texts,
-                keep_mentions=keep_mentions,
-                want_blobs=st is not None,
-            )
-        )
-    for o in runner.run(tasks) if tasks else []:
-        results[o.index] = o
-    if st is not None:
-        st.put(
-            [o.extracted_row for o in results.values() if o.extracted_row is not None],
-            [o.analysed_row for o in results.values() if o.analysed_row is not None],
-        )
-    for i in sorted(results):
-        o = results[i]
+    return sorted([*served.values(), *done], key=lambda o: o.position)
+
+
+def _claims_packed(a: Analysed | PackedAnalysis) -> tuple[wire.Packed, ...]:
+    return wire.pack_all(a.claims) if isinstance(a, Analysed) else a[1]
+
+
+def _collect(
+    outcomes: Iterable[Outcome],
+    files: Sequence[Document],
+    corpus: Corpus,
+    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] | None = None,
+) -> None:
+    """A window's outcomes into the corpus, in document order; with `claims`, the packed
+    claims gathered there by metric and subject too."""
+    for o in sorted(outcomes, key=lambda o: o.position):
+        if claims is not None and o.analysed is not None:
+            for c in _claims_packed(o.analysed):
+                claims.setdefault((c[_METRIC], c[_SUBJECT]), []).append(c)
         if o.analysed is None:
-            corpus.warnings.append(o.warning or f"skipped {files[i - offset].path}")
-            corpus.skipped.append(document_path(files[i - offset]))
+            corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
+            corpus.skipped.append(document_path(files[o.position]))
             continue
-        corpus.analysed.append(o.analysed)
+        a = unpacked(o.analysed, o.mentions)
+        corpus.analysed.append(a)
         if o.text is not None:
-            corpus.texts[o.analysed.source.id] = o.text
-        if o.analysed_row is None and o.extracted_row is None and st is not None and not o.rebound:
+            corpus.texts[a.source.id] = o.text
+        if o.origin == "cached":
             corpus.cached += 1
-        elif o.rebound:
+        elif o.origin == "rebound":
             corpus.rebound += 1
         else:
             corpus.fresh += 1
-
-
-def _from_store(i: int, f: Document, data: bytes, blob: bytes, keep_text: bool) -> Outcome:
-    stored = store.decode_analysis(blob)
-    a = Analysed(stored.source, (), stored.claims, stored.unbound)
-    text = document_text(f.format, document_path(f), data) if keep_text else None
-    return Outcome(i, analysed=a, text=text)
 
 
 @contextlib.contextmanager
@@ -434,20 +673,18 @@ def check(
 def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[Finding]:
     """Findings by (first claim's source, line, column, rule id): the order never varies."""
     pos = {c.id: (c.source, c.line, c.column) for c in claims}
-
-    def key(f: Finding) -> tuple[object, ...]:
-        first = min([pos[i] for i in f.claims if i in pos], default=("", 0, 0))
-        return (*first, f.rule, f.status, f.claims)
-
-    return sorted(findings, key=key)
+    return sorted(findings, key=lambda f: groups.finding_key(f, pos))
 
 
 def build_report(corpus: Corpus, rules: RuleSet) -> Report:
     with gc_paused():
         analysed = sorted(corpus.analysed, key=lambda a: a.source.id)
         claims = sorted((c for a in analysed for c in a.claims), key=lambda c: c.sort_key)
-        published = {a.source.id: a.source.published for a in analysed}
-        findings = check(claims, rules, published)
+        if corpus.findings is not None and corpus.checked_with == rules.sha256:
+            findings = corpus.findings  # checked group by group by the workers
+        else:
+            published = {a.source.id: a.source.published for a in analysed}
+            findings = check(claims, rules, published)
         return Report(
             rules_sha256=rules.sha256,
             sources=tuple(a.source for a in analysed),
