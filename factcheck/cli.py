@@ -71,6 +71,12 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--scheduler", help="dask scheduler address (tcp://HOST:PORT), with --engine dask"
     )
+    g.add_argument(
+        "--shared-storage",
+        action="store_true",
+        help="with --engine dask: the workers read the archive at the same paths (a shared "
+        "folder), so no article is sent from here",
+    )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -84,6 +90,12 @@ def analyse(
 
     if args is None or not hasattr(args, "no_store"):
         return analyse_paths(sources, rules, keep_texts=keep_texts)
+    if args.shared_storage and args.engine != "dask":
+        raise FactcheckError(
+            "--shared-storage is for the dask engine",
+            Location("--shared-storage"),
+            "add --engine dask",
+        )
     if args.scheduler and args.engine != "dask":
         raise FactcheckError(
             "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
@@ -98,6 +110,7 @@ def analyse(
         progress=show,
         engine=args.engine,
         scheduler=args.scheduler,
+        shared_storage=args.shared_storage,
     )
     if show and not args.no_store:
         print(

@@ -395,8 +395,10 @@ def run_batch(tasks: list[Task], job: Job, rules: RuleSet) -> list[Outcome]:
 
 
 class Runner(Protocol):
-    # Whether workers see this machine's files (and the claim store) themselves.
+    # Whether workers see this machine's files and claim store themselves (processes here).
     local: bool
+    # Whether they see its files: on a cluster, when the archive is on a folder they share.
+    reads_files: bool
 
     # How many processes it runs at once; above one, the checks run there too.
     jobs: int
@@ -410,6 +412,7 @@ class Runner(Protocol):
 
 class SerialRunner:
     local = True
+    reads_files = True
     jobs = 1
 
     def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
@@ -434,6 +437,7 @@ class ProcessRunner:
     """
 
     local = True
+    reads_files = True
 
     def __init__(self, rules: RuleSet, jobs: int) -> None:
         self.jobs = jobs
@@ -482,6 +486,7 @@ def analyse_paths(
     progress: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
+    shared_storage: bool = False,
     window: int | None = None,
     options: IngestOptions | None = None,
 ) -> Corpus:
@@ -490,7 +495,9 @@ def analyse_paths(
     Documents stream through in windows, so memory holds the claims, not the texts (unless
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
-    `scheduler`; `store_path` names the SQLite claim store that makes re-runs incremental.
+    `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
+    article crosses the network from here); `store_path` names the SQLite claim store that
+    makes re-runs incremental.
     Every combination gives the same Corpus, in the same order.  `options` name a dump's
     record fields; a path `-` is standard input.
     """
@@ -516,7 +523,7 @@ def analyse_paths(
                     Location("--scheduler"),
                     "pass --scheduler HOST:PORT",
                 )
-            runner = DaskRunner(scheduler, rules)
+            runner = DaskRunner(scheduler, rules, shared=shared_storage)
         elif engine != "local":
             raise FactcheckError(
                 f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
@@ -530,8 +537,8 @@ def analyse_paths(
         if st is not None:
             st.close()
         raise
-    # Worker processes read sources.yaml themselves; a cluster's cannot see this machine's.
-    meta = None if runner.local else documents_meta(files)
+    # Workers that see the files read sources.yaml themselves too.
+    meta = None if runner.reads_files else documents_meta(files)
     job = Job(
         rules.sha256,
         store=str(store_path) if st is not None and runner.local else None,
@@ -551,6 +558,15 @@ def analyse_paths(
             tasks = [Task(i, files[i], ids[i], meta[i] if meta else None) for i in part]
             if runner.local:
                 outcomes = runner.run(tasks, job)
+            elif runner.reads_files:
+                # A cluster on shared storage: no bytes go out, so none are hashed here to look
+                # the store up; its rows come back for the next run, on the cluster or here.
+                outcomes = runner.run(tasks, job)
+                if st is not None:
+                    st.put(
+                        [o.extracted_row for o in outcomes if o.extracted_row is not None],
+                        [o.analysed_row for o in outcomes if o.analysed_row is not None],
+                    )
             else:
                 outcomes = _remote_window(tasks, job, runner, st)
             _collect(outcomes, files, corpus, claims if sharded else None)

@@ -48,3 +48,49 @@ def test_dask_engine_needs_a_scheduler() -> None:
     rules = load_rules([ROOT / "rules"])
     with pytest.raises(FactcheckError, match="scheduler"):
         analyse_paths([ROOT / "seeds"], rules, engine="dask")
+
+
+@needs_dask
+def test_workers_on_shared_storage_read_the_archive_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With shared storage only paths go out: this process reads no article, the workers read
+    the files and their sources.yaml, and run the checks group by group; same report."""
+    import distributed
+
+    from factcheck import engine
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 48, seed=9, plant_rate=0.2)
+    rules = load_rules([ROOT / "rules"])
+    local = json_report.render(build_report(analyse_paths([folder], rules), rules))
+    assert '"published": "20' in local  # from the sources.yaml beside each month's articles
+    db = tmp_path / "claims.db"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        # The workers run in this process (threads): a read from this thread is the client's.
+        import threading
+
+        client_thread = threading.get_ident()
+        real = engine.read_article_bytes
+
+        def read(path: Path) -> bytes:
+            assert threading.get_ident() != client_thread, f"the client read {path}"
+            return real(path)
+
+        monkeypatch.setattr(engine, "read_article_bytes", read)
+        corpus = analyse_paths(
+            [folder],
+            rules,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            store_path=db,
+            shared_storage=True,
+        )
+    monkeypatch.undo()
+    assert corpus.findings is not None  # checked on the cluster
+    assert json_report.render(build_report(corpus, rules)) == local
+    again = analyse_paths([folder], rules, store_path=db)
+    assert again.cached == 48
+    assert json_report.render(build_report(again, rules)) == local

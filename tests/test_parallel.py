@@ -75,3 +75,39 @@ def test_progress_draws_and_ends_its_line() -> None:
     with Progress(10, "analysing", stream=silent, enabled=False) as bar:
         bar.advance(10)
     assert silent.getvalue() == ""
+
+
+def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
+    """Every check cut by subject (checks.groups), run part by part in any order and merged,
+    gives what one check over all claims gives, in the same order."""
+    from factcheck import engine, wire
+
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
+    claims = [c for a in corpus.analysed for c in a.claims]
+    published = {a.source.id: a.source.published for a in corpus.analysed}
+    whole = engine.check(claims, rules, published)
+    grouped: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] = {}
+    for c in claims:
+        grouped.setdefault((c.metric, c.subject), []).append(wire.pack(c))
+    calls = engine._check_calls(rules, grouped, published, 7)
+    assert len(calls) == 7
+    results = [engine.check_parts(parts, pub, rules) for parts, pub in reversed(calls)]
+    merged = engine.merge_findings(results)
+    assert merged == whole and len(whole) > 20
+    assert {f.kind for f in whole} >= {"agreement", "subperiod_bound", "known_fact"}
+
+
+def test_parallel_runs_with_a_store_give_the_same_report(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    """Workers look the store up and write it themselves; cold and warm runs agree."""
+    one = report_json([small_corpus, ROOT / "seeds"], jobs=1)
+    db = tmp_path / "claims.db"
+    rules = load_rules([ROOT / "rules"])
+    cold = analyse_paths([small_corpus, ROOT / "seeds"], rules, jobs=2, store_path=db, window=40)
+    assert cold.fresh == 85 and cold.findings is not None
+    warm = analyse_paths([small_corpus, ROOT / "seeds"], rules, jobs=2, store_path=db)
+    assert warm.cached == 85
+    for corpus in (cold, warm):
+        assert json_report.render(build_report(corpus, rules)) == one
