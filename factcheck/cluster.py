@@ -25,7 +25,7 @@ from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
 
 # Documents per task: large enough that scheduling costs little, small enough to spread.
-BATCH = 16
+BATCH = 32
 
 
 def _distributed() -> Any:
