@@ -47,6 +47,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+# Sources as given: folders and files, `-`, and fsspec URLs (`s3://bucket/news/`), which stay
+# text because a Path would fold their `//`.
+Sources = Sequence[Path | str]
+
+
+def _source(text: str) -> Path | str:
+    from factcheck.ingest.remote import is_url
+
+    return text if is_url(text) else Path(text)
+
+
 def _jobs(text: str) -> int:
     try:
         n = int(text)
@@ -81,7 +92,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def analyse(
-    args: argparse.Namespace | None, sources: list[Path], rules: RuleSet, keep_texts: bool = True
+    args: argparse.Namespace | None, sources: Sources, rules: RuleSet, keep_texts: bool = True
 ) -> Corpus:
     """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
     from factcheck.engine import analyse_paths, default_jobs
@@ -140,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--all", action="store_true", help="include page furniture")
 
     rp = sub.add_parser("report", help="write the consistency report")
-    rp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    rp.add_argument("sources", nargs="*", type=_source, default=[DEFAULT_SOURCES])
     rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
     rp.add_argument(
@@ -159,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--write", type=Path, help="write to this file instead of printing")
 
     ck = sub.add_parser("check", help="CI gate: fail on conflicts not in the baseline")
-    ck.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ck.add_argument("sources", nargs="*", type=_source, default=[DEFAULT_SOURCES])
     ck.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     ck.add_argument(
         "--baseline", type=Path, help=f"accepted conflicts (default: {DEFAULT_BASELINE} if present)"
@@ -177,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
-    bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    bl.add_argument("sources", nargs="*", type=_source, default=[DEFAULT_SOURCES])
     bl.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     bl.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
     bl.add_argument("--reason", help="reason recorded on entries that have none yet")
@@ -371,7 +382,7 @@ def _number_text(x: object) -> str:
 
 
 def cmd_report(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     out: Path,
     formats: list[str] | None,
@@ -455,7 +466,7 @@ def cmd_schema(which: str, write: Path | None) -> int:
     return EXIT_OK
 
 
-def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
+def _gate_inputs(sources: Sources, rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
 
@@ -467,7 +478,7 @@ def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, 
     return build_report(corpus, rules), corpus, rules
 
 
-def require_articles(corpus: Corpus, sources: Sequence[Path]) -> None:
+def require_articles(corpus: Corpus, sources: Sources) -> None:
     """Never green on nothing: a run that read no article is an error saying what it found."""
     from factcheck.ingest import SUFFIXES
 
@@ -504,7 +515,7 @@ def read_line(corpus: Corpus) -> str:
 
 
 def cmd_check(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     baseline_path: Path | None,
     fmt: str | None,
@@ -565,7 +576,7 @@ def cmd_check(
 
 
 def cmd_baseline(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     baseline_path: Path,
     reason: str | None,

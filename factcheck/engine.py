@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,8 @@ from factcheck.checks import groups
 from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
 from factcheck.ingest import (
+    FORMATS,
+    SUFFIXES,
     Document,
     Documents,
     IngestOptions,
@@ -36,6 +39,7 @@ from factcheck.ingest import (
     read_article_bytes,
     read_document,
     read_sources_file,
+    remote,
 )
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
 from factcheck.progress import Progress
@@ -105,6 +109,7 @@ class Job:
     """
 
     rules_sha256: str
+    run: str = ""  # this run's token: what a worker remembers of an earlier run is not reused
     store: str | None = None
     keep_text: bool = False
     keep_mentions: bool = False
@@ -180,7 +185,7 @@ class _Doc:
 def _prepare(task: Task, job: Job, keyed: bool) -> _Doc:
     """The document's metadata (raising on a bad sources.yaml, which stops the run), its bytes
     (an unreadable file becomes a warning), and its store keys when a store is used."""
-    meta = task.meta if task.meta is not None else _metadata(task.doc)
+    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run)
     d = _Doc(task, meta)
     try:
         d.data = task.data if task.data is not None else _read_bytes(task.doc)
@@ -197,7 +202,11 @@ def _prepare(task: Task, job: Job, keyed: bool) -> _Doc:
 
 
 def _read_bytes(doc: Document) -> bytes:
-    return doc.data if doc.data is not None else read_article_bytes(doc.path)
+    if doc.data is not None:
+        return doc.data
+    if doc.url is not None:
+        return remote.read_bytes(doc.url)
+    return read_article_bytes(doc.path)
 
 
 # A worker remembers the sources files it has read: its batches come folder by folder.
@@ -213,7 +222,20 @@ def _read_sources_file(path: Path) -> dict[str, SourceMeta]:
     return hit[1]
 
 
-def _metadata(doc: Document) -> SourceMeta:
+# And, for archives at a URL, the sources files of this run (no cheap stamp tells a change).
+_REMOTE_SOURCES: dict[tuple[str, str], dict[str, SourceMeta]] = {}
+
+
+def _metadata(doc: Document, run: str) -> SourceMeta:
+    if doc.url is not None:
+        folder = doc.url.rsplit("/", 1)[0]
+        entries = _REMOTE_SOURCES.get((run, folder))
+        if entries is None:
+            if not any(r == run for r, _ in _REMOTE_SOURCES):
+                _REMOTE_SOURCES.clear()
+            entries = _REMOTE_SOURCES[(run, folder)] = remote.sources_beside(doc.url)
+        entry = entries.get(doc.path.stem)
+        return entry.over(doc.meta) if entry is not None else doc.meta
     [meta] = documents_meta([doc], _read_sources_file)
     return meta
 
@@ -476,7 +498,7 @@ MIN_DOCS_PER_JOB = 32
 
 
 def analyse_paths(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     rules: RuleSet,
     *,
     jobs: int = 1,
@@ -499,9 +521,12 @@ def analyse_paths(
     article crosses the network from here); `store_path` names the SQLite claim store that
     makes re-runs incremental.
     Every combination gives the same Corpus, in the same order.  `options` name a dump's
-    record fields; a path `-` is standard input.
+    record fields; a path `-` is standard input, and one given as an fsspec URL (a `str`:
+    `s3://bucket/news/`) is listed here and read by the workers (`ingest.remote`).
     """
-    found = find_documents(paths, options)
+    found = _find(
+        [p for p in paths if not remote.is_url(p)], [p for p in paths if remote.is_url(p)], options
+    )
     files = found.documents
     ids = document_ids(files)
     corpus = Corpus(found=found)
@@ -537,10 +562,14 @@ def analyse_paths(
         if st is not None:
             st.close()
         raise
-    # Workers that see the files read sources.yaml themselves too.
-    meta = None if runner.reads_files else documents_meta(files)
+    # Workers that see the files read sources.yaml themselves too (and any at a URL).
+    meta: dict[int, SourceMeta] = {}
+    if not runner.reads_files:
+        local = [i for i, f in enumerate(files) if f.url is None]
+        meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
     job = Job(
         rules.sha256,
+        run=uuid.uuid4().hex,
         store=str(store_path) if st is not None and runner.local else None,
         keep_text=keep_texts,
         keep_mentions=keep_mentions,
@@ -555,7 +584,7 @@ def analyse_paths(
     try:
         for lo in range(0, len(files), step):
             part = range(lo, min(lo + step, len(files)))
-            tasks = [Task(i, files[i], ids[i], meta[i] if meta else None) for i in part]
+            tasks = [Task(i, files[i], ids[i], meta.get(i)) for i in part]
             if runner.local:
                 outcomes = runner.run(tasks, job)
             elif runner.reads_files:
@@ -586,6 +615,21 @@ def analyse_paths(
     return corpus
 
 
+def _find(
+    local: Sequence[Path | str], urls: Sequence[Path | str], options: IngestOptions | None
+) -> Documents:
+    """What `find_documents` finds on this machine, and the articles listed at the URLs."""
+    found = find_documents([Path(p) for p in local], options)
+    if urls:
+        dumps = {name for name, fmt in FORMATS.items() if fmt.split is not None}
+        r = remote.find([str(u) for u in urls], SUFFIXES, dumps)
+        found.documents.extend(r.documents)
+        found.skipped.extend(r.skipped)
+        found.files.update(r.suffixes)
+        found.unsupported.update(r.unsupported)
+    return found
+
+
 def _remote_window(
     tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None
 ) -> list[Outcome]:
@@ -597,7 +641,8 @@ def _remote_window(
         # worker, which turns it into a located warning.
         data = None
         with contextlib.suppress(FactcheckError):
-            data = _read_bytes(t.doc)
+            # One at a URL the workers read themselves: this machine reads no archive there.
+            data = _read_bytes(t.doc) if t.doc.url is None else None
         shipped.append(replace(t, data=data))
     if st is None:
         return runner.run(shipped, job)

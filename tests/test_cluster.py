@@ -94,3 +94,51 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
     again = analyse_paths([folder], rules, store_path=db)
     assert again.cached == 48
     assert json_report.render(build_report(again, rules)) == local
+
+
+@needs_dask
+def test_cluster_reads_an_archive_at_an_fsspec_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive at a URL (fsspec's in-memory filesystem here, s3:// or gs:// in use) is listed
+    by the client and read by the workers, sources.yaml included: the client reads no article,
+    and the report is the one a single process gives over the same URL; its claims and findings
+    are those of the same files read from a local folder."""
+    import threading
+
+    import distributed
+    import fsspec
+
+    from factcheck.ingest import remote
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 40, seed=11, plant_rate=0.2)
+    (folder / "dump.jsonl").write_text('{"id": "r1", "text": "x"}\n', encoding="utf-8")
+    fs = fsspec.filesystem("memory")
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            fs.pipe(f"/archive/{f.relative_to(folder).as_posix()}", f.read_bytes())
+    rules = load_rules([ROOT / "rules"])
+    url = "memory://archive"
+    try:
+        one = build_report(analyse_paths([url], rules), rules)
+        from_disk = build_report(analyse_paths([folder], rules), rules)
+        assert one.claims == from_disk.claims and one.findings == from_disk.findings
+        assert one.sources[0].path.startswith("memory://archive/")
+        assert any("dump at a URL" in w for w in one.warnings)
+        with distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster:
+            client_thread = threading.get_ident()
+            real = remote.read_bytes
+
+            def read(u: str) -> bytes:
+                assert threading.get_ident() != client_thread, f"the client read {u}"
+                return real(u)
+
+            monkeypatch.setattr(remote, "read_bytes", read)
+            corpus = analyse_paths([url], rules, engine="dask", scheduler=cluster.scheduler_address)
+        monkeypatch.undo()
+        assert json_report.render(build_report(corpus, rules)) == json_report.render(one)
+    finally:
+        fs.rm("/archive", recursive=True)

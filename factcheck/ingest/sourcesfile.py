@@ -19,9 +19,10 @@ from factcheck.yamlload import load_yaml
 _META_KEYS = {"outlet", "url", "published", "as_of", "note"}
 
 
-def read_sources_file(path: Path) -> dict[str, SourceMeta]:
-    """Read `sources.yaml`: `{stem: {outlet, url, published, as_of, note}}`."""
-    doc = load_yaml(path)
+def read_sources_file(path: Path | str, text: str | None = None) -> dict[str, SourceMeta]:
+    """Read `sources.yaml`: `{stem: {outlet, url, published, as_of, note}}` (from `text` when
+    given: a file read elsewhere, at a URL)."""
+    doc = load_yaml(path, text)
     data = doc.value
     if data is None:
         return {}
