@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import pickle
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -115,6 +116,7 @@ class Job:
     keep_mentions: bool = False
     want_rows: bool = False
     pack: bool = False
+    groups: bool = False  # the claims by metric and subject too, for the checks elsewhere
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Outcome(NamedTuple):
     text: str | None = None
     origin: str = "fresh"  # "cached" (served by the store), "rebound" or "fresh"
     mentions: tuple[Mention, ...] = ()  # only when the caller keeps mentions
+    groups: ClaimGroups = ()  # the claims again, for the checks (`Job.groups`)
     # Store rows for the caller to write (`Job.want_rows`).
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
@@ -283,7 +286,13 @@ def _from_store(d: _Doc, blob: bytes, job: Job) -> Outcome:
     a = Analysed(stored.source, (), stored.claims, stored.unbound)
     doc = d.task.doc
     text = document_text(doc.format, document_path(doc), d.data) if job.keep_text else None
-    return Outcome(d.task.index, _packed(a, job.pack), text=text, origin="cached")
+    return Outcome(
+        d.task.index,
+        _packed(a, job.pack),
+        text=text,
+        origin="cached",
+        groups=claim_groups(a.claims) if job.groups else (),
+    )
 
 
 def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -> Outcome:
@@ -313,6 +322,7 @@ def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -
         text=source.text if job.keep_text else None,
         origin="rebound" if cached_mentions is not None else "fresh",
         mentions=kept if job.pack else (),  # packed results carry them beside
+        groups=claim_groups(a.claims) if job.groups else (),
         extracted_row=e_row,
         analysed_row=a_row,
     )
@@ -351,40 +361,51 @@ def _init_worker(rules: RuleSet) -> None:
 
 # ---------------------------------------------------------------------- checks, group by group
 
-# A call of checks: parts (a check's index and its claims as wire tuples) and the publication
-# dates of their claims' sources.
-CheckCall = tuple[list[tuple[int, tuple[wire.Packed, ...]]], dict[str, dt.date | None]]
+# One document's claims of one metric and subject, as the worker that made them pickled them
+# (a tuple of wire tuples): the parent passes them on to the checks as they are, bytes it
+# neither unpickles nor pickles again.
+GroupKey = tuple[str, tuple[str, ...]]
+ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
+# A call of checks: parts (a check's index and its claims' pickles) and the publication dates
+# of their claims' sources.
+CheckCall = tuple[list[tuple[int, tuple[bytes, ...]]], dict[str, dt.date | None]]
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
 
+def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
+    by: dict[GroupKey, list[wire.Packed]] = {}
+    for c in claims:
+        by.setdefault((c.metric, c.subject), []).append(wire.pack(c))
+    return tuple((k, pickle.dumps(tuple(v), pickle.HIGHEST_PROTOCOL)) for k, v in by.items())
+
+
 def check_parts(
-    parts: list[tuple[int, tuple[wire.Packed, ...]]],
+    parts: list[tuple[int, tuple[bytes, ...]]],
     published: dict[str, dt.date | None],
     rules: RuleSet,
 ) -> KeyedFindings:
     """Checks over their parts' claims, wherever they run: findings with their sort keys."""
     out: KeyedFindings = []
-    for i, packed in parts:
-        claims = wire.unpack_all(Claim, packed)
+    for i, pickles in parts:
+        claims = [wire.unpack(Claim, c) for blob in pickles for c in pickle.loads(blob)]
         found = groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
         out.extend((key, wire.pack(f)) for key, f in found)
     return out
 
 
 def _check_chunk(
-    parts: list[tuple[int, tuple[wire.Packed, ...]]], published: dict[str, dt.date | None]
+    parts: list[tuple[int, tuple[bytes, ...]]], published: dict[str, dt.date | None]
 ) -> KeyedFindings:
     return check_parts(parts, published, _RULES[0])
 
 
-_METRIC = wire.field_index(Claim, "metric")
-_SUBJECT = wire.field_index(Claim, "subject")
-_SOURCE = wire.field_index(Claim, "source")
+# The claims of a run by metric and subject: each document's pickle and its source id.
+GatheredClaims = dict[GroupKey, list[tuple[bytes, str]]]
 
 
 def _check_calls(
     rules: RuleSet,
-    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]],
+    claims: GatheredClaims,
     published: dict[str, dt.date | None],
     calls: int,
 ) -> list[CheckCall]:
@@ -392,9 +413,9 @@ def _check_calls(
     calls of equal size."""
     ps = groups.parts(rules.checks, rules.facts, claims)
     out: list[CheckCall] = []
-    for b in groups.balanced([len(c) for _, c in ps], calls):
-        chosen = [(ps[k][0], tuple(ps[k][1])) for k in b]
-        sources = {c[_SOURCE] for _, cs in chosen for c in cs}
+    for b in groups.balanced([sum(len(blob) for blob, _ in c) for _, c in ps], calls):
+        chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
+        sources = {sid for k in b for _, sid in ps[k][1]}
         out.append((chosen, {s: published.get(s) for s in sorted(sources)}))
     return out
 
@@ -574,11 +595,12 @@ def analyse_paths(
         keep_text=keep_texts,
         keep_mentions=keep_mentions,
         want_rows=st is not None and not runner.local,
+        groups=runner.jobs > 1,
     )
-    # Checks run where the documents were analysed when that is more than one process: the
-    # claims are gathered here by metric and subject, as wire tuples, on their way there.
-    sharded = runner.jobs > 1
-    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] = {}
+    # Checks run where the documents were analysed when that is more than one process: each
+    # document's claims come back pickled by metric and subject too, and go on as they are.
+    sharded = job.groups
+    claims: GatheredClaims = {}
     step = window or max(64, 64 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
@@ -666,28 +688,25 @@ def _remote_window(
     return sorted([*served.values(), *done], key=lambda o: o.position)
 
 
-def _claims_packed(a: Analysed | PackedAnalysis) -> tuple[wire.Packed, ...]:
-    return wire.pack_all(a.claims) if isinstance(a, Analysed) else a[1]
-
-
 def _collect(
     outcomes: Iterable[Outcome],
     files: Sequence[Document],
     corpus: Corpus,
-    claims: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] | None = None,
+    claims: GatheredClaims | None = None,
 ) -> None:
-    """A window's outcomes into the corpus, in document order; with `claims`, the packed
-    claims gathered there by metric and subject too."""
+    """A window's outcomes into the corpus, in document order; with `claims`, the claims'
+    pickles gathered there by metric and subject too."""
     for o in sorted(outcomes, key=lambda o: o.position):
-        if claims is not None and o.analysed is not None:
-            for c in _claims_packed(o.analysed):
-                claims.setdefault((c[_METRIC], c[_SUBJECT]), []).append(c)
         if o.analysed is None:
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
             corpus.skipped.append(document_path(files[o.position]))
             continue
         a = unpacked(o.analysed, o.mentions)
         corpus.analysed.append(a)
+        if claims is not None:
+            # Served from the store on this machine, a document comes without its pickles.
+            for key, blob in o.groups or claim_groups(a.claims):
+                claims.setdefault(key, []).append((blob, a.source.id))
         if o.text is not None:
             corpus.texts[a.source.id] = o.text
         if o.origin == "cached":

@@ -80,16 +80,17 @@ def test_progress_draws_and_ends_its_line() -> None:
 def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
     """Every check cut by subject (checks.groups), run part by part in any order and merged,
     gives what one check over all claims gives, in the same order."""
-    from factcheck import engine, wire
+    from factcheck import engine
 
     rules = load_rules([ROOT / "rules"])
     corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
     claims = [c for a in corpus.analysed for c in a.claims]
     published = {a.source.id: a.source.published for a in corpus.analysed}
     whole = engine.check(claims, rules, published)
-    grouped: dict[tuple[str, tuple[str, ...]], list[wire.Packed]] = {}
-    for c in claims:
-        grouped.setdefault((c.metric, c.subject), []).append(wire.pack(c))
+    grouped: engine.GatheredClaims = {}
+    for a in corpus.analysed:
+        for key, blob in engine.claim_groups(a.claims):
+            grouped.setdefault(key, []).append((blob, a.source.id))
     calls = engine._check_calls(rules, grouped, published, 7)
     assert len(calls) == 7
     results = [engine.check_parts(parts, pub, rules) for parts, pub in reversed(calls)]
