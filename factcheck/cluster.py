@@ -71,10 +71,7 @@ class DaskRunner:
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         """The checks' parts on the cluster, a call per future."""
-        futures = [
-            self.client.submit(check_parts, parts, published, self.rules, pure=False)
-            for parts, published in calls
-        ]
+        futures = [self.client.submit(check_parts, *call, self.rules, pure=False) for call in calls]
         results: list[KeyedFindings] = self.client.gather(futures)
         return results
 

@@ -13,10 +13,12 @@ import gc
 import hashlib
 import os
 import pickle
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -42,8 +44,19 @@ from factcheck.ingest import (
     read_sources_file,
     remote,
 )
-from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
+from factcheck.models import (
+    SCHEMA_VERSION,
+    Claim,
+    Finding,
+    Mention,
+    Report,
+    Source,
+    SourceInfo,
+    Unbound,
+)
 from factcheck.progress import Progress
+from factcheck.report import json as json_report
+from factcheck.report.common import Summary
 from factcheck.rules import RuleSet
 
 T = TypeVar("T")
@@ -75,6 +88,56 @@ class Corpus:
     # The checks' findings when the workers ran them (a parallel run), for these rules.
     findings: list[Finding] | None = None
     checked_with: str = ""
+    # A run for the JSON report alone (`analyse_paths(json_only=True)`): each document's report
+    # items, put aside as they arrive, and the findings as report items (status, known fact,
+    # text), in report order.  `analysed` then holds no document: see `json_pieces`.
+    json_docs: JsonSpill | None = None
+    json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        """How many documents were read."""
+        return len(self.analysed) + (len(self.json_docs.docs) if self.json_docs else 0)
+
+    def close(self) -> None:
+        if self.json_docs is not None:
+            self.json_docs.close()
+
+
+class JsonSpill:
+    """Documents' JSON report items in a temporary file, put there as they arrive: the process
+    that writes the report keeps where each document's items are, not their text."""
+
+    def __init__(self) -> None:
+        # Open as long as the spill is: the report is read back from it after the run.
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        # Source id, offset, the byte lengths of its source, claims and unbound items.
+        self.docs: list[tuple[str, int, int, int, int]] = []
+        self.claims = 0
+        self.unbound = 0
+        self.published: dict[str, dt.date | None] = {}
+        self._end = 0
+
+    def add(self, source: SourceInfo, parts: JsonParts) -> None:
+        src, claims, n_claims, unbound, n_unbound = parts
+        blobs = [src.encode(), claims.encode(), unbound.encode()]
+        self.file.seek(self._end)
+        self.file.write(b"".join(blobs))
+        self.docs.append((source.id, self._end, len(blobs[0]), len(blobs[1]), len(blobs[2])))
+        self._end += sum(map(len, blobs))
+        self.claims += n_claims
+        self.unbound += n_unbound
+        self.published[source.id] = source.published
+
+    def items(self, which: int) -> Iterator[str]:
+        """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
+        order: by source id."""
+        for _, offset, *sizes in sorted(self.docs):
+            self.file.seek(offset + sum(sizes[:which]))
+            yield self.file.read(sizes[which]).decode()
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def source_info(s: Source) -> SourceInfo:
@@ -117,6 +180,7 @@ class Job:
     want_rows: bool = False
     pack: bool = False
     groups: bool = False  # the claims by metric and subject too, for the checks elsewhere
+    json: bool = False  # records rendered as the JSON report's items, not sent as records
 
 
 @dataclass(frozen=True)
@@ -150,6 +214,7 @@ class Outcome(NamedTuple):
     origin: str = "fresh"  # "cached" (served by the store), "rebound" or "fresh"
     mentions: tuple[Mention, ...] = ()  # only when the caller keeps mentions
     groups: ClaimGroups = ()  # the claims again, for the checks (`Job.groups`)
+    json: JsonParts | None = None  # its records rendered for the JSON report (`Job.json`)
     # Store rows for the caller to write (`Job.want_rows`).
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
@@ -270,6 +335,7 @@ def run_chunk(
         else:
             mentions = mention_hits.get(d.ekey, d.task.mentions)
             out.append(_analyse(d, job, binder, mentions))
+    out = _finish(out, job)
     if st is not None:
         st.put(
             [o.extracted_row for o in out if o.extracted_row is not None],
@@ -286,13 +352,7 @@ def _from_store(d: _Doc, blob: bytes, job: Job) -> Outcome:
     a = Analysed(stored.source, (), stored.claims, stored.unbound)
     doc = d.task.doc
     text = document_text(doc.format, document_path(doc), d.data) if job.keep_text else None
-    return Outcome(
-        d.task.index,
-        _packed(a, job.pack),
-        text=text,
-        origin="cached",
-        groups=claim_groups(a.claims) if job.groups else (),
-    )
+    return Outcome(d.task.index, a, text=text, origin="cached")
 
 
 def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -> Outcome:
@@ -318,14 +378,56 @@ def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -
         a_row = (d.akey, store.encode_analysis(stored))
     return Outcome(
         t.index,
-        _packed(a, job.pack),
+        a,
         text=source.text if job.keep_text else None,
         origin="rebound" if cached_mentions is not None else "fresh",
-        mentions=kept if job.pack else (),  # packed results carry them beside
-        groups=claim_groups(a.claims) if job.groups else (),
         extracted_row=e_row,
         analysed_row=a_row,
     )
+
+
+def _finish(outcomes: list[Outcome], job: Job) -> list[Outcome]:
+    """Outcomes as they travel: packed (`Job.pack`), with their claims by metric and subject
+    (`Job.groups`), or with their records already rendered for the JSON report (`Job.json`),
+    in which case only the source's record goes as a record."""
+    done = [o.analysed for o in outcomes if isinstance(o.analysed, Analysed)]
+    rendered = iter(json_parts(done) if job.json else ())
+    out: list[Outcome] = []
+    for o in outcomes:
+        a = o.analysed
+        if not isinstance(a, Analysed):
+            out.append(o)
+            continue
+        changes: dict[str, Any] = {}
+        if job.groups:
+            changes["groups"] = claim_groups(a.claims)
+        if job.json:
+            changes["json"] = next(rendered)
+            changes["analysed"] = (wire.pack(a.source), (), ())
+        elif job.pack:
+            changes["analysed"] = _packed(a, True)
+            changes["mentions"] = a.mentions  # packed results carry them beside
+        out.append(o._replace(**changes) if changes else o)
+    return out
+
+
+# A document's records as items of the JSON report's lists: its source's record, its claims'
+# (in report order) joined by json_report.ITEM and how many, its unbound figures' and how many.
+JsonParts = tuple[str, str, int, str, int]
+
+
+def json_parts(analysed: Sequence[Analysed]) -> list[JsonParts]:
+    """The JSON report's items of each document, rendered in one pass for the batch."""
+    claims = [sorted(a.claims, key=lambda c: c.sort_key) for a in analysed]
+    sources = iter(json_report.texts([a.source for a in analysed]))
+    claim_texts = iter(json_report.texts([c for cs in claims for c in cs]))
+    unbound = iter(json_report.texts([u for a in analysed for u in a.unbound]))
+    out: list[JsonParts] = []
+    for a, cs in zip(analysed, claims, strict=True):
+        c_text = json_report.ITEM.join(islice(claim_texts, len(cs)))
+        u_text = json_report.ITEM.join(islice(unbound, len(a.unbound)))
+        out.append((next(sources), c_text, len(cs), u_text, len(a.unbound)))
+    return out
 
 
 # A worker builds its Binder once per rule set, not once per document or chunk, and opens the
@@ -366,9 +468,10 @@ def _init_worker(rules: RuleSet) -> None:
 # neither unpickles nor pickles again.
 GroupKey = tuple[str, tuple[str, ...]]
 ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
-# A call of checks: parts (a check's index and its claims' pickles) and the publication dates
-# of their claims' sources.
-CheckCall = tuple[list[tuple[int, tuple[bytes, ...]]], dict[str, dt.date | None]]
+# A call of checks: parts (a check's index and its claims' pickles), the publication dates of
+# their claims' sources, and whether the findings come back as the JSON report's items.
+CheckCall = tuple[list[tuple[int, tuple[bytes, ...]]], dict[str, dt.date | None], bool]
+# Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
 
@@ -382,21 +485,26 @@ def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
 def check_parts(
     parts: list[tuple[int, tuple[bytes, ...]]],
     published: dict[str, dt.date | None],
+    as_json: bool,
     rules: RuleSet,
 ) -> KeyedFindings:
     """Checks over their parts' claims, wherever they run: findings with their sort keys."""
-    out: KeyedFindings = []
+    keyed: list[tuple[groups.FindingKey, Finding]] = []
     for i, pickles in parts:
         claims = [wire.unpack(Claim, c) for blob in pickles for c in pickle.loads(blob)]
-        found = groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
-        out.extend((key, wire.pack(f)) for key, f in found)
-    return out
+        keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
+    if not as_json:
+        return [(key, wire.pack(f)) for key, f in keyed]
+    items = json_report.texts([f for _, f in keyed])
+    return [
+        ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
+    ]
 
 
 def _check_chunk(
-    parts: list[tuple[int, tuple[bytes, ...]]], published: dict[str, dt.date | None]
+    parts: list[tuple[int, tuple[bytes, ...]]], published: dict[str, dt.date | None], as_json: bool
 ) -> KeyedFindings:
-    return check_parts(parts, published, _RULES[0])
+    return check_parts(parts, published, as_json, _RULES[0])
 
 
 # The claims of a run by metric and subject: each document's pickle and its source id.
@@ -408,6 +516,7 @@ def _check_calls(
     claims: GatheredClaims,
     published: dict[str, dt.date | None],
     calls: int,
+    as_json: bool = False,
 ) -> list[CheckCall]:
     """The rule set's checks cut into parts (`checks.groups`), spread over about `calls`
     calls of equal size."""
@@ -416,15 +525,19 @@ def _check_calls(
     for b in groups.balanced([sum(len(blob) for blob, _ in c) for _, c in ps], calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
-        out.append((chosen, {s: published.get(s) for s in sorted(sources)}))
+        out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json))
     return out
 
 
 def merge_findings(results: Iterable[KeyedFindings]) -> list[Finding]:
     """The parts' findings in the order one `check` over all claims gives (see checks.groups)."""
+    return [wire.unpack(Finding, f) for f in _merged(results)]
+
+
+def _merged(results: Iterable[KeyedFindings]) -> list[wire.Packed]:
     keyed = [x for r in results for x in r]
     keyed.sort(key=lambda x: x[0])
-    return [wire.unpack(Finding, f) for _, f in keyed]
+    return [f for _, f in keyed]
 
 
 def _run_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
@@ -459,6 +572,7 @@ class SerialRunner:
     jobs = 1
 
     def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
+        self.rules = rules
         self.binder = Binder(rules)
         self.store = st
 
@@ -466,7 +580,7 @@ class SerialRunner:
         return run_chunk(tasks, replace(job, store=None), self.binder, self.store)
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
-        raise AssertionError("one process checks all claims at once (engine.check)")
+        return [check_parts(*call, self.rules) for call in calls]
 
     def close(self) -> None:
         pass
@@ -532,12 +646,15 @@ def analyse_paths(
     shared_storage: bool = False,
     window: int | None = None,
     options: IngestOptions | None = None,
+    json_only: bool = False,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
     Documents stream through in windows, so memory holds the claims, not the texts (unless
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
+    `json_only` is for a run whose one output is the JSON report (`json_pieces`): the workers
+    render their records and run the checks, and this process keeps neither.
     `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
     article crosses the network from here); `store_path` names the SQLite claim store that
     makes re-runs incremental.
@@ -592,11 +709,13 @@ def analyse_paths(
         rules.sha256,
         run=uuid.uuid4().hex,
         store=str(store_path) if st is not None and runner.local else None,
-        keep_text=keep_texts,
-        keep_mentions=keep_mentions,
+        keep_text=keep_texts and not json_only,
+        keep_mentions=keep_mentions and not json_only,
         want_rows=st is not None and not runner.local,
-        groups=runner.jobs > 1,
+        groups=runner.jobs > 1 or json_only,
+        json=json_only,
     )
+    corpus.json_docs = JsonSpill() if json_only else None
     # Checks run where the documents were analysed when that is more than one process: each
     # document's claims come back pickled by metric and subject too, and go on as they are.
     sharded = job.groups
@@ -623,10 +742,18 @@ def analyse_paths(
             _collect(outcomes, files, corpus, claims if sharded else None)
             bar.advance(len(part))
         if sharded:
-            published = {a.source.id: a.source.published for a in corpus.analysed}
-            calls = _check_calls(rules, claims, published, runner.jobs * 4)
-            corpus.findings = merge_findings(runner.check(calls))
-            corpus.checked_with = rules.sha256
+            published = (
+                corpus.json_docs.published
+                if corpus.json_docs is not None
+                else {a.source.id: a.source.published for a in corpus.analysed}
+            )
+            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only)
+            results = runner.check(calls)
+            if json_only:
+                corpus.json_findings = [(s, k, t) for s, k, t in _merged(results)]
+            else:
+                corpus.findings = merge_findings(results)
+                corpus.checked_with = rules.sha256
         if st is not None:
             st.prune()
     finally:
@@ -671,7 +798,10 @@ def _remote_window(
     docs = [_prepare(t, job, keyed=True) for t in shipped if t.data is not None]
     hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
     mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
-    served = {d.task.index: _from_store(d, hits[d.akey], job) for d in docs if d.akey in hits}
+    served = {
+        o.position: o
+        for o in _finish([_from_store(d, hits[d.akey], job) for d in docs if d.akey in hits], job)
+    }
     by_index = {d.task.index: d for d in docs}
     rest = [
         replace(t, mentions=mention_hits.get(by_index[t.index].ekey))
@@ -701,20 +831,61 @@ def _collect(
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
             corpus.skipped.append(document_path(files[o.position]))
             continue
-        a = unpacked(o.analysed, o.mentions)
-        corpus.analysed.append(a)
-        if claims is not None:
+        if o.json is not None and corpus.json_docs is not None and isinstance(o.analysed, tuple):
+            info = wire.unpack(SourceInfo, o.analysed[0])
+            corpus.json_docs.add(info, o.json)
+            sid, pickles = info.id, o.groups
+        else:
+            a = unpacked(o.analysed, o.mentions)
+            corpus.analysed.append(a)
+            if o.text is not None:
+                corpus.texts[a.source.id] = o.text
             # Served from the store on this machine, a document comes without its pickles.
-            for key, blob in o.groups or claim_groups(a.claims):
-                claims.setdefault(key, []).append((blob, a.source.id))
-        if o.text is not None:
-            corpus.texts[a.source.id] = o.text
+            sid = a.source.id
+            pickles = o.groups or (claim_groups(a.claims) if claims is not None else ())
+        if claims is not None:
+            for key, blob in pickles:
+                claims.setdefault(key, []).append((blob, sid))
         if o.origin == "cached":
             corpus.cached += 1
         elif o.origin == "rebound":
             corpus.rebound += 1
         else:
             corpus.fresh += 1
+
+
+def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
+    """The JSON report of a `json_only` run, byte for byte what `json_report.pieces` writes for
+    `build_report` of the same run: the items the workers rendered, read back in report order,
+    and the findings they made."""
+    spill = corpus.json_docs
+    if spill is None:
+        raise ValueError("json_pieces needs a corpus analysed with json_only=True")
+    findings = [text for _, _, text in corpus.json_findings]
+    warnings = json_report.texts(corpus.warnings)
+    return json_report.assembled(
+        {"schema_version": SCHEMA_VERSION, "rules_sha256": rules.sha256},
+        {
+            "sources": (len(spill.docs), lambda: spill.items(0)),
+            "claims": (spill.claims, lambda: spill.items(1)),
+            "unbound": (spill.unbound, lambda: spill.items(2)),
+            "findings": (len(findings), lambda: iter(findings)),
+            "warnings": (len(warnings), lambda: iter(warnings)),
+        },
+    )
+
+
+def json_summary(corpus: Corpus) -> Summary:
+    """What `report.common.summarize` says of the report `json_pieces` writes."""
+    spill = corpus.json_docs
+    conflicts = [k for s, k, _ in corpus.json_findings if s == "conflict"]
+    return Summary(
+        sources=len(spill.docs) if spill else 0,
+        claims=spill.claims if spill else 0,
+        agreements=sum(1 for s, _, _ in corpus.json_findings if s == "agreement"),
+        conflicts=len(conflicts),
+        known_fact_conflicts=sum(conflicts),
+    )
 
 
 @contextlib.contextmanager
@@ -757,6 +928,8 @@ def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[
 
 
 def build_report(corpus: Corpus, rules: RuleSet) -> Report:
+    if corpus.json_docs is not None:
+        raise ValueError("a json_only corpus holds no records: write it with json_pieces")
     with gc_paused():
         analysed = sorted(corpus.analysed, key=lambda a: a.source.id)
         claims = sorted((c for a in analysed for c in a.claims), key=lambda c: c.sort_key)

@@ -93,7 +93,7 @@ def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path
             grouped.setdefault(key, []).append((blob, a.source.id))
     calls = engine._check_calls(rules, grouped, published, 7)
     assert len(calls) == 7
-    results = [engine.check_parts(parts, pub, rules) for parts, pub in reversed(calls)]
+    results = [engine.check_parts(*call, rules) for call in reversed(calls)]
     merged = engine.merge_findings(results)
     assert merged == whole and len(whole) > 20
     assert {f.kind for f in whole} >= {"agreement", "subperiod_bound", "known_fact"}
@@ -112,3 +112,32 @@ def test_parallel_runs_with_a_store_give_the_same_report(
     assert warm.cached == 85
     for corpus in (cold, warm):
         assert json_report.render(build_report(corpus, rules)) == one
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_json_only_run_writes_the_same_report(
+    small_corpus: Path, tmp_path: Path, jobs: int
+) -> None:
+    """Workers render their records and run the checks; the parent joins what they rendered,
+    read back from where it put it aside: the same bytes as the report of the records."""
+    from factcheck import engine
+    from factcheck.report.common import summarize
+
+    rules = load_rules([ROOT / "rules"])
+    paths = [small_corpus, ROOT / "seeds"]
+    full = build_report(analyse_paths(paths, rules), rules)
+    want = json_report.render(full)
+    db = tmp_path / "claims.db"
+    for store_path in (None, db, db):  # no store, a cold one, a warm one
+        corpus = analyse_paths(
+            paths, rules, jobs=jobs, json_only=True, store_path=store_path, window=24
+        )
+        try:
+            assert corpus.analysed == [] and corpus.articles == 85
+            assert "".join(engine.json_pieces(corpus, rules)) == want
+            assert engine.json_summary(corpus) == summarize(full)
+            with pytest.raises(ValueError, match="json_pieces"):
+                build_report(corpus, rules)
+        finally:
+            corpus.close()
+    assert corpus.cached == 85
