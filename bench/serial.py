@@ -3,7 +3,8 @@
     python bench/serial.py [--docs 1000] [--jobs 1,2] [--dir /tmp/factcheck-bench]
 
 For each N, a fresh child process runs what `factcheck report ARCHIVE --no-store --format json
---jobs N` runs (discover, analyse, check, render JSON) and records:
+--jobs N` runs (discover, analyse, check, render JSON) and records (with `--records`, the path
+the Markdown and HTML reports take: the parent builds the whole Report and renders it):
 
 - the parent's own CPU seconds (`RUSAGE_SELF`) and the workers' (`RUSAGE_CHILDREN`, read once
   the pool has been shut down and its processes reaped);
@@ -56,7 +57,7 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
+def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> dict[str, Any]:
     """One run in this process; the caller made it fresh, so RUSAGE_CHILDREN starts at zero."""
     from factcheck import engine
     from factcheck.report import json as json_report
@@ -81,13 +82,18 @@ def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
 
     rules = load_rules([ROOT / "rules"])
     self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()
-    corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
-    report = engine.build_report(corpus, rules)
+    if records:
+        corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
+        pieces = json_report.pieces(engine.build_report(corpus, rules))
+    else:  # what `factcheck report --format json` runs
+        corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False, json_only=True)
+        pieces = engine.json_pieces(corpus, rules)
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        for piece in json_report.pieces(report):
+        for piece in pieces:
             sink.write(piece)
+    corpus.close()
     wall = time.time() - wall0
-    docs = len(corpus.analysed)
+    docs = corpus.articles
     return {
         "jobs": jobs,
         "docs": docs,
@@ -99,8 +105,10 @@ def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
     }
 
 
-def run_child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
+def run_child(folder: Path, jobs: int, count_bytes: bool, records: bool) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", str(folder), "--jobs", str(jobs)]
+    if records:
+        cmd.append("--records")
     if count_bytes:
         cmd.append("--count-bytes")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -116,9 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--count-bytes", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--records",
+        action="store_true",
+        help="the path of reports that need the records (Markdown, HTML): the parent builds "
+        "the Report and renders it, instead of joining the JSON the workers rendered",
+    )
     a = p.parse_args(argv)
     if a.child is not None:
-        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes)))
+        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes, a.records)))
         return 0
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -130,13 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[int, dict[str, Any]] = {}
     for _ in range(a.repeat):
         for n in jobs:  # alternated, so a busy spell of the machine hits every N alike
-            r = run_child(folder, n, count_bytes=False)
+            r = run_child(folder, n, False, a.records)
             total = r["parent_cpu"] + r["workers_cpu"]
             if n not in best or total < best[n]["parent_cpu"] + best[n]["workers_cpu"]:
                 best[n] = r
     for n in jobs:
         if n > 1:
-            counted = run_child(folder, n, count_bytes=True)
+            counted = run_child(folder, n, True, a.records)
             best[n]["sent_per_doc"] = counted["sent_per_doc"]
             best[n]["received_per_doc"] = counted["received_per_doc"]
 

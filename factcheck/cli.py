@@ -92,7 +92,11 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def analyse(
-    args: argparse.Namespace | None, sources: Sources, rules: RuleSet, keep_texts: bool = True
+    args: argparse.Namespace | None,
+    sources: Sources,
+    rules: RuleSet,
+    keep_texts: bool = True,
+    json_only: bool = False,
 ) -> Corpus:
     """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
     from factcheck.engine import analyse_paths, default_jobs
@@ -100,7 +104,7 @@ def analyse(
     from factcheck.store import DEFAULT_STORE
 
     if args is None or not hasattr(args, "no_store"):
-        return analyse_paths(sources, rules, keep_texts=keep_texts)
+        return analyse_paths(sources, rules, keep_texts=keep_texts, json_only=json_only)
     if args.shared_storage and args.engine != "dask":
         raise FactcheckError(
             "--shared-storage is for the dask engine",
@@ -122,6 +126,7 @@ def analyse(
         engine=args.engine,
         scheduler=args.scheduler,
         shared_storage=args.shared_storage,
+        json_only=json_only,
     )
     if show and not args.no_store:
         print(
@@ -389,7 +394,7 @@ def cmd_report(
     args: argparse.Namespace | None = None,
 ) -> int:
     from factcheck import reportcache
-    from factcheck.engine import build_report, gc_paused
+    from factcheck.engine import build_report, gc_paused, json_pieces, json_summary
     from factcheck.report.common import summarize
     from factcheck.rules import load_rules
 
@@ -399,6 +404,7 @@ def cmd_report(
     key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
+    corpus: Corpus | None = None
     try:
         if cached is not None:
             # Nothing changed since the last report: the same inputs give the same bytes.
@@ -406,12 +412,18 @@ def cmd_report(
             summary, warnings = cached.summary, cached.warnings
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
-            corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+            # The JSON report alone needs no records here either: the workers render them.
+            json_only = chosen == ["json"]
+            corpus = analyse(args, sources, rules, "html" in chosen, json_only)
             require_articles(corpus, sources)
-            report = build_report(corpus, rules)
-            # Rendered while written, a piece at a time: no report is ever held whole.
-            outputs = render_streams(RenderInput(report, corpus.texts), chosen)
-            summary = list(summarize(report).row())
+            if json_only:
+                outputs = {FORMATS["json"][0]: json_pieces(corpus, rules)}
+                summary = list(json_summary(corpus).row())
+            else:
+                report = build_report(corpus, rules)
+                # Rendered while written, a piece at a time: no report is ever held whole.
+                outputs = render_streams(RenderInput(report, corpus.texts), chosen)
+                summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
@@ -422,6 +434,8 @@ def cmd_report(
     finally:
         if cached is not None:
             cached.close()
+        if corpus is not None:
+            corpus.close()
     if cache_dir and key and cached is None:
         reportcache.save(cache_dir, key, out, list(outputs), summary, warnings)
     print(
@@ -482,7 +496,7 @@ def require_articles(corpus: Corpus, sources: Sources) -> None:
     """Never green on nothing: a run that read no article is an error saying what it found."""
     from factcheck.ingest import SUFFIXES
 
-    if corpus.analysed:
+    if corpus.articles:
         return
     where = ", ".join(str(s) for s in sources) or "."
     skipped = len(corpus.skipped)

@@ -141,3 +141,17 @@ def test_a_json_only_run_writes_the_same_report(
         finally:
             corpus.close()
     assert corpus.cached == 85
+
+
+def test_report_format_json_alone_writes_the_committed_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`factcheck report --format json` takes the path where the parent keeps no records."""
+    from factcheck.cli import main
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    args = ["report", "seeds", "--rules", "rules", "--format", "json", "--no-store"]
+    assert main([*args, "--out", str(out)]) == 0
+    committed = (ROOT / "reports" / "consistency.json").read_bytes()
+    assert (out / "consistency.json").read_bytes() == committed
