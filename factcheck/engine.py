@@ -720,7 +720,8 @@ def analyse_paths(
     # document's claims come back pickled by metric and subject too, and go on as they are.
     sharded = job.groups
     claims: GatheredClaims = {}
-    step = window or max(64, 64 * jobs)
+    # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
+    step = window or max(256, 128 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
         for lo in range(0, len(files), step):
