@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,19 @@ def test_dask_engine_needs_a_scheduler() -> None:
         analyse_paths([ROOT / "seeds"], rules, engine="dask")
 
 
+def only_workers_call(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+    """Fail when this thread calls `module.name`: a LocalCluster of threads runs its workers in
+    this process, so a read from this thread is the client's."""
+    client_thread = threading.get_ident()
+    real = getattr(module, name)
+
+    def guarded(*args: object) -> object:
+        assert threading.get_ident() != client_thread, f"the client called {name}{args}"
+        return real(*args)
+
+    monkeypatch.setattr(module, name, guarded)
+
+
 @needs_dask
 def test_workers_on_shared_storage_read_the_archive_themselves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -69,17 +83,7 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        # The workers run in this process (threads): a read from this thread is the client's.
-        import threading
-
-        client_thread = threading.get_ident()
-        real = engine.read_article_bytes
-
-        def read(path: Path) -> bytes:
-            assert threading.get_ident() != client_thread, f"the client read {path}"
-            return real(path)
-
-        monkeypatch.setattr(engine, "read_article_bytes", read)
+        only_workers_call(monkeypatch, engine, "read_article_bytes")
         corpus = analyse_paths(
             [folder],
             rules,
@@ -104,8 +108,6 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
     by the client and read by the workers, sources.yaml included: the client reads no article,
     and the report is the one a single process gives over the same URL; its claims and findings
     are those of the same files read from a local folder."""
-    import threading
-
     import distributed
     import fsspec
 
@@ -129,14 +131,7 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
         with distributed.LocalCluster(
             n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
         ) as cluster:
-            client_thread = threading.get_ident()
-            real = remote.read_bytes
-
-            def read(u: str) -> bytes:
-                assert threading.get_ident() != client_thread, f"the client read {u}"
-                return real(u)
-
-            monkeypatch.setattr(remote, "read_bytes", read)
+            only_workers_call(monkeypatch, remote, "read_bytes")
             corpus = analyse_paths([url], rules, engine="dask", scheduler=cluster.scheduler_address)
         monkeypatch.undo()
         assert json_report.render(build_report(corpus, rules)) == json_report.render(one)
