@@ -33,7 +33,6 @@ if str(ROOT) not in sys.path:
 
 def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
     from factcheck import engine
-    from factcheck.report import json as json_report
     from factcheck.rules import load_rules
 
     rules = load_rules([ROOT / "rules"])
@@ -50,10 +49,12 @@ def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
             engine="dask",
             scheduler=scheduler,
             shared_storage=True,
+            json_only=True,
         )
     else:
-        corpus = engine.analyse_paths([folder], rules, jobs=procs, keep_texts=False)
-    text = "".join(json_report.pieces(engine.build_report(corpus, rules)))
+        corpus = engine.analyse_paths([folder], rules, jobs=procs, keep_texts=False, json_only=True)
+    text = "".join(engine.json_pieces(corpus, rules))
+    corpus.close()
     wall = time.perf_counter() - wall0
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     return {

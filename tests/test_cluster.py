@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.engine import analyse_paths, build_report
+from factcheck.engine import analyse_paths, build_report, json_pieces
 from factcheck.errors import FactcheckError
 from factcheck.report import json as json_report
 from factcheck.rules import load_rules
@@ -133,7 +133,13 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
         ) as cluster:
             only_workers_call(monkeypatch, remote, "read_bytes")
             corpus = analyse_paths([url], rules, engine="dask", scheduler=cluster.scheduler_address)
+            # The JSON report alone: records rendered and checked on the cluster, none here.
+            lean = analyse_paths(
+                [url], rules, engine="dask", scheduler=cluster.scheduler_address, json_only=True
+            )
         monkeypatch.undo()
         assert json_report.render(build_report(corpus, rules)) == json_report.render(one)
+        assert "".join(json_pieces(lean, rules)) == json_report.render(one)
+        lean.close()
     finally:
         fs.rm("/archive", recursive=True)
