@@ -12,7 +12,7 @@ the Markdown and HTML reports take: the parent builds the whole Report and rende
   of documents, a group of claims to check) and every result it returns, pickled as the pool
   pickles them (measured in a
   separate, untimed pass, so counting them costs the timed run nothing);
-- wall seconds.
+- wall seconds, and the parent's peak resident memory.
 
 From the one-process run's CPU `T1` and a parallel run's parent CPU `P` and workers' CPU `W`:
 
@@ -100,6 +100,8 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
         "parent_cpu": _cpu(resource.RUSAGE_SELF) - self0,
         "workers_cpu": _cpu(resource.RUSAGE_CHILDREN) - kids0,
         "wall": wall,
+        # Peak resident memory of the parent (kB on Linux): what it holds of the archive.
+        "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "sent_per_doc": sum(sent) / docs if docs else 0.0,
         "received_per_doc": sum(received) / docs if docs else 0.0,
     }
@@ -168,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 n,
                 r["docs"],
                 f"{r['wall']:.2f}",
+                f"{r['parent_peak_mb']:.0f}",
                 f"{par:.2f}",
                 f"{wrk:.2f}",
                 f"{serial:.1%}" if n > 1 else "100%",
@@ -187,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 "jobs",
                 "docs",
                 "wall s",
+                "parent peak MB",
                 "parent CPU s",
                 "workers CPU s",
                 "serial",
