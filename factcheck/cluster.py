@@ -20,9 +20,9 @@ import importlib
 from dataclasses import replace
 from typing import Any
 
-from factcheck.engine import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
 from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
+from factcheck.worker import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
 
 # Documents per task: large enough that scheduling costs little, small enough to spread.
 BATCH = 32

@@ -72,7 +72,7 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
     the files and their sources.yaml, and run the checks group by group; same report."""
     import distributed
 
-    from factcheck import engine
+    from factcheck import worker
 
     folder = tmp_path / "corpus"
     corpus_module().generate(folder, 48, seed=9, plant_rate=0.2)
@@ -83,7 +83,7 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        only_workers_call(monkeypatch, engine, "read_article_bytes")
+        only_workers_call(monkeypatch, worker, "read_article_bytes")
         corpus = analyse_paths(
             [folder],
             rules,

@@ -80,7 +80,7 @@ def test_progress_draws_and_ends_its_line() -> None:
 def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
     """Every check cut by subject (checks.groups), run part by part in any order and merged,
     gives what one check over all claims gives, in the same order."""
-    from factcheck import engine
+    from factcheck import engine, worker
 
     rules = load_rules([ROOT / "rules"])
     corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
@@ -89,11 +89,11 @@ def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path
     whole = engine.check(claims, rules, published)
     grouped: engine.GatheredClaims = {}
     for a in corpus.analysed:
-        for key, blob in engine.claim_groups(a.claims):
+        for key, blob in worker.claim_groups(a.claims):
             grouped.setdefault(key, []).append((blob, a.source.id))
     calls = engine._check_calls(rules, grouped, published, 7)
     assert len(calls) == 7
-    results = [engine.check_parts(*call, rules) for call in reversed(calls)]
+    results = [worker.check_parts(*call, rules) for call in reversed(calls)]
     merged = engine.merge_findings(results)
     assert merged == whole and len(whole) > 20
     assert {f.kind for f in whole} >= {"agreement", "subperiod_bound", "known_fact"}
