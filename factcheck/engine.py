@@ -150,7 +150,7 @@ class JsonSpill:
 
 # ---------------------------------------------------------------------- checks, group by group
 
-# The claims of a run by metric and subject: each document's pickle and its source id.
+# The claims of a run by metric and subject: each document's encoding and its source id.
 GatheredClaims = dict[GroupKey, list[tuple[bytes, str]]]
 
 
@@ -350,7 +350,7 @@ def analyse_paths(
     )
     corpus.json_docs = JsonSpill() if json_only else None
     # Checks run where the documents were analysed when that is more than one process: each
-    # document's claims come back pickled by metric and subject too, and go on as they are.
+    # document's claims come back encoded by metric and subject too, and go on as they are.
     sharded = job.groups
     claims: GatheredClaims = {}
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
@@ -459,7 +459,7 @@ def _collect(
     claims: GatheredClaims | None = None,
 ) -> None:
     """A window's outcomes into the corpus, in document order; with `claims`, the claims'
-    pickles gathered there by metric and subject too."""
+    encodings gathered there by metric and subject too."""
     for o in sorted(outcomes, key=lambda o: o.position):
         if o.analysed is None:
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
@@ -468,17 +468,17 @@ def _collect(
         if o.json is not None and corpus.json_docs is not None and isinstance(o.analysed, tuple):
             info = wire.unpack(SourceInfo, o.analysed[0])
             corpus.json_docs.add(info, o.json)
-            sid, pickles = info.id, o.groups
+            sid, encoded = info.id, o.groups
         else:
             a = unpacked(o.analysed, o.mentions)
             corpus.analysed.append(a)
             if o.text is not None:
                 corpus.texts[a.source.id] = o.text
-            # Served from the store on this machine, a document comes without its pickles.
+            # Served from the store on this machine, a document comes without its encodings.
             sid = a.source.id
-            pickles = o.groups or (claim_groups(a.claims) if claims is not None else ())
+            encoded = o.groups or (claim_groups(a.claims) if claims is not None else ())
         if claims is not None:
-            for key, blob in pickles:
+            for key, blob in encoded:
                 claims.setdefault(key, []).append((blob, sid))
         if o.origin == "cached":
             corpus.cached += 1

@@ -3,7 +3,7 @@
 A worker gets a batch of `Task`s (documents, as paths or bytes) and the run's `Job`; it reads
 each document, its sources.yaml and the claim store itself (`run_chunk`), and sends back
 `Outcome`s as plain tuples (`factcheck.wire`), or already rendered as the JSON report's items
-(`json_parts`), with the claims pickled by metric and subject for the checks, which run in a
+(`json_parts`), with the claims encoded by metric and subject for the checks, which run in a
 worker too, a group of claims at a time (`check_parts`, cut by `checks.groups`).  The engine
 decides what goes where and merges what comes back.
 """
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from pydantic import TypeAdapter
 
 from factcheck import store, wire
 from factcheck.bind.binder import Binder
@@ -371,23 +372,26 @@ def init_worker(rules: RuleSet) -> None:
     _RULES[:] = [rules]
 
 
-# One document's claims of one metric and subject, as the worker that made them pickled them
-# (a tuple of wire tuples): the parent passes them on to the checks as they are, bytes it
-# neither unpickles nor pickles again.
+# One document's claims of one metric and subject as JSON, encoded by the worker that made
+# them: the parent passes them on to the checks as they are, bytes it neither decodes nor
+# encodes again.  (JSON, as the claim store has them: the package unpickles nothing.)
 GroupKey = tuple[str, tuple[str, ...]]
 ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
-# A call of checks: parts (a check's index and its claims' pickles), the publication dates of
+# A call of checks: parts (a check's index and its claims' encodings), the publication dates of
 # their claims' sources, and whether the findings come back as the JSON report's items.
 CheckCall = tuple[list[tuple[int, tuple[bytes, ...]]], dict[str, dt.date | None], bool]
 # Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
 
+_CLAIMS = TypeAdapter(tuple[Claim, ...])
+
+
 def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
-    by: dict[GroupKey, list[wire.Packed]] = {}
+    by: dict[GroupKey, list[Claim]] = {}
     for c in claims:
-        by.setdefault((c.metric, c.subject), []).append(wire.pack(c))
-    return tuple((k, pickle.dumps(tuple(v), pickle.HIGHEST_PROTOCOL)) for k, v in by.items())
+        by.setdefault((c.metric, c.subject), []).append(c)
+    return tuple((k, _CLAIMS.dump_json(tuple(v))) for k, v in by.items())
 
 
 def check_parts(
@@ -398,8 +402,8 @@ def check_parts(
 ) -> KeyedFindings:
     """Checks over their parts' claims, wherever they run: findings with their sort keys."""
     keyed: list[tuple[groups.FindingKey, Finding]] = []
-    for i, pickles in parts:
-        claims = [wire.unpack(Claim, c) for blob in pickles for c in pickle.loads(blob)]
+    for i, encoded in parts:
+        claims = [c for blob in encoded for c in _CLAIMS.validate_json(blob)]
         keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
     if not as_json:
         return [(key, wire.pack(f)) for key, f in keyed]
