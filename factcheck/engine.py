@@ -56,6 +56,7 @@ from factcheck.rules import RuleSet
 from factcheck.worker import Analysed as Analysed
 from factcheck.worker import (
     CheckCall,
+    Encoded,
     GroupKey,
     Job,
     JsonParts,
@@ -151,7 +152,31 @@ class JsonSpill:
 # ---------------------------------------------------------------------- checks, group by group
 
 # The claims of a run by metric and subject: each document's encoding and its source id.
-GatheredClaims = dict[GroupKey, list[tuple[bytes, str]]]
+GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
+
+
+class _Aside:
+    """Claims' encodings put aside in a file until the checks, which worker processes on this
+    machine read back themselves: the parent's memory does not grow with the archive's claims."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="factcheck-claims-")
+        self.file = os.fdopen(fd, "wb")
+        self.end = 0
+
+    def add(self, blob: bytes) -> Encoded:
+        self.file.write(blob)
+        self.end += len(blob)
+        return (self.path, self.end - len(blob), len(blob))
+
+    def close(self) -> None:
+        self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+def _size(e: Encoded) -> int:
+    return len(e) if isinstance(e, bytes) else e[2]
 
 
 def _check_calls(
@@ -165,7 +190,7 @@ def _check_calls(
     calls of equal size."""
     ps = groups.parts(rules.checks, rules.facts, claims)
     out: list[CheckCall] = []
-    for b in groups.balanced([sum(len(blob) for blob, _ in c) for _, c in ps], calls):
+    for b in groups.balanced([sum(_size(e) for e, _ in c) for _, c in ps], calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
         out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json))
@@ -353,6 +378,7 @@ def analyse_paths(
     # document's claims come back encoded by metric and subject too, and go on as they are.
     sharded = job.groups
     claims: GatheredClaims = {}
+    aside = _Aside() if sharded and runner.local else None
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
     step = window or max(256, 128 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
@@ -373,7 +399,7 @@ def analyse_paths(
                     )
             else:
                 outcomes = _remote_window(tasks, job, runner, st)
-            _collect(outcomes, files, corpus, claims if sharded else None)
+            _collect(outcomes, files, corpus, claims if sharded else None, aside)
             bar.advance(len(part))
         if sharded:
             published = (
@@ -381,6 +407,8 @@ def analyse_paths(
                 if corpus.json_docs is not None
                 else {a.source.id: a.source.published for a in corpus.analysed}
             )
+            if aside is not None:
+                aside.file.flush()
             calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only)
             results = runner.check(calls)
             if json_only:
@@ -395,6 +423,8 @@ def analyse_paths(
         runner.close()
         if st is not None:
             st.close()
+        if aside is not None:
+            aside.close()
     return corpus
 
 
@@ -457,6 +487,7 @@ def _collect(
     files: Sequence[Document],
     corpus: Corpus,
     claims: GatheredClaims | None = None,
+    aside: _Aside | None = None,
 ) -> None:
     """A window's outcomes into the corpus, in document order; with `claims`, the claims'
     encodings gathered there by metric and subject too."""
@@ -479,7 +510,7 @@ def _collect(
             encoded = o.groups or (claim_groups(a.claims) if claims is not None else ())
         if claims is not None:
             for key, blob in encoded:
-                claims.setdefault(key, []).append((blob, sid))
+                claims.setdefault(key, []).append((aside.add(blob) if aside else blob, sid))
         if o.origin == "cached":
             corpus.cached += 1
         elif o.origin == "rebound":

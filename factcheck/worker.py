@@ -10,13 +10,14 @@ decides what goes where and merges what comes back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from pydantic import TypeAdapter
 
@@ -377,9 +378,12 @@ def init_worker(rules: RuleSet) -> None:
 # encodes again.  (JSON, as the claim store has them: the package unpickles nothing.)
 GroupKey = tuple[str, tuple[str, ...]]
 ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
+# Where a part's claims are: their encoding, or where it was put aside in a file on the machine
+# that runs the checks (path, offset, length), so the process that asked need not hold it.
+Encoded = bytes | tuple[str, int, int]
 # A call of checks: parts (a check's index and its claims' encodings), the publication dates of
 # their claims' sources, and whether the findings come back as the JSON report's items.
-CheckCall = tuple[list[tuple[int, tuple[bytes, ...]]], dict[str, dt.date | None], bool]
+CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool]
 # Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
@@ -395,16 +399,28 @@ def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
 
 
 def check_parts(
-    parts: list[tuple[int, tuple[bytes, ...]]],
+    parts: list[tuple[int, tuple[Encoded, ...]]],
     published: dict[str, dt.date | None],
     as_json: bool,
     rules: RuleSet,
 ) -> KeyedFindings:
     """Checks over their parts' claims, wherever they run: findings with their sort keys."""
     keyed: list[tuple[groups.FindingKey, Finding]] = []
-    for i, encoded in parts:
-        claims = [c for blob in encoded for c in _CLAIMS.validate_json(blob)]
-        keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
+    with contextlib.ExitStack() as files:
+        opened: dict[str, BinaryIO] = {}
+
+        def read(e: Encoded) -> bytes:
+            if isinstance(e, bytes):
+                return e
+            path, offset, length = e
+            if path not in opened:
+                opened[path] = files.enter_context(open(path, "rb"))
+            opened[path].seek(offset)
+            return opened[path].read(length)
+
+        for i, encoded in parts:
+            claims = [c for e in encoded for c in _CLAIMS.validate_json(read(e))]
+            keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
     if not as_json:
         return [(key, wire.pack(f)) for key, f in keyed]
     items = json_report.texts([f for _, f in keyed])
@@ -414,7 +430,9 @@ def check_parts(
 
 
 def pool_check(
-    parts: list[tuple[int, tuple[bytes, ...]]], published: dict[str, dt.date | None], as_json: bool
+    parts: list[tuple[int, tuple[Encoded, ...]]],
+    published: dict[str, dt.date | None],
+    as_json: bool,
 ) -> KeyedFindings:
     return check_parts(parts, published, as_json, _RULES[0])
 
