@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,9 @@ from typing import Any
 from tabulate import tabulate
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _p in (ROOT, ROOT / "bench"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 
 def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
@@ -65,12 +65,10 @@ def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
 
 
 def run_child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", str(folder), "--procs", str(procs)]
-    if scheduler:
-        cmd += ["--scheduler", scheduler]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    return result
+    from serial import child_result  # bench/serial.py
+
+    flags = ["--scheduler", scheduler] if scheduler else []
+    return child_result([__file__, "--child", str(folder), "--procs", str(procs), *flags])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,8 +85,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import distributed
-
-    sys.path.insert(0, str(ROOT / "bench"))
     from scale import ensure_corpus
 
     folder = a.dir / f"n{a.docs}"

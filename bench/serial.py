@@ -108,13 +108,14 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
 
 
 def run_child(folder: Path, jobs: int, count_bytes: bool, records: bool) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", str(folder), "--jobs", str(jobs)]
-    if records:
-        cmd.append("--records")
-    if count_bytes:
-        cmd.append("--count-bytes")
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    flags = ["--records"] * records + ["--count-bytes"] * count_bytes
+    return child_result([__file__, "--child", str(folder), "--jobs", str(jobs), *flags])
+
+
+def child_result(args: list[str]) -> dict[str, Any]:
+    """Run a benchmark script in a fresh Python and read the JSON its last line prints."""
+    out = subprocess.run([sys.executable, *args], check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
