@@ -476,16 +476,28 @@ def cmd_baseline(
     reason: str | None,
     accept_known_facts: bool,
 ) -> int:
-    from factcheck.baseline import Baseline, load_baseline, merge, write_baseline
+    from factcheck.baseline import Baseline, load_baseline, merge, unread_entries, write_baseline
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
     report, _, _ = _gate_inputs(sources, rules_paths)
     entries, skipped = accepted_entries(report, accept_known_facts, previous)
-    merged = merge(entries, previous, reason)
+    read = {s.id for s in report.sources}
+    merged = merge(entries, previous, reason, read)
     write_baseline(baseline_path, merged)
-    dropped = len({e.fingerprint for e in previous.entries} - {e.fingerprint for e in merged})
-    print(f"wrote {baseline_path}: {len(merged)} accepted conflict(s), {dropped} dropped")
+    kept = {e.fingerprint for e in merged}
+    dropped = [e for e in previous.entries if e.fingerprint not in kept]
+    unread = len(unread_entries(previous, read))
+    print(
+        f"wrote {baseline_path}: {len(merged)} accepted conflict(s), {len(dropped)} dropped, "
+        f"{unread} kept unchecked (their sources were not read)"
+    )
+    for e in dropped:  # a reason a person wrote is never dropped without a word
+        print(
+            f"dropped {e.fingerprint} ({e.rule}): no longer occurs"
+            + (f"; its reason was: {e.reason}" if e.reason else ""),
+            file=sys.stderr,
+        )
     for f in skipped:
         print(
             f"not accepted: {f.rule}: {f.message}\n  hint: a known-fact conflict always fails; "
