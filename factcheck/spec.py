@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from factcheck.bind.patterns import problem as cue_pattern_problem
 from factcheck.units import UnitError, check_unit, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
-
-# Cue patterns are user regexes run on every sentence: bound their time so no rule can hang a run.
-REGEX_TIMEOUT_S = 0.05
 
 
 class Strict(BaseModel):
@@ -68,7 +65,8 @@ class MetricSpec(Strict):
     )
     cue_patterns: tuple[str, ...] = Field(
         default=(),
-        description="regular expressions (the `regex` module) for cues phrases cannot say",
+        description="regular expressions (RE2 syntax: linear time, no lookaround or "
+        "backreferences; case-insensitive) for cues phrases cannot say",
     )
     context: tuple[str, ...] = Field(
         default=(),
@@ -105,12 +103,9 @@ class MetricSpec(Strict):
     @classmethod
     def _patterns(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for i, p in enumerate(v):
-            try:
-                regex.compile(p)
-            except regex.error as exc:
-                raise ValueError(
-                    f"cue_patterns[{i}] is not a valid regular expression: {exc}"
-                ) from None
+            why = cue_pattern_problem(p)
+            if why is not None:
+                raise ValueError(f"cue_patterns[{i}] {why}")
         return v
 
     @field_validator("cues", "context", "exclude")
