@@ -11,6 +11,8 @@ factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -172,15 +174,57 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
     try:
-        return int(_dispatch(args))
+        code = int(_dispatch(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except FactcheckError as exc:
-        print(exc.render(), file=sys.stderr)
+        _say(exc.render())
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("factcheck: interrupted; nothing was written", file=sys.stderr)
+        _say("factcheck: interrupted; nothing was written")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it did not read is not an error of its own,
+        # but the run's verdict was not delivered either.
+        _silence_stdout()
+        return EXIT_USAGE
+    except OSError as exc:
+        # Any file or stream the system refused (a name past its limits, a full disk at
+        # stdout, a folder that cannot be listed) is an error of factcheck's, never a
+        # traceback, and never exit 1 (which means "a contradiction").
+        where = exc.filename if exc.filename is not None else "factcheck"
+        _say(
+            f"{where}: {exc.strerror or exc}\n  hint: check the path, the disk and the permissions"
+        )
+        if exc.errno in (errno.EPIPE, errno.ENOSPC):
+            _silence_stdout()
+        return EXIT_USAGE
+
+
+def _tolerant_streams() -> None:
+    """Print what the terminal's encoding cannot show as escapes, never a UnicodeEncodeError:
+    an article quote in "smart quotes" on an ASCII or Latin-1 console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.errors == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

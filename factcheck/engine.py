@@ -122,11 +122,10 @@ def run_task(task: Task, binder: Binder) -> Outcome:
             source = source_from_bytes(path, task.data, task.meta, task.source_id)
     except FactcheckError as exc:
         return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
-    mentions = (
-        store.decode_mentions(task.mentions)
-        if task.mentions is not None
-        else tuple(extract(source))
-    )
+    mentions = _cached_mentions(task.mentions)
+    rebound = mentions is not None
+    if mentions is None:
+        mentions = tuple(extract(source))
     claims, unbound = binder.bind(source, mentions)
     info = source_info(source)
     analysed = Analysed(
@@ -137,7 +136,7 @@ def run_task(task: Task, binder: Binder) -> Outcome:
         m = task.meta
         ekey = store.extraction_key(source.id, source.sha256, m.published, m.as_of)
         akey = store.analysis_key(ekey, task.rules_sha256, source.path, m.outlet, m.url)
-        if task.mentions is None:
+        if not rebound:
             e_row = (ekey, store.encode_mentions(mentions))
         stored = store.StoredAnalysis(source=info, claims=analysed.claims, unbound=analysed.unbound)
         a_row = (akey, store.encode_analysis(stored))
@@ -145,10 +144,20 @@ def run_task(task: Task, binder: Binder) -> Outcome:
         task.index,
         analysed=analysed,
         text=source.text if task.keep_text else None,
-        rebound=task.mentions is not None,
+        rebound=rebound,
         extracted_row=e_row,
         analysed_row=a_row,
     )
+
+
+def _cached_mentions(blob: bytes | None) -> tuple[Mention, ...] | None:
+    """The stored mentions, or None when there are none or their row is damaged."""
+    if blob is None:
+        return None
+    try:
+        return store.decode_mentions(blob)
+    except store.DAMAGED:
+        return None
 
 
 # A worker builds its Binder once per rule set, not once per document or chunk.
@@ -322,8 +331,13 @@ def _window(
         if st is not None or send_data:
             # Within ingest's limits (size, regular files only); an unreadable file is left to
             # the worker's read_source, which turns it into a located warning.
-            with contextlib.suppress(FactcheckError):
+            try:
                 read[i] = read_article_bytes(f)
+            except FactcheckError as exc:
+                if send_data:
+                    # A cluster's worker is sent bytes or nothing, never a path to read from
+                    # its own disk (where the same name may hold another, secret, file).
+                    results[i] = Outcome(i, warning=f"skipped {exc.render(show_line=False)}")
         if st is not None and i in read:
             sha = hashlib.sha256(read[i]).hexdigest()
             ekeys[i] = store.extraction_key(ids[f], sha, m.published, m.as_of)
@@ -333,11 +347,16 @@ def _window(
         st.extracted(ekeys[i] for i in akeys if akeys[i] not in hits) if st is not None else {}
     )
     for i, f in enumerate(files, offset):
+        if i in results:
+            continue
         m = meta.get(f, SourceMeta())
         blob = hits.get(akeys.get(i, ""))
         if blob is not None and not keep_mentions:
-            results[i] = _from_store(i, f, read[i], blob, keep_texts)
-            continue
+            try:
+                results[i] = _from_store(i, f, read[i], blob, keep_texts)
+                continue
+            except store.DAMAGED:
+                pass  # analysed again below, and the row written over
         tasks.append(
             Task(
                 index=i,

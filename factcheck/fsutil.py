@@ -19,12 +19,36 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from factcheck.errors import FactcheckError, Location
+
+
+class NotARegularFile(OSError):
+    """A device, pipe or socket where a file was expected."""
+
+
+def read_limited(path: Path | str, limit: int) -> tuple[bytes, int]:
+    """A regular file's bytes and its size, reading at most `limit` + 1 bytes.
+
+    Past the limit the bytes are b"" and the size says by how much: a file is refused by its
+    size before it is read whole, and a file growing while read is caught at `limit` + 1.
+    Opened without blocking, so a named pipe never waits for a writer; `NotARegularFile`
+    refuses it, like a device that would never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(0, "is not a regular file (a device, pipe or socket)")
+        if st.st_size > limit:
+            return b"", st.st_size
+        data = fh.read(limit + 1)
+    return (data, len(data)) if len(data) <= limit else (b"", len(data))
 
 
 def safe_name(folder: Path, name: str) -> Path:

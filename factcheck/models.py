@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
@@ -23,6 +23,15 @@ Modality = Literal["actual", "forecast", "target"]
 Precision = Literal["year", "month", "day", "range"]
 Status = Literal["conflict", "agreement"]
 Severity = Literal["error", "warning", "info"]
+
+
+def _day(v: object) -> object:
+    # `published: 2023-02-02 08:00:00` is how a person writes a time, and YAML reads it as a
+    # datetime; the day it falls on, as written, is what a report dates an article by.
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
 
 
 class Record(BaseModel):
@@ -106,10 +115,10 @@ class Source(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
-    published: dt.date | None = None
+    published: Day | None = None
     published_from: Literal["sources-file", "text-header", "none"] = "none"
     # Estimated date the article speaks from, for undated articles (sources file `as_of`).
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     furniture: tuple[tuple[int, int], ...] = ()
 
     @property
@@ -126,8 +135,8 @@ class SourceInfo(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
-    published: dt.date | None = None
-    as_of: dt.date | None = None
+    published: Day | None = None
+    as_of: Day | None = None
 
 
 class Period(Record):

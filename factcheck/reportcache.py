@@ -69,7 +69,7 @@ def inputs_key(sources: Sequence[Path], rules_sha256: str, formats: Iterable[str
         return None
     folders = sorted({f.parent for f in files})
     for f in files:
-        digest.update(str(f).encode() + b"\0")
+        digest.update(os.fsencode(f) + b"\0")  # a name need not be UTF-8
         try:
             digest.update(hashlib.sha256(read_article_bytes(f)).digest())
         except FactcheckError as exc:  # skipped files warn the same way each time
@@ -77,7 +77,7 @@ def inputs_key(sources: Sequence[Path], rules_sha256: str, formats: Iterable[str
     for folder in folders:
         meta = folder / SOURCES_FILE
         if meta.is_file():
-            digest.update(str(meta).encode() + b"\0" + meta.read_bytes())
+            digest.update(os.fsencode(meta) + b"\0" + meta.read_bytes())
     return digest.hexdigest()
 
 

@@ -24,7 +24,7 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.errors import ErrorGroup, FactcheckError, Location
 from factcheck.spec import EntitySpec, FactSpec, MetricSpec, SubjectSpec
 from factcheck.units import UnitError
-from factcheck.yamlload import YamlDoc, load_yaml
+from factcheck.yamlload import YamlDoc, decode_yaml_bytes, load_yaml, read_yaml_bytes
 
 RULE_SUFFIXES = (".yaml", ".yml")
 SCHEMA_FILE = "rules.schema.json"
@@ -62,12 +62,18 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
+            try:
+                names = sorted(p.iterdir())
+            except OSError as exc:
+                raise FactcheckError(
+                    f"cannot read the rules folder: {exc.strerror or exc}",
+                    Location(str(p)),
+                    "check its permissions, or pass another --rules",
+                ) from None
             out.extend(
-                sorted(
-                    f
-                    for f in p.iterdir()
-                    if f.suffix in RULE_SUFFIXES and f.is_file() and not f.name.startswith(".")
-                )
+                f
+                for f in names
+                if f.suffix in RULE_SUFFIXES and f.is_file() and not f.name.startswith(".")
             )
         elif p.is_file():
             out.append(p)
@@ -92,11 +98,12 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
     digest = hashlib.sha256()
     for f in files:
         try:
-            doc = load_yaml(f)
+            raw = read_yaml_bytes(str(f))  # read once: what is hashed is what was checked
+            doc = load_yaml(f, decode_yaml_bytes(raw, str(f)))
         except FactcheckError as exc:
             errors.append(exc)
             continue
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+        digest.update(f.name.encode("utf-8", "surrogateescape") + b"\0" + raw)
         rf = _validate(doc, errors)
         if rf is not None:
             parsed.append((doc, rf))

@@ -13,7 +13,8 @@ modules), so a changed extractor or binder never serves stale results.
 
 Safety: WAL mode, each batch written in one transaction, a busy timeout for concurrent runs.
 A run killed midway leaves every committed batch usable and nothing half-written; two runs
-writing at once insert the same values under the same keys (`INSERT OR IGNORE`).
+writing at once write the same values under the same keys.  A damaged row (a blob that does
+not decode) is a miss: the document is analysed again and the row written over.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def code_fingerprint() -> str:
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(
-        "\0".join("" if p is None else str(p) for p in parts).encode()
+        # surrogateescape: a file name that is not UTF-8 reaches here as lone surrogates
+        "\0".join("" if p is None else str(p) for p in parts).encode("utf-8", "surrogateescape")
     ).hexdigest()
 
 
@@ -73,6 +75,11 @@ def analysis_key(
     extraction: str, rules_sha256: str, path: str, outlet: object = None, url: object = None
 ) -> str:
     return _key("analyse", extraction, rules_sha256, path, outlet, url)
+
+
+# What decoding a damaged row raises (a truncated blob, bytes that are not the records' JSON):
+# such a row is a miss, analysed again and written over, never a traceback.
+DAMAGED = (zlib.error, ValueError)
 
 
 def encode_mentions(mentions: Sequence[Mention]) -> bytes:
@@ -172,17 +179,18 @@ class ClaimStore:
     def put(
         self, extracted: Sequence[tuple[str, bytes]], analysed: Sequence[tuple[str, bytes]]
     ) -> None:
-        """Write one batch atomically; keys already present keep their (equal) values."""
+        """Write one batch atomically.  A key already present gets the same value again, or a
+        good one over a damaged row."""
         if not extracted and not analysed:
             return
         code = code_fingerprint()
         with self.transaction():
             self.db.executemany(
-                "INSERT OR IGNORE INTO extracted VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?)",
                 [(k, code, d) for k, d in extracted],
             )
             self.db.executemany(
-                "INSERT OR IGNORE INTO analysed VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO analysed VALUES (?, ?, ?)",
                 [(k, code, d) for k, d in analysed],
             )
 
