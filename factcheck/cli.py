@@ -24,6 +24,7 @@ from tabulate import tabulate
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import Content, write_files_atomically
+from factcheck.printable import SafeStream, on_actions
 from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
@@ -175,6 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
+    out, err = sys.stdout, sys.stderr
+    # Everything printed passes through printable: article text, file names and rule-file
+    # lines can hold terminal escapes and (under GitHub Actions) workflow commands.
+    sys.stdout, sys.stderr = (SafeStream(s, on_actions()) for s in (out, err))
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code = int(_dispatch(args))
@@ -503,7 +515,10 @@ def cmd_check(
     }
     rendered = renderers[fmt](result)
     if output is None:
-        sys.stdout.write(rendered)
+        if fmt == "github" and isinstance(sys.stdout, SafeStream):
+            sys.stdout.raw(rendered)  # its annotations are commands; it escaped their data
+        else:
+            sys.stdout.write(rendered)
     else:
         if output.is_dir():
             raise FactcheckError("is a folder", Location(str(output)), "give --output a file name")

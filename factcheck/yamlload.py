@@ -62,6 +62,15 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
             Location(spath, line, col),
             "check indentation, colons and quotes around this place",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a control character): located at it, not at 1:1.
+        at = max(0, min(exc.position, len(text)))
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise FactcheckError(
+            f"YAML error: character {exc.character!r} is not allowed in a YAML file",
+            Location(spath, line, column),
+            "remove it (control characters cannot stand in YAML, even quoted)",
+        ) from None
     except yaml.YAMLError as exc:
         raise FactcheckError(
             f"YAML error: {exc}", Location(spath, 1, 1), "check the file"
