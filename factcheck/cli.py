@@ -399,7 +399,11 @@ def cmd_report(
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
     cache_dir = _store_folder(args)
-    key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
+    _refuse_inside_sources(sources, out, "--out")
+    if cache_dir is not None:
+        _refuse_inside_sources(sources, cache_dir, "--store")
+    key_of = (sources, rules.sha256, chosen)
+    key = reportcache.inputs_key(*key_of) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
     try:
@@ -420,12 +424,14 @@ def cmd_report(
         # Rendering makes many short-lived strings and no cycles: a collection walking every
         # claim of an archive in the middle of it would find nothing to free.
         with gc_paused():
-            write_files_atomically(out, outputs)
+            written = write_files_atomically(out, outputs)
     finally:
         if cached is not None:
             cached.close()
-    if cache_dir and key and cached is None:
-        reportcache.save(cache_dir, key, out, list(outputs), summary, warnings)
+    # Kept only when the inputs are still those the run began with: an article edited during
+    # the run must not be served later under the key of what was read.
+    if cache_dir and key and cached is None and key == reportcache.inputs_key(*key_of):
+        reportcache.save(cache_dir, key, out, written, summary, warnings)
     print(
         tabulate(
             [summary],
@@ -435,6 +441,31 @@ def cmd_report(
     for name in outputs:
         print(f"wrote {out / name}")
     return EXIT_OK
+
+
+def _refuse_inside_sources(sources: Sequence[Path], target: Path, option: str) -> None:
+    """Refuse an output folder inside a sources folder: the next run would read its reports
+    (or the cache's copies of them) as articles.  A hidden folder (`.factcheck/`) is never
+    searched for articles, so one inside the sources is fine."""
+    try:
+        where = target.resolve()
+    except (OSError, RuntimeError):
+        return  # writing there fails with its own error
+    for s in sources:
+        try:
+            folder = s.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if not folder.is_dir() or not where.is_relative_to(folder):
+            continue
+        if any(part.startswith(".") for part in where.relative_to(folder).parts):
+            continue
+        raise FactcheckError(
+            f"{option} {target} lies inside the sources folder {s}: the next run would read "
+            "what it writes as articles",
+            Location(option),
+            f"choose {option} outside {s}, or a hidden folder in it (.factcheck/...)",
+        )
 
 
 def cmd_rules_check(paths: list[Path]) -> int:
@@ -522,6 +553,7 @@ def cmd_check(
     else:
         if output.is_dir():
             raise FactcheckError("is a folder", Location(str(output)), "give --output a file name")
+        _refuse_inside_sources(sources, output.parent, "--output")
         write_files_atomically(output.parent, {output.name: rendered})
         print(summary_line(result))
         print(f"wrote {output}")

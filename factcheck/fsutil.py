@@ -16,6 +16,7 @@ renderer that raises midway leaves every old file in place, like a full disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
@@ -32,6 +33,17 @@ class NotARegularFile(OSError):
     """A device, pipe or socket where a file was expected."""
 
 
+def open_regular(path: Path | str) -> BinaryIO:
+    """`path` open for reading if it is a regular file; a named pipe is refused, not waited
+    on (`NotARegularFile`), as are devices and sockets."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fh = os.fdopen(os.open(path, flags), "rb")
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        raise NotARegularFile(0, "is not a regular file (a device, pipe or socket)")
+    return fh
+
+
 def read_limited(path: Path | str, limit: int) -> tuple[bytes, int]:
     """A regular file's bytes and its size, reading at most `limit` + 1 bytes.
 
@@ -40,11 +52,8 @@ def read_limited(path: Path | str, limit: int) -> tuple[bytes, int]:
     Opened without blocking, so a named pipe never waits for a writer; `NotARegularFile`
     refuses it, like a device that would never end.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    with os.fdopen(os.open(path, flags), "rb") as fh:
+    with open_regular(path) as fh:
         st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise NotARegularFile(0, "is not a regular file (a device, pipe or socket)")
         if st.st_size > limit:
             return b"", st.st_size
         data = fh.read(limit + 1)
@@ -82,8 +91,11 @@ Content = str | bytes | Iterable[str | bytes]
 _BATCH = 1 << 20
 
 
-def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
-    """Write every file of `files` (name → content) into `folder`, all of them or none."""
+def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> dict[str, str]:
+    """Write every file of `files` (name → content) into `folder`, all of them or none.
+
+    Returns each file's SHA-256, of the bytes written: what a cache may later check a copy
+    against."""
     # Every name is checked before anything touches the disk.
     targets = [(safe_name(folder, name), content) for name, content in files.items()]
     created = _missing_folders(folder)  # removed again if the write fails: none or all
@@ -96,6 +108,7 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             Location(str(folder)),
             "choose another --out",
         ) from None
+    digests: dict[str, str] = {}
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # target, backup of what it replaced
     done = False
@@ -104,7 +117,8 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
-                _write(fh, [content] if isinstance(content, str | bytes) else content)
+                digest = _write(fh, [content] if isinstance(content, str | bytes) else content)
+                digests[target.name] = digest.hexdigest()
                 fh.flush()
                 os.fsync(fh.fileno())
         while staged:
@@ -120,6 +134,7 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             replaced.append((target, backup))
         _fsync_folder(folder)
         done = True
+        return digests
     except OSError as exc:
         restored = _roll_back(replaced)
         replaced.clear()
@@ -162,30 +177,36 @@ def _remove_empty_folders(folders: list[Path]) -> None:
             return
 
 
-def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> None:
+def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> hashlib._Hash:
     """Write the pieces in order, text as UTF-8.  Lone surrogates (which no UTF-8 file can hold)
     become "?" rather than a traceback; each is one code point, so encoding a batch of pieces
     gives the bytes of encoding the whole text."""
     batch: list[str] = []
     size = 0
+    digest = hashlib.sha256()
+
+    def put(data: bytes) -> None:
+        digest.update(data)
+        fh.write(data)
 
     def flush() -> None:
         nonlocal size
         if batch:
-            fh.write("".join(batch).encode("utf-8", errors="replace"))
+            put("".join(batch).encode("utf-8", errors="replace"))
             batch.clear()
             size = 0
 
     for piece in pieces:
         if isinstance(piece, bytes):
             flush()
-            fh.write(piece)
+            put(piece)
             continue
         batch.append(piece)
         size += len(piece)
         if size >= _BATCH:
             flush()
     flush()
+    return digest
 
 
 def _backup(target: Path) -> str | None:
