@@ -264,7 +264,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
-    from factcheck.extract import extract
+    from factcheck.extract import extract, truncation_note
     from factcheck.ingest import discover, metadata_for, read_source, source_ids
 
     files = discover(paths)
@@ -277,7 +277,11 @@ def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
         except FactcheckError as exc:
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue
-        for m in extract(source):
+        mentions = extract(source)
+        note = truncation_note(source, mentions)
+        if note:
+            print(f"warning: {note}", file=sys.stderr)
+        for m in mentions:
             if m.furniture and not include_furniture and fmt == "table":
                 continue
             rows.append(_mention_row(m))

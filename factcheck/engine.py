@@ -21,7 +21,7 @@ from typing import Protocol
 from factcheck import checks, store
 from factcheck.bind.binder import Binder
 from factcheck.errors import FactcheckError, Location
-from factcheck.extract import extract
+from factcheck.extract import extract, truncation_note
 from factcheck.ingest import (
     SourceMeta,
     decode,
@@ -107,6 +107,7 @@ class Outcome:
     warning: str | None = None
     text: str | None = None
     rebound: bool = False
+    note: str | None = None  # a warning about an analysed document (its figures were capped)
     # Store rows, encoded by the worker so the parent process only writes them.
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
@@ -127,6 +128,7 @@ def run_task(task: Task, binder: Binder) -> Outcome:
     if mentions is None:
         mentions = tuple(extract(source))
     claims, unbound = binder.bind(source, mentions)
+    note = truncation_note(source, mentions)
     info = source_info(source)
     analysed = Analysed(
         info, tuple(mentions) if task.keep_mentions else (), tuple(claims), tuple(unbound)
@@ -138,13 +140,19 @@ def run_task(task: Task, binder: Binder) -> Outcome:
         akey = store.analysis_key(ekey, task.rules_sha256, source.path, m.outlet, m.url)
         if not rebound:
             e_row = (ekey, store.encode_mentions(mentions))
-        stored = store.StoredAnalysis(source=info, claims=analysed.claims, unbound=analysed.unbound)
+        stored = store.StoredAnalysis(
+            source=info,
+            claims=analysed.claims,
+            unbound=analysed.unbound,
+            warnings=(note,) if note else (),
+        )
         a_row = (akey, store.encode_analysis(stored))
     return Outcome(
         task.index,
         analysed=analysed,
         text=source.text if task.keep_text else None,
         rebound=rebound,
+        note=note,
         extracted_row=e_row,
         analysed_row=a_row,
     )
@@ -384,6 +392,8 @@ def _window(
             corpus.warnings.append(o.warning or f"skipped {files[i - offset]}")
             continue
         corpus.analysed.append(o.analysed)
+        if o.note:
+            corpus.warnings.append(o.note)
         if o.text is not None:
             corpus.texts[o.analysed.source.id] = o.text
         if o.analysed_row is None and o.extracted_row is None and st is not None and not o.rebound:
@@ -398,7 +408,7 @@ def _from_store(i: int, f: Path, data: bytes, blob: bytes, keep_text: bool) -> O
     stored = store.decode_analysis(blob)
     a = Analysed(stored.source, (), stored.claims, stored.unbound)
     text = decode(data, str(f))[0] if keep_text else None
-    return Outcome(i, analysed=a, text=text)
+    return Outcome(i, analysed=a, text=text, note=stored.warnings[0] if stored.warnings else None)
 
 
 @contextlib.contextmanager

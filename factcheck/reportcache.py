@@ -33,6 +33,7 @@ from factcheck.errors import FactcheckError
 from factcheck.fsutil import open_regular, read_limited, safe_name, write_files_atomically
 from factcheck.ingest import SOURCES_FILE, discover, read_article_bytes
 from factcheck.store import code_fingerprint
+from factcheck.yamlload import MAX_BYTES as MAX_YAML_BYTES
 
 CACHE_NAME = "last-report.json"
 FILES_NAME = "last-report"
@@ -78,7 +79,13 @@ def inputs_key(sources: Sequence[Path], rules_sha256: str, formats: Iterable[str
     for folder in folders:
         meta = folder / SOURCES_FILE
         if meta.is_file():
-            digest.update(os.fsencode(meta) + b"\0" + meta.read_bytes())
+            # Bounded like every YAML read: an oversized sources file is refused by the run,
+            # never read whole here first.
+            try:
+                data, size = read_limited(meta, MAX_YAML_BYTES)
+            except OSError:
+                data, size = b"unreadable", -1
+            digest.update(os.fsencode(meta) + b"\0" + data + str(size).encode())
     return digest.hexdigest()
 
 

@@ -51,6 +51,7 @@ class StoredAnalysis(BaseModel):
     source: SourceInfo
     claims: tuple[Claim, ...]
     unbound: tuple[Unbound, ...]
+    warnings: tuple[str, ...] = ()  # what analysing it said (a figure cap reached)
 
 
 @lru_cache(maxsize=1)

@@ -537,30 +537,49 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     spans = list(blocked)
     if "://" in text or "www." in text:
         spans += [m.span() for m in URL.finditer(text)]
-    cores = list(_cores(text, _Blocked(spans)))
+    yield from _merge_restated(text, _hits(text, _cores(text, _Blocked(spans))))
+
+
+def _hits(text: str, found: Iterator[_Core]) -> Iterator[QHit]:
+    """Each core classified, in text order, as they are found: a caller that stops early (a
+    figure cap) never pays for the rest of the text.  A core looks at the next one only (a
+    range's second part), so only the cores up to there are read."""
+    cores: list[_Core] = []
     used: set[int] = set()
-    hits: list[QHit] = []
-    for i in range(len(cores)):
-        if i in used or (hits and cores[i].start < hits[-1].end):
-            continue  # a range's second part, or cents already read with their dollars
-        hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
-        if hit is not None:
-            hits.append(hit)
-    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies.
-    merged: list[QHit] = []
+    last_end = 0
+    i = 0
+    while True:
+        while len(cores) < i + 2 and (c := next(found, None)) is not None:
+            cores.append(c)
+        if i >= len(cores):
+            return
+        if not (i in used or cores[i].start < last_end):  # a range's second part, or cents
+            hit = _classify(text, cores, i, used, last_end)  # already read with their dollars
+            if hit is not None:
+                last_end = hit.end
+                yield hit
+        i += 1
+
+
+def _merge_restated(text: str, hits: Iterator[QHit]) -> Iterator[QHit]:
+    """Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies."""
+    prev: QHit | None = None
     for hit in hits:
-        if merged and hit.kind == "money" and merged[-1].kind == "money":
-            prev = merged[-1]
-            if RESTATED_OPEN.fullmatch(text, prev.end, hit.start) and text[
-                hit.end : hit.end + 3
-            ].lstrip().startswith(")"):
-                close = text.index(")", hit.end) + 1
-                merged[-1] = replace(
-                    prev, end=close, alternatives=(*prev.alternatives, hit.quantity)
-                )
-                continue
-        merged.append(hit)
-    yield from merged
+        if (
+            prev is not None
+            and hit.kind == "money"
+            and prev.kind == "money"
+            and RESTATED_OPEN.fullmatch(text, prev.end, hit.start)
+            and text[hit.end : hit.end + 3].lstrip().startswith(")")
+        ):
+            close = text.index(")", hit.end) + 1
+            prev = replace(prev, end=close, alternatives=(*prev.alternatives, hit.quantity))
+            continue
+        if prev is not None:
+            yield prev
+        prev = hit
+    if prev is not None:
+        yield prev
 
 
 def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: int) -> QHit | None:
