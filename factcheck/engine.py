@@ -12,6 +12,8 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -180,8 +182,20 @@ def _binder_for(rules: RuleSet) -> Binder:
     return b
 
 
-def _init_worker(rules: RuleSet) -> None:
+def _init_worker(rules: RuleSet, parent: int) -> None:
     _binder_for(rules)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the process that started it is gone: a `--jobs N` run killed
+    outright (SIGKILL, the OOM killer) left N workers waiting forever for work."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+PARENT_POLL_S = 0.5
 
 
 def _run_chunk(tasks: list[Task]) -> list[Outcome]:
@@ -217,7 +231,9 @@ class ProcessRunner:
 
     def __init__(self, rules: RuleSet, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules,))
+        self.pool = ProcessPoolExecutor(
+            jobs, initializer=_init_worker, initargs=(rules, os.getpid())
+        )
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
         # Several chunks per worker evens out long and short articles.

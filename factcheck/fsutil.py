@@ -2,10 +2,12 @@
 
 Every file is first written to a temporary file in the target folder, flushed and fsynced, and
 only when all of them are complete are they renamed over the old ones.  A crash or a full disk
-leaves the previous report in place and no truncated file behind.  A rename that fails after
+leaves the previous report in place and no truncated file behind.  A written file keeps the
+mode of the file it replaces, or gets the umask's.  A rename that fails after
 others succeeded rolls those back from hard-linked backups, so the set of files never mixes
-two runs.  A process killed outright (SIGKILL, power loss) can leave a hidden `.NAME.*.tmp`
-beside the report, never a truncated report.
+two runs.  A process killed outright (SIGKILL, power loss) can leave a hidden
+`.NAME.PID.*.tmp` beside the report, never a truncated report; the next write of that name
+removes it once no process PID is running.
 
 A file's content may come in pieces (a renderer's output as it is made, or another file read
 in blocks), encoded and written as they come: a report of hundreds of megabytes is never held
@@ -18,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -108,14 +112,21 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> dict[s
             Location(str(folder)),
             "choose another --out",
         ) from None
+    for target, _ in targets:
+        _remove_leftovers(target)
     digests: dict[str, str] = {}
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # target, backup of what it replaced
     done = False
     try:
         for target, content in targets:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+            )
             staged.append((tmp, target))
+            # mkstemp makes 0600; the file gets the mode of the one it replaces, or the
+            # umask's (a shared baseline kept its group bits only so).
+            os.fchmod(fd, _mode_for(target))
             with os.fdopen(fd, "wb") as fh:
                 digest = _write(fh, [content] if isinstance(content, str | bytes) else content)
                 digests[target.name] = digest.hexdigest()
@@ -209,11 +220,77 @@ def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> hashlib._Hash:
     return digest
 
 
+def _mode_for(target: Path) -> int:
+    """The permission bits of the file at `target`, or those a new file gets under the umask."""
+    try:
+        st = os.stat(target)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Read, not set and reset: os.umask is process-wide, and another thread may create files.
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+# A temporary file or backup a write leaves while it runs: `.NAME.PID.RANDOM.tmp|.bak`.
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.(?:tmp|bak)")
+# Names of the form before the PID was in them, taken for a killed run's after a day.
+_OLD_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[^.]+\.(?:tmp|bak)")
+_OLD_AFTER_S = 86_400
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove what a killed run left beside `target` (a SIGKILL cannot clean up): temporary
+    files and backups whose writer is no longer running.  Another run writing the same
+    folder right now keeps its own."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for e in entries:
+        m = _LEFTOVER.fullmatch(e.name)
+        if m is not None and m["name"] == target.name:
+            if not _alive(int(m["pid"])):
+                _remove(e.path)
+            continue
+        m = _OLD_LEFTOVER.fullmatch(e.name)
+        if m is not None and m["name"] == target.name:
+            with contextlib.suppress(OSError):
+                if now - e.stat(follow_symlinks=False).st_mtime > _OLD_AFTER_S:
+                    _remove(e.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or unknowable: keep its files
+    return True
+
+
 def _backup(target: Path) -> str | None:
     """A second name for the file at `target` (a hard link: no copy), or None if none is there."""
     if not os.path.lexists(target):
         return None
-    backup = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.bak")
+    backup = str(target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.bak")
     try:
         os.link(target, backup, follow_symlinks=False)
     except OSError:  # a file system without hard links: copy instead
