@@ -214,6 +214,15 @@ def _main(argv: Sequence[str] | None) -> int:
         if exc.errno in (errno.EPIPE, errno.ENOSPC):
             _silence_stdout()
         return EXIT_USAGE
+    except Exception as exc:  # a bug of factcheck's: still exit 2, never 1 ("a contradiction")
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        _say(
+            f"factcheck: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
+            "in factcheck; please report it with the command that caused it "
+            "(FACTCHECK_DEBUG=1 shows where it happened)"
+        )
+        return EXIT_USAGE
 
 
 def _tolerant_streams() -> None:

@@ -203,3 +203,17 @@ def test_a_stdout_that_cannot_print_a_quote_escapes_it(tmp_path: Path) -> None:
     assert p.returncode == 1, err  # the conflict, reported
     assert b"Traceback" not in err
     assert b"\\u201c" in out
+
+
+def test_an_unexpected_error_is_exit_2_not_a_contradiction(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from factcheck import cli
+
+    def broken(*args: object) -> int:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    monkeypatch.delenv("FACTCHECK_DEBUG", raising=False)
+    assert main(["check", "a", "--rules", "rules"]) == 2
+    assert "internal error: ValueError: a bug" in capsys.readouterr().err
