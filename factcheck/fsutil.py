@@ -126,7 +126,8 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> dict[s
             staged.append((tmp, target))
             # mkstemp makes 0600; the file gets the mode of the one it replaces, or the
             # umask's (a shared baseline kept its group bits only so).
-            os.fchmod(fd, _mode_for(target))
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, _mode_for(target))
             with os.fdopen(fd, "wb") as fh:
                 digest = _write(fh, [content] if isinstance(content, str | bytes) else content)
                 digests[target.name] = digest.hexdigest()
