@@ -6,19 +6,27 @@ article edited elsewhere, or a sentence reworded around the same figure, keeps i
 new source, or a source that changes its figure, is a new conflict.
 
 The file is written whole and in a fixed order, so re-running `factcheck baseline` over the
-same inputs gives the same bytes, and every `reason:` a person wrote is carried over.
+same inputs gives the same bytes, and every `reason:` a person wrote is carried over.  An entry
+is dropped only when every source it names was read and the conflict is gone: a run over a
+subset of the sources, or while an article could not be read, cannot tell, so it keeps the
+entry.  Comments a person wrote in the file survive re-runs (a round-trip YAML writer,
+ruamel.yaml), each with the entry it stands above.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from factcheck.errors import ErrorGroup, FactcheckError, Location
 from factcheck.fsutil import write_files_atomically
@@ -29,10 +37,10 @@ BASELINE_VERSION = 1
 
 HEADER = """\
 # factcheck baseline: conflicts accepted as they stand, so `factcheck check` fails only on new ones.
-# Written by `factcheck baseline`; re-running it drops entries that no longer occur and keeps
-# every `reason:`.  An entry matches by rule, metric, subject, period, known fact and each
-# source's value, not by line numbers or quotes.  Known-fact conflicts are recorded only with
-# `factcheck baseline --accept-known-facts`.
+# Written by `factcheck baseline`; re-running it drops entries that no longer occur, keeps those
+# whose sources it did not read, and keeps every `reason:` and comment.  An entry matches by
+# rule, metric, subject, period, known fact and each source's value, not by line numbers or
+# quotes.  Known-fact conflicts are recorded only with `factcheck baseline --accept-known-facts`.
 """
 
 
@@ -239,26 +247,131 @@ def _located(doc: YamlDoc, e: Any) -> FactcheckError:
 
 
 def merge(
-    conflicts: Iterable[BaselineEntry], previous: Baseline, reason: str | None
+    conflicts: Iterable[BaselineEntry],
+    previous: Baseline,
+    reason: str | None,
+    read: Collection[str] | None = None,
 ) -> list[BaselineEntry]:
-    """Today's conflicts, each keeping the reason it had; `reason` fills only the empty ones."""
+    """Today's conflicts, each keeping the reason it had; `reason` fills only the empty ones.
+
+    With `read` (the ids of the sources this run read), the previous entries that name a
+    source outside it are kept as they were: whether their conflict still stands is unknown.
+    """
     out: dict[str, BaselineEntry] = {}
     for e in conflicts:
         old = previous.get(e.fingerprint)
         kept = old.reason if old is not None and old.reason else None
         out[e.fingerprint] = e.model_copy(update={"reason": kept or reason or None})
+    if read is not None:
+        for e in unread_entries(previous, read):
+            out.setdefault(e.fingerprint, e)
     return sorted(
         out.values(), key=lambda e: (e.rule, e.metric, e.period or "", e.subject, e.fingerprint)
     )
 
 
-def render_baseline(entries: Sequence[BaselineEntry]) -> str:
-    data: dict[str, Any] = {
-        "version": BASELINE_VERSION,
-        "entries": [_entry_data(e) for e in entries],
+def unread_entries(baseline: Baseline, read: Collection[str]) -> list[BaselineEntry]:
+    """The entries naming a source that is not in `read`: this run cannot tell if they hold."""
+    return [e for e in baseline.entries if any(c.source not in read for c in e.claims)]
+
+
+def _yaml() -> YAML:
+    # Round-trip mode keeps comments; YAML 1.1 because the baseline is read by PyYAML, which
+    # takes an unquoted `no` for false and `1e+300` for text: ruamel quotes them for 1.1.
+    y = YAML(typ="rt")
+    y.version = (1, 1)
+    y.width = 100
+    y.representer.add_representer(
+        type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return y
+
+
+def render_baseline(entries: Sequence[BaselineEntry], previous: str | None = None) -> str:
+    """The file for `entries`; with `previous` (the file's text so far), its comments kept."""
+    y = _yaml()
+    doc: Any = y.load(previous) if previous else None
+    if not isinstance(doc, CommentedMap) or not isinstance(doc.get("entries"), CommentedSeq):
+        doc, previous = CommentedMap(version=BASELINE_VERSION, entries=CommentedSeq()), None
+    seq: CommentedSeq = doc["entries"]
+    old: dict[str, CommentedMap] = {
+        m["fingerprint"]: m
+        for m in seq
+        if isinstance(m, CommentedMap) and isinstance(m.get("fingerprint"), str)
     }
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return HEADER + body
+    above, tail = _comments_above(doc, seq)
+    order: list[CommentedMap] = []
+    for e in entries:
+        node = old.get(e.fingerprint)
+        if node is None:
+            node = CommentedMap(_entry_data(e))
+        elif node.get("reason") != e.reason:
+            node["reason"] = e.reason
+        order.append(node)
+    seq.clear()
+    seq.extend(order)
+    for j, node in enumerate(order):
+        text = above.get(node["fingerprint"])
+        if text:
+            seq.ca.items[j] = [None, [CommentToken(text, CommentMark(0), None)], None, None]
+    if tail and order:
+        _append_after(order[-1], tail)
+    out = io.StringIO()
+    y.dump(doc, out)
+    # The `%YAML 1.1` directive ruamel writes says nothing PyYAML does not assume.
+    body = out.getvalue().removeprefix("%YAML 1.1\n---\n")
+    return body if previous else HEADER + body
+
+
+def _comments_above(doc: CommentedMap, seq: CommentedSeq) -> tuple[dict[str, str], str]:
+    """The full-line comments standing above each entry (by fingerprint), and after the last.
+
+    ruamel hangs a comment line on whatever token precedes it: the list's head, the item, or
+    the previous entry's last key.  Each is taken off where it hangs, to go with its entry.
+    """
+    items = [m for m in seq if isinstance(m, CommentedMap)]
+    above: dict[str, str] = {}
+    for k, m in enumerate(items):
+        parts: list[str] = []
+        if k == 0:
+            slot = doc.ca.items.get("entries")
+            if seq.ca.comment:
+                parts.append(_text(seq.ca.comment[1]))
+            elif slot and slot[3]:
+                parts.append(_text(slot[3]))
+            seq.ca.comment = None
+            if slot:
+                slot[3] = None
+        else:
+            parts.append(_trailing(items[k - 1]))
+        slot = seq.ca.items.pop(k, None)
+        if slot and slot[1]:
+            parts.append(_text(slot[1]))
+        if isinstance(m.get("fingerprint"), str):
+            above[m["fingerprint"]] = "".join(parts)
+    return above, _trailing(items[-1]) if items else ""
+
+
+def _text(tokens: Any) -> str:
+    return "".join(t.value for t in tokens or () if t is not None)
+
+
+def _trailing(m: CommentedMap) -> str:
+    """Take the comment lines after an entry's last key off it (its end-of-line comment stays)."""
+    slot = m.ca.items.get(next(reversed(m), None)) if m else None
+    if not slot or slot[2] is None:
+        return ""
+    eol, nl, rest = slot[2].value.partition("\n")
+    slot[2].value = eol + nl
+    return str(rest)
+
+
+def _append_after(m: CommentedMap, text: str) -> None:
+    slot = m.ca.items.setdefault(next(reversed(m)), [None, None, None, None])
+    if slot[2] is None:
+        slot[2] = CommentToken("\n" + text, CommentMark(0), None)
+    else:
+        slot[2].value += text
 
 
 def _entry_data(e: BaselineEntry) -> dict[str, Any]:
@@ -279,6 +392,11 @@ def _entry_data(e: BaselineEntry) -> dict[str, Any]:
 
 
 def write_baseline(path: Path, entries: Sequence[BaselineEntry]) -> None:
+    """Write `entries` to `path`, keeping the comments of the file already there."""
     if path.is_dir():
         raise FactcheckError("is a folder", Location(str(path)), "give the baseline a file name")
-    write_files_atomically(path.parent, {path.name: render_baseline(entries)})
+    try:
+        previous = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        previous = None  # load_baseline read it a moment ago; nothing to keep if it cannot now
+    write_files_atomically(path.parent, {path.name: render_baseline(entries, previous)})

@@ -13,6 +13,8 @@ factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -25,6 +27,7 @@ from tabulate import tabulate
 from factcheck import __version__
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import Content, write_files_atomically
+from factcheck.printable import SafeStream, on_actions
 from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
@@ -272,16 +275,78 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
+    out, err = sys.stdout, sys.stderr
+    # Everything printed passes through printable: article text, file names and rule-file
+    # lines can hold terminal escapes and (under GitHub Actions) workflow commands.
+    sys.stdout, sys.stderr = (SafeStream(s, on_actions()) for s in (out, err))
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         apply_config(args)
-        return int(_dispatch(args))
+        code = int(_dispatch(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except FactcheckError as exc:
-        print(exc.render(), file=sys.stderr)
+        _say(exc.render())
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("factcheck: interrupted; nothing was written", file=sys.stderr)
+        _say("factcheck: interrupted; nothing was written")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it did not read is not an error of its own,
+        # but the run's verdict was not delivered either.
+        _silence_stdout()
+        return EXIT_USAGE
+    except OSError as exc:
+        # Any file or stream the system refused (a name past its limits, a full disk at
+        # stdout, a folder that cannot be listed) is an error of factcheck's, never a
+        # traceback, and never exit 1 (which means "a contradiction").
+        where = exc.filename if exc.filename is not None else "factcheck"
+        _say(
+            f"{where}: {exc.strerror or exc}\n  hint: check the path, the disk and the permissions"
+        )
+        if exc.errno in (errno.EPIPE, errno.ENOSPC):
+            _silence_stdout()
+        return EXIT_USAGE
+    except Exception as exc:  # a bug of factcheck's: still exit 2, never 1 ("a contradiction")
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        _say(
+            f"factcheck: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
+            "in factcheck; please report it with the command that caused it "
+            "(FACTCHECK_DEBUG=1 shows where it happened)"
+        )
+        return EXIT_USAGE
+
+
+def _tolerant_streams() -> None:
+    """Print what the terminal's encoding cannot show as escapes, never a UnicodeEncodeError:
+    an article quote in "smart quotes" on an ASCII or Latin-1 console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.errors == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def apply_config(args: argparse.Namespace) -> None:
@@ -383,7 +448,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def cmd_extract(
     paths: list[Path], fmt: str, include_furniture: bool, options: IngestOptions | None = None
 ) -> int:
-    from factcheck.extract import extract
+    from factcheck.extract import extract, truncation_note
     from factcheck.ingest import (
         document_ids,
         document_path,
@@ -409,7 +474,11 @@ def cmd_extract(
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue
         read += 1
-        for m in extract(source):
+        mentions = extract(source)
+        note = truncation_note(source, mentions)
+        if note:
+            print(f"warning: {note}", file=sys.stderr)
+        for m in mentions:
             if m.furniture and not include_furniture and fmt == "table":
                 continue
             rows.append(_mention_row(m))
@@ -537,11 +606,11 @@ def cmd_report(
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
     cache_dir = _store_folder(args)
-    key = (
-        reportcache.inputs_key(sources, rules.sha256, chosen, ingest_options(args).key())
-        if cache_dir
-        else None
-    )
+    _refuse_inside_sources(sources, out, "--out")
+    if cache_dir is not None:
+        _refuse_inside_sources(sources, cache_dir, "--store")
+    key_of = (sources, rules.sha256, chosen, ingest_options(args).key())
+    key = reportcache.inputs_key(*key_of) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
     corpus: Corpus | None = None
@@ -570,14 +639,16 @@ def cmd_report(
         # Rendering makes many short-lived strings and no cycles: a collection walking every
         # claim of an archive in the middle of it would find nothing to free.
         with gc_paused():
-            write_files_atomically(out, outputs)
+            written = write_files_atomically(out, outputs)
     finally:
         if cached is not None:
             cached.close()
         if corpus is not None:
             corpus.close()
-    if cache_dir and key and cached is None:
-        reportcache.save(cache_dir, key, out, list(outputs), summary, warnings)
+    # Kept only when the inputs are still those the run began with: an article edited during
+    # the run must not be served later under the key of what was read.
+    if cache_dir and key and cached is None and key == reportcache.inputs_key(*key_of):
+        reportcache.save(cache_dir, key, out, written, summary, warnings)
     print(
         tabulate(
             [summary],
@@ -587,6 +658,33 @@ def cmd_report(
     for name in outputs:
         print(f"wrote {out / name}")
     return EXIT_OK
+
+
+def _refuse_inside_sources(sources: Sources, target: Path, option: str) -> None:
+    """Refuse an output folder inside a sources folder: the next run would read its reports
+    (or the cache's copies of them) as articles.  A hidden folder (`.factcheck/`) is never
+    searched for articles, so one inside the sources is fine."""
+    try:
+        where = target.resolve()
+    except (OSError, RuntimeError):
+        return  # writing there fails with its own error
+    for s in sources:
+        if not isinstance(s, Path):
+            continue  # an archive at a URL: nothing written here lies inside it
+        try:
+            folder = s.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if not folder.is_dir() or not where.is_relative_to(folder):
+            continue
+        if any(part.startswith(".") for part in where.relative_to(folder).parts):
+            continue
+        raise FactcheckError(
+            f"{option} {target} lies inside the sources folder {s}: the next run would read "
+            "what it writes as articles",
+            Location(option),
+            f"choose {option} outside {s}, or a hidden folder in it (.factcheck/...)",
+        )
 
 
 def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
@@ -737,10 +835,14 @@ def cmd_check(
     }
     rendered = renderers[fmt](result)
     if output is None:
-        sys.stdout.write(rendered)
+        if fmt == "github" and isinstance(sys.stdout, SafeStream):
+            sys.stdout.raw(rendered)  # its annotations are commands; it escaped their data
+        else:
+            sys.stdout.write(rendered)
     else:
         if output.is_dir():
             raise FactcheckError("is a folder", Location(str(output)), "give --output a file name")
+        _refuse_inside_sources(sources, output.parent, "--output")
         write_files_atomically(output.parent, {output.name: rendered})
         print(summary_line(result))
         print(f"wrote {output}")
@@ -769,16 +871,28 @@ def cmd_baseline(
     accept_known_facts: bool,
     options: IngestOptions | None = None,
 ) -> int:
-    from factcheck.baseline import Baseline, load_baseline, merge, write_baseline
+    from factcheck.baseline import Baseline, load_baseline, merge, unread_entries, write_baseline
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
     report, _, _ = _gate_inputs(sources, rules_paths, options)
     entries, skipped = accepted_entries(report, accept_known_facts, previous)
-    merged = merge(entries, previous, reason)
+    read = {s.id for s in report.sources}
+    merged = merge(entries, previous, reason, read)
     write_baseline(baseline_path, merged)
-    dropped = len({e.fingerprint for e in previous.entries} - {e.fingerprint for e in merged})
-    print(f"wrote {baseline_path}: {len(merged)} accepted conflict(s), {dropped} dropped")
+    kept = {e.fingerprint for e in merged}
+    dropped = [e for e in previous.entries if e.fingerprint not in kept]
+    unread = len(unread_entries(previous, read))
+    print(
+        f"wrote {baseline_path}: {len(merged)} accepted conflict(s), {len(dropped)} dropped, "
+        f"{unread} kept unchecked (their sources were not read)"
+    )
+    for e in dropped:  # a reason a person wrote is never dropped without a word
+        print(
+            f"dropped {e.fingerprint} ({e.rule}): no longer occurs"
+            + (f"; its reason was: {e.reason}" if e.reason else ""),
+            file=sys.stderr,
+        )
     for f in skipped:
         print(
             f"not accepted: {f.rule}: {f.message}\n  hint: a known-fact conflict always fails; "

@@ -40,6 +40,32 @@ def _distributed() -> Any:
         ) from None
 
 
+_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def _check_address(address: str) -> None:
+    """Refuse an address that is not one before a client is made: dask reports it from its
+    event-loop thread, which then keeps the process alive, and the run hangs."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+
+    try:
+        scheme, _ = parse_address(address)
+        # The network schemes dask ships with; ucx needs a library of its own and, missing,
+        # fails in the loop thread as above.
+        if scheme not in (*_SCHEMES, "inproc"):  # inproc: a cluster in this very process
+            raise ValueError(f"scheme {scheme!r} is not one of {', '.join(_SCHEMES)}")
+        if scheme != "inproc":
+            _, port = get_address_host_port(address)
+            if not 0 < port < 65536:
+                raise ValueError(f"port {port} is out of range")
+    except (ValueError, TypeError) as exc:
+        raise FactcheckError(
+            f"not a scheduler address: {exc}",
+            Location("--scheduler"),
+            "write it as tcp://HOST:PORT (an IPv6 host in brackets: tcp://[::1]:8786)",
+        ) from None
+
+
 class DaskRunner:
     """Batches of documents as futures on the cluster at `address`; results in order."""
 
@@ -51,9 +77,10 @@ class DaskRunner:
         # its bytes.
         self.reads_files = shared
         distributed = _distributed()
+        _check_address(address)
         try:
             self.client = distributed.Client(address, timeout=30, set_as_default=False)
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:
             raise FactcheckError(
                 f"cannot reach the dask scheduler: {exc}",
                 Location(address),
@@ -64,6 +91,9 @@ class DaskRunner:
         self.jobs = max(1, sum(self.client.nthreads().values()))
 
     def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        if not self.reads_files and any(t.data is None and t.doc.url is None for t in tasks):
+            # The engine reads every local file here first (`_remote_window`).
+            raise AssertionError("a cluster task must carry its bytes, never a path to read")
         job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
         futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]

@@ -256,7 +256,9 @@ class ProcessRunner:
 
     def __init__(self, rules: RuleSet, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(rules,))
+        self.pool = ProcessPoolExecutor(
+            jobs, initializer=init_worker, initargs=(rules, os.getpid())
+        )
 
     def chunks(self, tasks: list[Task]) -> list[list[Task]]:
         # Several chunks per worker evens out long and short articles.
@@ -448,17 +450,24 @@ def _remote_window(
 ) -> list[Outcome]:
     """A window for workers that see neither this machine's files nor its claim store: the
     articles' bytes go with the tasks, store hits are served here and new rows written here."""
-    shipped = []
+    shipped: list[Task] = []
+    skipped: list[Outcome] = []
     for t in tasks:
         # Within ingest's limits (size, regular files only); an unreadable file is left to the
         # worker, which turns it into a located warning.
         data = None
-        with contextlib.suppress(FactcheckError):
-            # One at a URL the workers read themselves: this machine reads no archive there.
-            data = read_bytes(t.doc) if t.doc.url is None else None
+        if t.doc.url is None:  # one at a URL the workers read themselves, not this machine
+            try:
+                data = read_bytes(t.doc)
+            except FactcheckError as exc:
+                # A cluster's worker is sent bytes or nothing, never a path to read from its own
+                # disk (where the same name may hold another, secret, file).
+                skipped.append(Outcome(t.index, warning=f"skipped {exc.render(show_line=False)}"))
+                continue
         shipped.append(replace(t, data=data))
     if st is None:
-        return runner.run(shipped, job)
+        done = runner.run(shipped, job) if shipped else []
+        return sorted([*skipped, *done], key=lambda o: o.position)
     docs = [prepare(t, job, keyed=True) for t in shipped if t.data is not None]
     hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
     mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
@@ -479,7 +488,7 @@ def _remote_window(
         [o.extracted_row for o in done if o.extracted_row is not None],
         [o.analysed_row for o in done if o.analysed_row is not None],
     )
-    return sorted([*served.values(), *done], key=lambda o: o.position)
+    return sorted([*skipped, *served.values(), *done], key=lambda o: o.position)
 
 
 def _collect(

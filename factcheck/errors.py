@@ -6,6 +6,8 @@ the JSON output and the tests can all read them.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 
 
@@ -65,14 +67,35 @@ class ErrorGroup(FactcheckError):
 
 
 def _source_line(path: str, line: int) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for n, text in enumerate(f, 1):
-                if n == line:
-                    text = text.rstrip("\r\n")
-                    return text if len(text) <= 200 else text[:200] + "…"
-                if n > line:
-                    break
-    except OSError:
+    lines = _lines(path)
+    if lines is None or not 1 <= line <= len(lines):
         return None
-    return None
+    text = lines[line - 1].rstrip("\r\n")
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+# Files larger than this are not shown in excerpts (rule and metadata files are at most 2 MB).
+_EXCERPT_FILE_BYTES = 4 << 20
+
+
+def _lines(path: str) -> list[str] | None:
+    """The file's lines, read once for all the errors shown from it: a rules folder with
+    thousands of mistakes printed each excerpt by re-reading its file, quadratic time."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _lines_of(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _lines_of(path: str, mtime_ns: int, size: int) -> list[str] | None:
+    from factcheck.fsutil import read_limited  # fsutil raises these errors: imported late
+
+    try:  # never blocks on a named pipe; a file past the bound shows no excerpt
+        data, n = read_limited(path, _EXCERPT_FILE_BYTES)
+    except (OSError, ValueError):
+        return None
+    if n > _EXCERPT_FILE_BYTES:
+        return None
+    return data.decode("utf-8", errors="replace").splitlines()

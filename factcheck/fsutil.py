@@ -2,10 +2,12 @@
 
 Every file is first written to a temporary file in the target folder, flushed and fsynced, and
 only when all of them are complete are they renamed over the old ones.  A crash or a full disk
-leaves the previous report in place and no truncated file behind.  A rename that fails after
+leaves the previous report in place and no truncated file behind.  A written file keeps the
+mode of the file it replaces, or gets the umask's.  A rename that fails after
 others succeeded rolls those back from hard-linked backups, so the set of files never mixes
-two runs.  A process killed outright (SIGKILL, power loss) can leave a hidden `.NAME.*.tmp`
-beside the report, never a truncated report.
+two runs.  A process killed outright (SIGKILL, power loss) can leave a hidden
+`.NAME.PID.*.tmp` beside the report, never a truncated report; the next write of that name
+removes it once no process PID is running.
 
 A file's content may come in pieces (a renderer's output as it is made, or another file read
 in blocks), encoded and written as they come: a report of hundreds of megabytes is never held
@@ -16,15 +18,50 @@ renderer that raises midway leaves every old file in place, like a full disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import secrets
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from factcheck.errors import FactcheckError, Location
+
+
+class NotARegularFile(OSError):
+    """A device, pipe or socket where a file was expected."""
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """`path` open for reading if it is a regular file; a named pipe is refused, not waited
+    on (`NotARegularFile`), as are devices and sockets."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fh = os.fdopen(os.open(path, flags), "rb")
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        raise NotARegularFile(0, "is not a regular file (a device, pipe or socket)")
+    return fh
+
+
+def read_limited(path: Path | str, limit: int) -> tuple[bytes, int]:
+    """A regular file's bytes and its size, reading at most `limit` + 1 bytes.
+
+    Past the limit the bytes are b"" and the size says by how much: a file is refused by its
+    size before it is read whole, and a file growing while read is caught at `limit` + 1.
+    Opened without blocking, so a named pipe never waits for a writer; `NotARegularFile`
+    refuses it, like a device that would never end.
+    """
+    with open_regular(path) as fh:
+        st = os.fstat(fh.fileno())
+        if st.st_size > limit:
+            return b"", st.st_size
+        data = fh.read(limit + 1)
+    return (data, len(data)) if len(data) <= limit else (b"", len(data))
 
 
 def safe_name(folder: Path, name: str) -> Path:
@@ -58,8 +95,11 @@ Content = str | bytes | Iterable[str | bytes]
 _BATCH = 1 << 20
 
 
-def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
-    """Write every file of `files` (name → content) into `folder`, all of them or none."""
+def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> dict[str, str]:
+    """Write every file of `files` (name → content) into `folder`, all of them or none.
+
+    Returns each file's SHA-256, of the bytes written: what a cache may later check a copy
+    against."""
     # Every name is checked before anything touches the disk.
     targets = [(safe_name(folder, name), content) for name, content in files.items()]
     created = _missing_folders(folder)  # removed again if the write fails: none or all
@@ -72,15 +112,25 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             Location(str(folder)),
             "choose another --out",
         ) from None
+    for target, _ in targets:
+        _remove_leftovers(target)
+    digests: dict[str, str] = {}
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # target, backup of what it replaced
     done = False
     try:
         for target, content in targets:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+            )
             staged.append((tmp, target))
+            # mkstemp makes 0600; the file gets the mode of the one it replaces, or the
+            # umask's (a shared baseline kept its group bits only so).
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, _mode_for(target))
             with os.fdopen(fd, "wb") as fh:
-                _write(fh, [content] if isinstance(content, str | bytes) else content)
+                digest = _write(fh, [content] if isinstance(content, str | bytes) else content)
+                digests[target.name] = digest.hexdigest()
                 fh.flush()
                 os.fsync(fh.fileno())
         while staged:
@@ -96,6 +146,7 @@ def write_files_atomically(folder: Path, files: Mapping[str, Content]) -> None:
             replaced.append((target, backup))
         _fsync_folder(folder)
         done = True
+        return digests
     except OSError as exc:
         restored = _roll_back(replaced)
         replaced.clear()
@@ -138,37 +189,109 @@ def _remove_empty_folders(folders: list[Path]) -> None:
             return
 
 
-def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> None:
+def _write(fh: BinaryIO, pieces: Iterable[str | bytes]) -> hashlib._Hash:
     """Write the pieces in order, text as UTF-8.  Lone surrogates (which no UTF-8 file can hold)
     become "?" rather than a traceback; each is one code point, so encoding a batch of pieces
     gives the bytes of encoding the whole text."""
     batch: list[str] = []
     size = 0
+    digest = hashlib.sha256()
+
+    def put(data: bytes) -> None:
+        digest.update(data)
+        fh.write(data)
 
     def flush() -> None:
         nonlocal size
         if batch:
-            fh.write("".join(batch).encode("utf-8", errors="replace"))
+            put("".join(batch).encode("utf-8", errors="replace"))
             batch.clear()
             size = 0
 
     for piece in pieces:
         if isinstance(piece, bytes):
             flush()
-            fh.write(piece)
+            put(piece)
             continue
         batch.append(piece)
         size += len(piece)
         if size >= _BATCH:
             flush()
     flush()
+    return digest
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits of the file at `target`, or those a new file gets under the umask."""
+    try:
+        st = os.stat(target)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Read, not set and reset: os.umask is process-wide, and another thread may create files.
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+# A temporary file or backup a write leaves while it runs: `.NAME.PID.RANDOM.tmp|.bak`.
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.(?:tmp|bak)")
+# Names of the form before the PID was in them, taken for a killed run's after a day.
+_OLD_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[^.]+\.(?:tmp|bak)")
+_OLD_AFTER_S = 86_400
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove what a killed run left beside `target` (a SIGKILL cannot clean up): temporary
+    files and backups whose writer is no longer running.  Another run writing the same
+    folder right now keeps its own."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for e in entries:
+        m = _LEFTOVER.fullmatch(e.name)
+        if m is not None and m["name"] == target.name:
+            if not _alive(int(m["pid"])):
+                _remove(e.path)
+            continue
+        m = _OLD_LEFTOVER.fullmatch(e.name)
+        if m is not None and m["name"] == target.name:
+            with contextlib.suppress(OSError):
+                if now - e.stat(follow_symlinks=False).st_mtime > _OLD_AFTER_S:
+                    _remove(e.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or unknowable: keep its files
+    return True
 
 
 def _backup(target: Path) -> str | None:
     """A second name for the file at `target` (a hard link: no copy), or None if none is there."""
     if not os.path.lexists(target):
         return None
-    backup = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.bak")
+    backup = str(target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.bak")
     try:
         os.link(target, backup, follow_symlinks=False)
     except OSError:  # a file system without hard links: copy instead

@@ -152,7 +152,13 @@ def evaluate(
         else:
             baselined.append(g)
             seen.add(fp)
-    fixed = tuple(e for e in baseline.entries if e.fingerprint not in seen)
+    # An entry whose sources were not all read is not known to be fixed: it is left alone.
+    read = {s.id for s in report.sources}
+    fixed = tuple(
+        e
+        for e in baseline.entries
+        if e.fingerprint not in seen and all(c.source in read for c in e.claims)
+    )
     return GateResult(
         report=report,
         texts=texts,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
@@ -29,6 +29,15 @@ Severity = Literal["error", "warning", "info"]
 # a wire dateline ("LONDON, March 5 (Reuters) -"), the document's own metadata (a page's <meta> or JSON-LD, a dump's date
 # field), or nowhere.
 PublishedFrom = Literal["sources-file", "header", "byline", "dateline", "metadata", "none"]
+
+
+def _day(v: object) -> object:
+    # `published: 2023-02-02 08:00:00` is how a person writes a time, and YAML reads it as a
+    # datetime; the day it falls on, as written, is what a report dates an article by.
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
 
 
 class Record(BaseModel):
@@ -119,10 +128,10 @@ class Source(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
-    published: dt.date | None = None
+    published: Day | None = None
     published_from: PublishedFrom = "none"
     # Estimated date the article speaks from, for undated articles (sources file `as_of`).
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     furniture: tuple[tuple[int, int], ...] = ()
     # What finding the date raised ("03/05/2021" read either way, a dateline with no year...),
     # each "line:column: message" (factcheck.extract.dateline).
@@ -142,8 +151,8 @@ class SourceInfo(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
-    published: dt.date | None = None
-    as_of: dt.date | None = None
+    published: Day | None = None
+    as_of: Day | None = None
     published_from: PublishedFrom = "none"
     # Warnings about the article's date, each "path:line:column: message" (see Source).
     warnings: tuple[str, ...] = ()

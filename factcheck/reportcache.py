@@ -6,8 +6,8 @@ metadata, the same rules, the same factcheck, the same formats), the report is t
 bytes, so `factcheck report` keeps the last one with the key of its inputs and writes it
 again.  One entry only: the cache never grows.
 
-On disk: `last-report.json`, small (the key, the summary and warnings, the files' sizes and
-the name of the folder holding them), and `last-report/<token>/`, a copy of the report files.
+On disk: `last-report.json`, small (the key, the summary and warnings, the files' SHA-256
+and the name of the folder holding them), and `last-report/<token>/`, a copy of the report files.
 A save copies the files just written into a new folder, then replaces `last-report.json`
 (the moment the new entry counts), then removes the other folders: a run killed at any point
 leaves the old entry or the new one, never a mix.  The files are copied in blocks, never
@@ -24,21 +24,23 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from factcheck.errors import FactcheckError
-from factcheck.fsutil import safe_name, write_files_atomically
+from factcheck.fsutil import open_regular, read_limited, safe_name, write_files_atomically
 from factcheck.ingest import SOURCES_FILE, STDIN, content_digest, discover
 from factcheck.ingest.remote import is_url
 from factcheck.store import code_fingerprint
+from factcheck.yamlload import MAX_BYTES as MAX_YAML_BYTES
 
 CACHE_NAME = "last-report.json"
 FILES_NAME = "last-report"
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 _BLOCK = 1 << 20
+_MAX_INDEX = 16 << 20  # the index holds a key, a summary and warnings: far less than this
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def inputs_key(
         return None
     folders = sorted({f.parent for f in files})
     for f in files:
-        digest.update(str(f).encode() + b"\0")
+        digest.update(os.fsencode(f) + b"\0")  # a name need not be UTF-8
         try:
             digest.update(content_digest(f))
         except FactcheckError as exc:  # skipped files warn the same way each time
@@ -87,14 +89,26 @@ def inputs_key(
     for folder in folders:
         meta = folder / SOURCES_FILE
         if meta.is_file():
-            digest.update(str(meta).encode() + b"\0" + meta.read_bytes())
+            # Bounded like every YAML read: an oversized sources file is refused by the run,
+            # never read whole here first.
+            try:
+                data, size = read_limited(meta, MAX_YAML_BYTES)
+            except OSError:
+                data, size = b"unreadable", -1
+            digest.update(os.fsencode(meta) + b"\0" + data + str(size).encode())
     return digest.hexdigest()
 
 
 def load(folder: Path, key: str) -> CachedReport | None:
-    """The entry for `key`, or None: a missing, damaged or stale cache only costs the shortcut."""
+    """The entry for `key`, or None: a missing, damaged or stale cache only costs the shortcut.
+
+    Nothing under `folder` is trusted: a file is served only when its content hash is the
+    one recorded when it was saved (a tampered file of the same size is not), a named pipe
+    is never waited on, and a symlinked entry (a committed `.factcheck/`) is never followed.
+    """
     try:
-        data = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
+        raw, size = read_limited(folder / CACHE_NAME, _MAX_INDEX)
+        data = json.loads(raw.decode("utf-8")) if size <= _MAX_INDEX else None
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("key") != key:
@@ -103,16 +117,19 @@ def load(folder: Path, key: str) -> CachedReport | None:
         if not _TOKEN.fullmatch(data["entry"]):
             return None
         entry = folder / FILES_NAME / data["entry"]
-        sizes = {str(name): int(size) for name, size in data["files"].items()}
+        hashes = {str(name): str(sha) for name, sha in data["files"].items()}
         summary, warnings = list(data["summary"]), list(data["warnings"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+    if _followed(folder, entry):
+        return None
     files: dict[str, BinaryIO] = {}
     try:
-        for name, size in sizes.items():
-            files[name] = open(safe_name(entry, name), "rb")  # noqa: SIM115 (kept: CachedReport)
-            if os.fstat(files[name].fileno()).st_size != size:  # cut short or changed since
+        for name, sha in hashes.items():
+            files[name] = fh = open_regular(safe_name(entry, name))
+            if _sha256(fh) != sha:  # changed since it was saved
                 raise ValueError(name)
+            fh.seek(0)
     except (OSError, ValueError, FactcheckError):
         CachedReport(files, [], []).close()
         return None
@@ -123,44 +140,71 @@ def save(
     folder: Path,
     key: str,
     report: Path,
-    names: Sequence[str],
+    written: Mapping[str, str],
     summary: list[int],
     warnings: list[str],
 ) -> None:
-    """Keep the files `names` just written to the folder `report` as the one entry for `key`.
+    """Keep the files just written to the folder `report` (name → SHA-256 of what this run
+    wrote) as the one entry for `key`.
 
     Copied from the written files, not rendered again nor wrapped in JSON: memory stays flat
-    however large the report.  A cache that cannot be written only costs the next run its
-    shortcut.
+    however large the report.  A copy whose hash is not what this run wrote (another run
+    sharing the folder replaced it meanwhile) is not kept.  A cache that cannot be written
+    only costs the next run its shortcut.
     """
     token = secrets.token_hex(8)
     entry = folder / FILES_NAME / token
+    if _followed(folder, entry):
+        return  # never write, nor later delete, through a symlink
     try:
         with contextlib.ExitStack() as stack:
             copies = {
-                name: _blocks(stack.enter_context(open(safe_name(report, name), "rb")))
-                for name in names
+                name: _blocks(stack.enter_context(open_regular(safe_name(report, name))))
+                for name in written
             }
-            write_files_atomically(entry, copies)
+            copied = write_files_atomically(entry, copies)
+        if copied != dict(written):
+            raise ValueError("the report changed while it was copied")
         index = {
             "key": key,
             "entry": token,
-            "files": {name: (entry / name).stat().st_size for name in names},
+            "files": copied,
             "summary": summary,
             "warnings": warnings,
         }
         write_files_atomically(folder, {CACHE_NAME: json.dumps(index, ensure_ascii=False)})
-    except (OSError, FactcheckError):
+    except (OSError, ValueError, FactcheckError):
         shutil.rmtree(entry, ignore_errors=True)
         return
     _remove_entries(folder / FILES_NAME, keep=token)
 
 
+def _followed(folder: Path, entry: Path) -> bool:
+    """Whether reaching `entry` would follow a symlink (or leave `folder`)."""
+    files = folder / FILES_NAME
+    if files.is_symlink() or entry.is_symlink():
+        return True
+    try:
+        inside = files.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return not inside
+
+
+def _sha256(fh: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for block in _blocks(fh):
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def _remove_entries(store: Path, keep: str) -> None:
     """Remove every saved copy but `keep`: the earlier entry, and any a killed run left."""
+    if store.is_symlink():
+        return
     with contextlib.suppress(OSError):
         for path in store.iterdir():
-            if path.name != keep and _TOKEN.fullmatch(path.name):
+            if path.name != keep and _TOKEN.fullmatch(path.name) and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
 
 

@@ -33,7 +33,7 @@ from factcheck.spec import (
     SubjectSpec,
 )
 from factcheck.units import UnitError
-from factcheck.yamlload import YamlDoc, load_yaml
+from factcheck.yamlload import YamlDoc, decode_yaml_bytes, load_yaml, read_yaml_bytes
 
 RULE_SUFFIXES = (".yaml", ".yml")
 M = TypeVar("M", bound=BaseModel)
@@ -95,12 +95,18 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
+            try:
+                names = sorted(p.iterdir())
+            except OSError as exc:
+                raise FactcheckError(
+                    f"cannot read the rules folder: {exc.strerror or exc}",
+                    Location(str(p)),
+                    "check its permissions, or pass another --rules",
+                ) from None
             out.extend(
-                sorted(
-                    f
-                    for f in p.iterdir()
-                    if f.suffix in RULE_SUFFIXES and f.is_file() and not f.name.startswith(".")
-                )
+                f
+                for f in names
+                if f.suffix in RULE_SUFFIXES and f.is_file() and not f.name.startswith(".")
             )
         elif p.is_file():
             out.append(p)
@@ -126,12 +132,13 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
     digest = hashlib.sha256()
     for f in files:
         try:
-            doc = load_yaml(f)
+            raw = read_yaml_bytes(str(f))  # read once: what is hashed is what was checked
+            doc = load_yaml(f, decode_yaml_bytes(raw, str(f)))
         except FactcheckError as exc:
             exc.code = exc.code or "FC110"
             errors.append(exc)
             continue
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+        digest.update(f.name.encode("utf-8", "surrogateescape") + b"\0" + raw)
         rf = _validate(doc, errors)
         if rf is not None:
             parsed.append((doc, rf))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-import regex
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -21,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from factcheck.bind.patterns import problem as cue_pattern_problem
 from factcheck.units import COMMON_UNITS, UnitError, check_unit, is_currency, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
@@ -29,9 +29,6 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letter
 # Validators prefix a message with this when two options contradict each other (a period ending
 # before it starts): the loader reports it under its own code, FC111.
 CONTRADICTION = "contradiction: "
-
-# Cue patterns are user regexes run on every sentence: bound their time so no rule can hang a run.
-REGEX_TIMEOUT_S = 0.05
 
 
 # A tolerance is text ('1 percent') or a YAML number (0.01), kept as text: the schema says both.
@@ -152,7 +149,8 @@ class MetricSpec(Strict):
     )
     cue_patterns: tuple[str, ...] = Field(
         default=(),
-        description="regular expressions (the `regex` module) for cues phrases cannot say",
+        description="regular expressions (RE2 syntax: linear time, no lookaround or "
+        "backreferences; case-insensitive) for cues phrases cannot say",
     )
     context: tuple[str, ...] = Field(
         default=(),
@@ -211,12 +209,9 @@ class MetricSpec(Strict):
     @classmethod
     def _patterns(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for i, p in enumerate(v):
-            try:
-                regex.compile(p)
-            except regex.error as exc:
-                raise ValueError(
-                    f"cue_patterns[{i}] is not a valid regular expression: {exc}"
-                ) from None
+            why = cue_pattern_problem(p)
+            if why is not None:
+                raise ValueError(f"cue_patterns[{i}] {why}")
         return v
 
     @field_validator("cues", "context", "exclude")

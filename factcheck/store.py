@@ -8,21 +8,26 @@ Two tables, two keys:
 - `analysed`: the document's claims and unbound figures, keyed by the extraction key plus
   the rules' hash and the metadata the report shows (path, outlet, url).
 
-Both keys also carry a fingerprint of factcheck's own code (its version and the hash of its
-modules), so a changed extractor or binder never serves stale results.
+Both keys also carry a fingerprint of factcheck's own code (its version, the hash of its
+modules and package data, and the versions of Python and of the libraries it runs on), so a
+changed extractor, binder or dependency never serves stale results.
 
 Safety: WAL mode, each batch written in one transaction, a busy timeout for concurrent runs.
 A run killed midway leaves every committed batch usable and nothing half-written; two runs
-writing at once insert the same values under the same keys (`INSERT OR IGNORE`).
+writing at once write the same values under the same keys.  A damaged row (a blob that does
+not decode) is a miss: the document is analysed again and the row written over.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -50,19 +55,43 @@ class StoredAnalysis(BaseModel):
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """factcheck's version and the hash of its modules and data files: a code change
-    invalidates the cache."""
+    """Everything besides the inputs that a result depends on: factcheck's version, its
+    modules and package data (word lists, tables), Python's version and the versions of the
+    libraries it runs on (a new pint, Babel or regex can change a figure).  A change to any
+    of them invalidates the claim store and the report cache."""
     digest = hashlib.sha256(factcheck.__version__.encode())
+    digest.update(sys.version.encode() + b"\0")
     pkg = Path(factcheck.__file__).parent
-    # The data files too: units.txt and currencies.json change what is extracted.
-    for f in sorted([*pkg.rglob("*.py"), *pkg.glob("data/*")]):
+    for f in sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix != ".pyc"):
         digest.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+    for name, version in dependency_versions():
+        digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()
+
+
+def dependency_versions() -> list[tuple[str, str]]:
+    """factcheck's installed dependencies (not the extras: a new pytest changes no figure) and
+    their versions, sorted."""
+    try:
+        requires = metadata.requires("factcheck") or []
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return []
+    names = {
+        re.split(r"[\s<>=!~;\[(]", r, maxsplit=1)[0].lower() for r in requires if "extra" not in r
+    }
+    out = []
+    for name in sorted(names):
+        try:
+            out.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            out.append((name, "absent"))
+    return out
 
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(
-        "\0".join("" if p is None else str(p) for p in parts).encode()
+        # surrogateescape: a file name that is not UTF-8 reaches here as lone surrogates
+        "\0".join("" if p is None else str(p) for p in parts).encode("utf-8", "surrogateescape")
     ).hexdigest()
 
 
@@ -75,6 +104,11 @@ def analysis_key(
     extraction: str, rules_sha256: str, path: str, outlet: object = None, url: object = None
 ) -> str:
     return _key("analyse", extraction, rules_sha256, path, outlet, url)
+
+
+# What decoding a damaged row raises (a truncated blob, bytes that are not the records' JSON):
+# such a row is a miss, analysed again and written over, never a traceback.
+DAMAGED = (zlib.error, ValueError)
 
 
 def encode_mentions(mentions: Sequence[Mention]) -> bytes:
@@ -174,17 +208,18 @@ class ClaimStore:
     def put(
         self, extracted: Sequence[tuple[str, bytes]], analysed: Sequence[tuple[str, bytes]]
     ) -> None:
-        """Write one batch atomically; keys already present keep their (equal) values."""
+        """Write one batch atomically.  A key already present gets the same value again, or a
+        good one over a damaged row."""
         if not extracted and not analysed:
             return
         code = code_fingerprint()
         with self.transaction():
             self.db.executemany(
-                "INSERT OR IGNORE INTO extracted VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?)",
                 [(k, code, d) for k, d in extracted],
             )
             self.db.executemany(
-                "INSERT OR IGNORE INTO analysed VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO analysed VALUES (?, ?, ?)",
                 [(k, code, d) for k, d in analysed],
             )
 

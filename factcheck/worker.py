@@ -13,6 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -25,7 +28,7 @@ from factcheck import store, wire
 from factcheck.bind.binder import Binder
 from factcheck.checks import groups
 from factcheck.errors import FactcheckError
-from factcheck.extract import extract
+from factcheck.extract import extract, truncation_note
 from factcheck.extract.dateline import date_warnings
 from factcheck.ingest import (
     Document,
@@ -57,6 +60,7 @@ def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
     """What the report says about a source, with the warnings about its date (see
     factcheck.extract.dateline), which need its mentions."""
     warnings = [*s.date_warnings, *date_warnings(s.published, s.published_from, s.text, mentions)]
+    capped = truncation_note(s, mentions)  # the article held more figures than are analysed
     return SourceInfo(
         id=s.id,
         path=s.path,
@@ -67,7 +71,7 @@ def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
         published=s.published,
         as_of=s.as_of,
         published_from=s.published_from,
-        warnings=tuple(f"{s.path}:{w}" for w in warnings),
+        warnings=tuple(f"{s.path}:{w}" for w in warnings) + ((capped,) if capped else ()),
     )
 
 
@@ -248,8 +252,8 @@ def run_chunk(
         blob = hits.get(d.akey)
         if d.warning is not None:
             out.append(Outcome(d.task.index, warning=d.warning))
-        elif blob is not None:
-            out.append(from_store(d, blob, job))
+        elif blob is not None and (served := _served(d, blob, job)) is not None:
+            out.append(served)
         else:
             mentions = mention_hits.get(d.ekey, d.task.mentions)
             out.append(_analyse(d, job, binder, mentions))
@@ -262,6 +266,15 @@ def run_chunk(
         if not job.want_rows:
             out = [o._replace(extracted_row=None, analysed_row=None) for o in out]
     return out
+
+
+def _served(d: _Doc, blob: bytes, job: Job) -> Outcome | None:
+    """The stored analysis, or None when its row is damaged: then the document is analysed
+    again and the row written over."""
+    try:
+        return from_store(d, blob, job)
+    except store.DAMAGED:
+        return None
 
 
 def from_store(d: _Doc, blob: bytes, job: Job) -> Outcome:
@@ -279,9 +292,11 @@ def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -
         source = read_document(t.doc.format, document_path(t.doc), d.data, d.meta, t.source_id)
     except FactcheckError as exc:
         return Outcome(t.index, warning=f"skipped {exc.render(show_line=False)}")
+    mentions = None
     if cached_mentions is not None and not job.keep_mentions:
-        mentions = store.decode_mentions(cached_mentions)
-    else:
+        with contextlib.suppress(*store.DAMAGED):  # a damaged row is a miss
+            mentions = store.decode_mentions(cached_mentions)
+    if mentions is None:
         cached_mentions = None
         mentions = tuple(extract(source))
     claims, unbound = binder.bind(source, mentions)
@@ -374,9 +389,22 @@ def _store_for(path: str | None) -> store.ClaimStore | None:
 _RULES: list[RuleSet] = []
 
 
-def init_worker(rules: RuleSet) -> None:
+def init_worker(rules: RuleSet, parent: int | None = None) -> None:
     binder_for(rules)
     _RULES[:] = [rules]
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the process that started it is gone: a `--jobs N` run killed
+    outright (SIGKILL, the OOM killer) left N workers waiting forever for work."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+PARENT_POLL_S = 0.5
 
 
 # One document's claims of one metric and subject as JSON, encoded by the worker that made

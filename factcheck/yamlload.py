@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from factcheck.errors import FactcheckError, Location
+from factcheck.fsutil import read_limited
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -50,29 +51,7 @@ class YamlDoc:
 def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
     spath = str(path)
     if text is None:
-        try:
-            size = Path(path).stat().st_size
-        except OSError as exc:
-            raise FactcheckError(
-                f"cannot read: {exc.strerror}", Location(spath), "check the path"
-            ) from None
-        if size > MAX_BYTES:
-            raise FactcheckError(
-                f"file is {size / 1e6:.1f} MB; rule and metadata files are limited to "
-                f"{MAX_BYTES // (1024 * 1024)} MB",
-                Location(spath, 1, 1),
-                "split it into several files in the same folder",
-            )
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FactcheckError(
-                f"not UTF-8 text (byte {exc.start})", Location(spath), "save the file as UTF-8"
-            ) from None
-        except OSError as exc:
-            raise FactcheckError(
-                f"cannot read: {exc.strerror}", Location(spath), "check the path"
-            ) from None
+        text = decode_yaml_bytes(read_yaml_bytes(spath), spath)
     try:
         node = _compose(text, spath)
     except yaml.MarkedYAMLError as exc:
@@ -82,6 +61,15 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
             f"YAML syntax error: {_problem(exc)}",
             Location(spath, line, col),
             "check indentation, colons and quotes around this place",
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a control character): located at it, not at 1:1.
+        at = max(0, min(exc.position, len(text)))
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise FactcheckError(
+            f"YAML error: character {exc.character!r} is not allowed in a YAML file",
+            Location(spath, line, column),
+            "remove it (control characters cannot stand in YAML, even quoted)",
         ) from None
     except yaml.YAMLError as exc:
         raise FactcheckError(
@@ -98,6 +86,32 @@ def load_yaml(path: Path | str, text: str | None = None) -> YamlDoc:
     walker = _Walker(doc)
     doc.value = walker.convert(node, ())
     return doc
+
+
+def read_yaml_bytes(path: str) -> bytes:
+    """A rule or metadata file's bytes, refused by its size before it is read whole."""
+    try:
+        data, size = read_limited(path, MAX_BYTES)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise FactcheckError(f"cannot read: {why}", Location(path), "check the path") from None
+    if size > MAX_BYTES:
+        raise FactcheckError(
+            f"file is {size / 1e6:.1f} MB; rule and metadata files are limited to "
+            f"{MAX_BYTES // (1024 * 1024)} MB",
+            Location(path, 1, 1),
+            "split it into several files in the same folder",
+        )
+    return data
+
+
+def decode_yaml_bytes(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactcheckError(
+            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
+        ) from None
 
 
 def _problem(exc: yaml.MarkedYAMLError) -> str:

@@ -106,9 +106,11 @@ def test_baselined_conflicts_pass_and_missing_entries_are_fixed(synthetic: Synth
     report, _, _ = synthetic
     claims = {c.id: c for c in report.claims}
     entries = [entry_for(f, claims) for f in report.findings if f.status == "conflict"]
-    gone = [_claim("gone", "2000", 0, 4), _claim("old", "2001", 0, 4)]
+    gone = [_claim("new", "2000", 0, 4), _claim("old", "2001", 0, 4)]
     stale = entry_for(_finding(*gone), {c.id: c for c in gone})
-    entries.append(stale)
+    # A source this run did not read: whether its conflict still stands is unknown.
+    unread = [_claim("elsewhere", "2000", 0, 4), _claim("old", "2001", 0, 4)]
+    entries += [stale, entry_for(_finding(*unread), {c.id: c for c in unread})]
     r = _result(synthetic, Baseline(entries, "b.yaml"))
     assert not r.failed
     assert not r.new

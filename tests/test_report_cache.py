@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -161,7 +162,8 @@ def test_a_loaded_entry_survives_another_run_replacing_the_cache(project: Path) 
     index, [entry] = cache(project)
     loaded = reportcache.load(folder, str(index["key"]))
     assert loaded is not None
-    reportcache.save(folder, "another key", project / "a", ["consistency.md"], [0] * 5, [])
+    md = hashlib.sha256((project / "a" / "consistency.md").read_bytes()).hexdigest()
+    reportcache.save(folder, "another key", project / "a", {"consistency.md": md}, [0] * 5, [])
     assert not entry.exists()
     try:
         write_files_atomically(project / "copy", loaded.outputs())

@@ -281,26 +281,45 @@ def test_catastrophic_cue_patterns_cannot_hang_a_run(tmp_path: Path) -> None:
     assert any(c.metric == "trade_turnover" for c in report.claims)
 
 
-def test_a_cue_pattern_that_timed_out_is_not_run_again_for_the_same_source(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from factcheck.bind import phrases
-
-    rules = load_rules([evil_rules(tmp_path)])
+def test_a_catastrophic_pattern_binds_the_same_on_every_run(tmp_path: Path) -> None:
+    """Under a time limit, `(a+)+$|share` timed out on the run of a's before it reached
+    "share": the figure bound on a fast machine and not on a loaded one.  RE2 runs in linear
+    time: the cue is found, every run, whatever the load."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yaml").write_text(
+        "metrics:\n  - id: evil_share\n    unit: percent\n    cue_patterns: ['(a+)+$|share']\n",
+        encoding="utf-8",
+    )
     src = tmp_path / "src"
     src.mkdir()
-    line = "a" * 40 + " the share rose by 5 % " + "a" * 40 + "!"
-    (src / "adv.txt").write_text("\n".join([line] * 40), encoding="utf-8")
-    real_spans = phrases._spans
-    slow = 0
+    (src / "adv.txt").write_text("Its " + "a" * 300 + " share rose by 5 %.\n", encoding="utf-8")
+    rs = load_rules([rules])
+    runs = {
+        tuple(c.id for c in engine.build_report(engine.analyse_paths([src], rs), rs).claims)
+        for _ in range(3)
+    }
+    assert len(runs) == 1
+    [claims] = runs
+    assert any(c.endswith("evil_share") for c in claims), claims
 
-    def timed(*args: object, **kwargs: object) -> list[tuple[int, int]]:
-        nonlocal slow
-        t = time.monotonic()
-        out = real_spans(*args, **kwargs)  # type: ignore[arg-type]
-        slow += time.monotonic() - t >= phrases.REGEX_TIMEOUT_S
-        return out
 
-    monkeypatch.setattr(phrases, "_spans", timed)
-    engine.analyse_paths([src], rules)
-    assert slow <= len(EVIL_PATTERNS)
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        (r"(?<=export)s", "not a valid regular expression for RE2"),
+        (r"(\w+)\s+\1", "not a valid regular expression for RE2"),
+        (r"\bэкспорт\b", "\\p{L}"),
+    ],
+)
+def test_a_pattern_re2_cannot_run_as_written_is_a_located_error(
+    tmp_path: Path, pattern: str, why: str
+) -> None:
+    (tmp_path / "r.yaml").write_text(
+        f"metrics:\n  - id: m\n    unit: percent\n    cue_patterns: ['{pattern}']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FactcheckError) as info:
+        load_rules([tmp_path / "r.yaml"])
+    assert str(info.value.location).endswith("r.yaml:4:19")
+    assert why in info.value.message

@@ -39,6 +39,7 @@ from functools import lru_cache
 import regex
 
 from factcheck.bind.attachment import attachment
+from factcheck.bind.patterns import CuePattern
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
 from factcheck.bind.trace import BindTrace, FigureTrace
@@ -166,7 +167,7 @@ class Binder:
         every = [*self.metrics, *self.set_metrics]
         self.cues = PhraseIndex(
             [(c, m.id) for m in every for c in m.cues],
-            [(regex.compile(p, regex.IGNORECASE), m.id) for m in every for p in m.cue_patterns],
+            [(CuePattern(p), m.id) for m in every for p in m.cue_patterns],
         )
         # Member lists are looked for in every sentence, figures or not: their own small index.
         self.set_cues = PhraseIndex([(c, m.id) for m in self.set_metrics for c in m.cues])

@@ -3,8 +3,8 @@
 A rule set's phrases (cues, contexts, exclusions, member-list cues) are indexed by their first
 word, so one `Words` scan finds where any of them can begin and only the phrases starting with
 that word are tried there.  `SentenceHits` keeps what one document's sentences hold, found on
-first use; a user's cue pattern runs, under its time limit, only in a sentence with a figure
-its metric could take, and one that times out is not run again on the same document.
+first use; a user's cue pattern (RE2, linear time: see patterns.py) runs only in a sentence
+with a figure its metric could take.
 """
 
 from __future__ import annotations
@@ -14,33 +14,22 @@ from collections.abc import Iterable, Sequence
 
 import regex
 
+from factcheck.bind.patterns import CuePattern
 from factcheck.bind.sentences import Span
 from factcheck.bind.words import Words, phrase_regex
-from factcheck.spec import REGEX_TIMEOUT_S
+
+# A '*' phrase (our own regex, one word per '*') or a user's cue pattern.
+Pattern = regex.Pattern[str] | CuePattern
 
 
-def _spans(
-    patterns: Iterable[regex.Pattern[str]],
-    text: str,
-    start: int,
-    end: int,
-    dead: set[regex.Pattern[str]] | None = None,
-) -> list[Span]:
-    """Matches of `patterns` in text[start:end], each search bounded by REGEX_TIMEOUT_S.
-
-    A pattern that times out finds nothing and, when `dead` is given, is put there so the
-    caller never runs it again on the same document: a catastrophic user pattern costs one
-    timeout per source, not one per sentence.
-    """
+def _spans(patterns: Iterable[Pattern], text: str, start: int, end: int) -> list[Span]:
+    """Matches of `patterns` in text[start:end]."""
     out: list[Span] = []
     for rx in patterns:
-        if dead is not None and rx in dead:
-            continue
-        try:
-            out.extend(m.span() for m in rx.finditer(text, start, end, timeout=REGEX_TIMEOUT_S))
-        except TimeoutError:
-            if dead is not None:
-                dead.add(rx)
+        if isinstance(rx, CuePattern):
+            out.extend(rx.spans(text, start, end))
+        else:
+            out.extend(m.span() for m in rx.finditer(text, start, end))
     return out
 
 
@@ -58,10 +47,10 @@ class PhraseIndex:
     def __init__(
         self,
         phrases: Iterable[tuple[str, str]],
-        patterns: Iterable[tuple[regex.Pattern[str], str]] = (),
+        patterns: Iterable[tuple[CuePattern, str]] = (),
     ) -> None:
         by_first: dict[str, list[tuple[regex.Pattern[str], str]]] = {}
-        self.loose: list[tuple[regex.Pattern[str], str]] = list(patterns)
+        self.loose: list[tuple[Pattern, str]] = list(patterns)
         for phrase, owner in phrases:
             first = phrase.split()[0]
             if "*" in first:
@@ -97,14 +86,13 @@ class PhraseIndex:
         text: str,
         start: int,
         end: int,
-        dead: set[regex.Pattern[str]] | None = None,
         lower: str | None = None,
     ) -> Hits:
         """The phrases and patterns in text[start:end], by owner."""
         out = self.find_phrases(text, start, end, lower)
         if self.loose:
             out = {owner: list(spans) for owner, spans in out.items()}
-            for owner, spans in self.find_patterns(text, start, end, dead).items():
+            for owner, spans in self.find_patterns(text, start, end).items():
                 out.setdefault(owner, []).extend(spans)
         return out
 
@@ -135,15 +123,14 @@ class PhraseIndex:
         text: str,
         start: int,
         end: int,
-        dead: set[regex.Pattern[str]] | None = None,
         owner: str | None = None,
     ) -> Hits:
         """Matches of the user patterns and '*' phrases (all, or those of `owner`)."""
         out: Hits = {}
         for rx, of in self.loose:
-            if (owner is not None and of != owner) or (dead is not None and rx in dead):
+            if owner is not None and of != owner:
                 continue
-            found = _spans([rx], text, start, end, dead)
+            found = _spans([rx], text, start, end)
             if found:
                 out.setdefault(of, []).extend(found)
         return out
@@ -173,14 +160,13 @@ class SentenceHits:
         self.cache: dict[int, Hits] = {}
         self.phrase_cache: dict[int, Hits] = {}
         self.pattern_cache: dict[tuple[int, str], list[Span]] = {}
-        self.dead: set[regex.Pattern[str]] = set()  # user patterns that timed out here
 
     def __call__(self, i: int) -> Hits:
         """Phrases and patterns of sentence i."""
         hits = self.cache.get(i)
         if hits is None:
             start, end = self.sents[i]
-            hits = self.cache[i] = self.index.find(self.text, start, end, self.dead, self.lower)
+            hits = self.cache[i] = self.index.find(self.text, start, end, self.lower)
         return hits
 
     def phrases(self, i: int) -> Hits:
@@ -192,12 +178,12 @@ class SentenceHits:
         return hits
 
     def patterns(self, i: int, owner: str) -> list[Span]:
-        """Matches of `owner`'s patterns in sentence i: each run, under its time limit, only
-        for a figure that its metric could take."""
+        """Matches of `owner`'s patterns in sentence i: run only for a figure that its metric
+        could take."""
         hits = self.pattern_cache.get((i, owner))
         if hits is None:
             start, end = self.sents[i]
-            found = self.index.find_patterns(self.text, start, end, self.dead, owner)
+            found = self.index.find_patterns(self.text, start, end, owner)
             hits = self.pattern_cache[i, owner] = found.get(owner, [])
         return hits
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 
 import regex
 
@@ -36,7 +37,28 @@ def scannable(text: str) -> str:
     )
 
 
-def extract(source: Source) -> list[Mention]:
+# Figures analysed in one article at most.  A long read states a few hundred; a text dense
+# with numbers under the size limit (a megabyte of "1 2 3 …") held half a million, took
+# minutes and gigabytes to bind.  Work is bounded by figures, not bytes: past this many the
+# rest of the article is left out, and `truncation_note` says so in the report.
+MAX_MENTIONS = 20_000
+
+
+def truncation_note(source: Source, mentions: Sequence[Mention]) -> str | None:
+    """The warning for an article cut at MAX_MENTIONS figures, or None when it was not."""
+    if len(mentions) < MAX_MENTIONS:
+        return None
+    last = mentions[-1].span
+    return (
+        f"{source.path}: holds more than {MAX_MENTIONS:,} figures; only those up to "
+        f"{last.line}:{last.column} were analysed (is it a table or a dump, not an article?)"
+    )
+
+
+def extract(source: Source, limit: int | None = None) -> list[Mention]:
+    """The article's figures and dates, in text order: at most `limit` (MAX_MENTIONS), the
+    first ones."""
+    limit = MAX_MENTIONS if limit is None else limit
     text = source.text
     scan = scannable(text)
     index = LineIndex(text)
@@ -54,19 +76,32 @@ def extract(source: Source) -> list[Mention]:
         return i >= 0 and end <= furniture[i][1]
 
     date_hits = list(find_dates(scan, source.reference_date))
-    for d in date_hits:
-        mentions.append(
-            _date_mention(source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end))
-        )
     blocked = [(d.start, d.end) for d in date_hits]
+    date_starts = [d.start for d in date_hits]  # in text order
+    # Figures come in text order; past `limit` of them, dates included, the rest is cut off
+    # before a Mention is made of it.
+    cut = len(text)
+    quantity_hits: list[QHit] = []
     for q in find_quantities(scan, blocked):
+        if len(quantity_hits) + bisect.bisect_left(date_starts, q.start) >= limit:
+            cut = q.start
+            break
+        quantity_hits.append(q)
+    for d in date_hits:
+        if d.start < cut:
+            mentions.append(
+                _date_mention(
+                    source.id, text, d, span(d.start, d.end), in_furniture(d.start, d.end)
+                )
+            )
+    for q in quantity_hits:
         mentions.append(
             _quantity_mention(
                 source.id, text, q, span(q.start, q.end), in_furniture(q.start, q.end)
             )
         )
     mentions.sort(key=lambda m: m.sort_key)
-    return mentions
+    return mentions[:limit]
 
 
 def extract_text(

@@ -1364,6 +1364,21 @@ class _Taken:
         self.ends.insert(i, end)
 
 
+def _handle(p: _Pattern, m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The pattern's hit; a date past the calendar's ends (year 0 or 10000: "next year" said
+    on 9999-12-31) has no span, so a relative one is left open, resolved against no date,
+    and an absolute one is no date at all."""
+    try:
+        return p.handler(m, ctx)
+    except (ValueError, OverflowError):
+        if ctx.ref is None:
+            return None
+    try:
+        return p.handler(m, _Ctx(ctx.text, None))
+    except (ValueError, OverflowError):
+        return None
+
+
 def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
     """Every date, period and relative date in `text`, leftmost-longest, no overlaps."""
     ctx = _Ctx(text, ref)
@@ -1380,7 +1395,7 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
             m = p.rx.match(text, start)
             if m is None:
                 continue
-            hit = p.handler(m, ctx) if taken.free(m.start(), m.end()) else None
+            hit = _handle(p, m, ctx) if taken.free(m.start(), m.end()) else None
             if hit is None:
                 continue
             taken.add(hit.start, hit.end)

@@ -175,7 +175,7 @@ def parse_digits(text: str) -> Parsed:
     if text.isdigit():  # the common case, "2022", "27"
         stripped = text.lstrip("0") or "0"
         zeros = len(stripped) - len(stripped.rstrip("0")) if stripped != "0" else 0
-        return Parsed(float(text), 10.0**zeros)
+        return Parsed(float(text), _power_of_ten(zeros))
     t = text
     for sep in (" ", "\u00a0", "\u202f", "\u2009"):
         if sep in t:
@@ -195,8 +195,14 @@ def parse_digits(text: str) -> Parsed:
     else:
         stripped = t.lstrip("0") or "0"
         zeros = len(stripped) - len(stripped.rstrip("0")) if stripped != "0" else 0
-        step = 10.0**zeros
+        step = _power_of_ten(zeros)
     return Parsed(value, step)
+
+
+def _power_of_ten(n: int) -> float:
+    """10**n as a float; infinite past the float range (such a figure is no float either, and
+    the extractor drops it) rather than an OverflowError."""
+    return 10.0**n if n <= 308 else math.inf
 
 
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25}

@@ -600,42 +600,78 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     if "://" in text or "www." in text:
         spans += [m.span() for m in URL.finditer(text)]
     blocking = _Blocked(spans)
-    cores = list(_cores(text, blocking))
-    used: set[int] = set()
-    hits: list[QHit] = []
-    for i in range(len(cores)):
-        if i in used or (hits and cores[i].start < hits[-1].end):
-            continue  # a range's second part, or cents already read with their dollars
-        hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
-        if hit is not None:
-            hits.append(hit)
+    hits = _hits(text, _cores(text, blocking))
     # Multiples and fractions ("twice as much", "a third of") take the place of the counts
     # their words would otherwise give ("three" of "three times more").
     ratios = [r for r in find_ratios(text) if not blocking.overlaps(r[0], r[1])]
     if ratios:
-        taken = _Blocked([(s, e) for s, e, _, _ in ratios])
-        hits = [h for h in hits if not taken.overlaps(h.start, h.end)]
-        hits += [
+        hits = _with_ratios(hits, ratios)
+    yield from _merge_restated(text, hits)
+
+
+def _with_ratios(
+    hits: Iterator[QHit], ratios: list[tuple[int, int, Quantity, bool]]
+) -> Iterator[QHit]:
+    """The hits with the ratios in their places, in text order, without the hits inside them."""
+    taken = _Blocked([(s, e) for s, e, _, _ in ratios])
+    pending = sorted(
+        (
             QHit(s, e, "percent", q, "approx" if approx else "exact", words=True)
             for s, e, q, approx in ratios
-        ]
-        hits.sort(key=lambda h: h.start)
-    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies,
-    # "1,500 miles (2,414 km)" one in two units of length.
-    merged: list[QHit] = []
+        ),
+        key=lambda h: h.start,
+    )
+    j = 0
     for hit in hits:
-        if merged and _restates(merged[-1], hit):
-            prev = merged[-1]
-            if RESTATED_OPEN.fullmatch(text, prev.end, hit.start) and text[
-                hit.end : hit.end + 3
-            ].lstrip().startswith(")"):
-                close = text.index(")", hit.end) + 1
-                merged[-1] = replace(
-                    prev, end=close, alternatives=(*prev.alternatives, hit.quantity)
-                )
-                continue
-        merged.append(hit)
-    yield from merged
+        if taken.overlaps(hit.start, hit.end):
+            continue
+        while j < len(pending) and pending[j].start < hit.start:
+            yield pending[j]
+            j += 1
+        yield hit
+    yield from pending[j:]
+
+
+def _hits(text: str, found: Iterator[_Core]) -> Iterator[QHit]:
+    """Each core classified, in text order, as they are found: a caller that stops early (a
+    figure cap) never pays for the rest of the text.  A core looks at the next one only (a
+    range's second part), so only the cores up to there are read."""
+    cores: list[_Core] = []
+    used: set[int] = set()
+    last_end = 0
+    i = 0
+    while True:
+        while len(cores) < i + 2 and (c := next(found, None)) is not None:
+            cores.append(c)
+        if i >= len(cores):
+            return
+        if not (i in used or cores[i].start < last_end):  # a range's second part, or cents
+            hit = _classify(text, cores, i, used, last_end)  # already read with their dollars
+            if hit is not None:
+                last_end = hit.end
+                yield hit
+        i += 1
+
+
+def _merge_restated(text: str, hits: Iterator[QHit]) -> Iterator[QHit]:
+    """Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies,
+    "1,500 miles (2,414 km)" one in two units of length."""
+    prev: QHit | None = None
+    for hit in hits:
+        if (
+            prev is not None
+            and _restates(prev, hit)
+            and RESTATED_OPEN.fullmatch(text, prev.end, hit.start)
+            and text[hit.end : hit.end + 3].lstrip().startswith(")")
+        ):
+            close = text.index(")", hit.end) + 1
+            prev = replace(prev, end=close, alternatives=(*prev.alternatives, hit.quantity))
+            continue
+        if prev is not None:
+            yield prev
+        prev = hit
+    if prev is not None:
+        yield prev
 
 
 def _plainly_money(text: str, core: _Core, word_end: int) -> bool:

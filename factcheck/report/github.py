@@ -2,16 +2,20 @@
 
 `::error file=PATH,line=N,col=M,endLine=..,endColumn=..,title=...::message`.  Data and
 properties are escaped as the Actions toolkit does (`escapeData`, `escapeProperty`), or a
-quote holding a comma or a newline would cut the command short.
+quote holding a comma or a newline would cut the command short; and made safe to print
+(`factcheck.printable`): no terminal escape and no legacy `##[command]` in them.
 """
 
 from __future__ import annotations
 
 from factcheck.gate import FIXED_HINT, GateResult, summary_line
+from factcheck.printable import actions_safe, terminal_safe
 
 
 def escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Then no terminal escape, and no legacy `##[command]`, rides inside an annotation.
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return actions_safe(terminal_safe(s), line_starts=False)
 
 
 def escape_property(s: str) -> str:

@@ -710,6 +710,7 @@ def _figure(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
 _W, _ROW, _TOP, _AXIS = 860.0, 24.0, 10.0, 30.0
 _PLOT_L, _PLOT_R = 380.0, 720.0
 _LABEL_CHARS = 52  # what fits left of the plot at 12px
+_CHART_LIMIT = 1e300  # beyond it, spans and ticks of an axis overflow a float
 _COLOURS = {"conflict": "#b42318", "agreement": "#1a7f37", "single": "#475467"}
 
 
@@ -722,6 +723,10 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
     ivs = [c.interval() for c in g.claims]
     points = [_point(c, iv) for c, iv in zip(g.claims, ivs, strict=True)]
     finite = [x for iv in ivs for x in iv if math.isfinite(x)] + points
+    if max(map(abs, finite)) > _CHART_LIMIT:
+        # Near the float maximum the axis' own arithmetic overflows; the table lists them.
+        yield '<p class="meta">values too large to chart</p>'
+        return
     lo, hi = min(finite), max(finite)
     span = hi - lo
     # One value: a few days either side of a date, 5 % either side of a number.

@@ -8,6 +8,7 @@ entries that no longer occur are passing testcases that say so.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from factcheck.gate import FIXED_HINT, GateFinding, GateResult
@@ -55,7 +56,19 @@ def render(result: GateResult) -> str:
     )
     root.append(suite)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    body = _XML_INVALID.sub(_visible, ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+# What XML 1.0 cannot hold even escaped (ElementTree writes it raw, and the file then fails to
+# parse): C0 controls but tab and line breaks, U+FFFE, U+FFFF and lone surrogates.  Markup
+# never holds them, so they are replaced in the written text, as visible `\xNN`.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 
 
 def _case(

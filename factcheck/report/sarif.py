@@ -11,6 +11,7 @@ rest of factcheck does.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -36,7 +37,7 @@ def render(result: GateResult) -> str:
     notifications = [
         {
             "level": "note",
-            "message": {"text": f"baseline entry {e.fingerprint} ({e.rule}) {FIXED_HINT}"},
+            "message": message(f"baseline entry {e.fingerprint} ({e.rule}) {FIXED_HINT}"),
             "locations": [
                 {"physicalLocation": {"artifactLocation": _artifact(result.baseline_path or "")}}
             ],
@@ -61,6 +62,16 @@ def render(result: GateResult) -> str:
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def message(text: str) -> dict[str, str]:
+    """A plain-text message object.  SARIF reads `[text](target)` in a message as an embedded
+    link (§3.11.6), and an article quote can hold one: literal brackets are escaped with a
+    backslash, as the specification requires, and so is a backslash standing before one."""
+    return {"text": _BRACKET.sub(r"\\\g<0>", text)}
+
+
+_BRACKET = re.compile(r"\\(?=[\[\]])|[\[\]]")
 
 
 def _rules(result: GateResult) -> list[RuleInfo]:
@@ -93,7 +104,7 @@ def _result(
         "ruleIndex": index[f.rule],
         "kind": "fail",
         "level": "error" if f.known_fact else _LEVEL.get(f.severity, "error"),
-        "message": {"text": text},
+        "message": message(text),
         "locations": [_location(result, g.primary, None)],
         "partialFingerprints": {FINGERPRINT_KEY: g.fingerprint},
         "baselineState": "new" if new else "unchanged",
@@ -129,7 +140,7 @@ def _location(result: GateResult, c: Claim, ident: int | None) -> dict[str, Any]
         region["snippet"] = {"text": text[c.start : c.end]}
     loc: dict[str, Any] = {
         "physicalLocation": {"artifactLocation": _artifact(p.path), "region": region},
-        "message": {"text": c.quote},
+        "message": message(c.quote),
     }
     if ident is not None:
         loc = {"id": ident, **loc}
