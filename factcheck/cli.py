@@ -11,6 +11,7 @@ factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -27,6 +28,7 @@ from factcheck.report import FORMATS, RenderInput, render_streams
 if TYPE_CHECKING:
     from factcheck.engine import Corpus
     from factcheck.models import Report
+    from factcheck.report.common import Desk
     from factcheck.rules import RuleSet
 
 EXIT_OK = 0
@@ -132,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
     rp.add_argument(
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
+    )
+    rp.add_argument(
+        "--baseline",
+        type=Path,
+        help=f"accepted conflicts, shown with their reasons (default: {DEFAULT_BASELINE} if present)",
     )
     add_run_options(rp)
 
@@ -342,8 +349,13 @@ def cmd_report(
 
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
+    baseline_path = _report_baseline(args)
+    baseline_bytes = baseline_path.read_bytes() if baseline_path else b""
     cache_dir = _store_folder(args)
-    key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
+    # The baseline's reasons are in the Markdown and HTML reports: a changed baseline is a
+    # changed input.
+    inputs = rules.sha256 + ":" + hashlib.sha256(baseline_bytes).hexdigest()
+    key = reportcache.inputs_key(sources, inputs, chosen) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
     try:
@@ -356,7 +368,8 @@ def cmd_report(
             corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
             report = build_report(corpus, rules)
             # Rendered while written, a piece at a time: no report is ever held whole.
-            outputs = render_streams(RenderInput(report, corpus.texts), chosen)
+            desk = _desk(rules, report, baseline_path)
+            outputs = render_streams(RenderInput(report, corpus.texts, desk), chosen)
             summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:
@@ -379,6 +392,43 @@ def cmd_report(
     for name in outputs:
         print(f"wrote {out / name}")
     return EXIT_OK
+
+
+def _report_baseline(args: argparse.Namespace | None) -> Path | None:
+    """The baseline `factcheck report` shows reasons from: --baseline, else the default file."""
+    given: Path | None = getattr(args, "baseline", None) if args is not None else None
+    if given is not None:
+        if not given.is_file():
+            raise FactcheckError(
+                "no such baseline file",
+                Location(str(given)),
+                "create it with `factcheck baseline`, or leave out --baseline",
+            )
+        return given
+    return DEFAULT_BASELINE if DEFAULT_BASELINE.is_file() else None
+
+
+def _desk(rules: RuleSet, report: Report, baseline_path: Path | None) -> Desk:
+    """What the report words beside the figures: descriptions, facts' sources, accepted
+    conflicts with the desk's reasons."""
+    from factcheck.baseline import finding_fingerprint, load_baseline
+    from factcheck.report.common import Desk
+
+    accepted: dict[str, str] = {}
+    if baseline_path is not None:
+        baseline = load_baseline(baseline_path)
+        claims = {c.id: c for c in report.claims}
+        for f in report.findings:
+            if f.status == "conflict":
+                entry = baseline.get(finding_fingerprint(f, claims))
+                if entry is not None:
+                    accepted[entry.fingerprint] = entry.reason or ""
+    return Desk(
+        metrics={m.id: m.description for m in rules.metrics.values()},
+        checks={c.id: getattr(c, "description", "") for c in rules.checks},
+        facts={f.id: f.source for f in rules.facts},
+        accepted=accepted,
+    )
 
 
 def cmd_rules_check(paths: list[Path]) -> int:

@@ -5,7 +5,10 @@ units are never compared.  Two claims agree when their intervals overlap (interv
 touch overlap), each widened by the check's relative tolerance; dates are never widened, their
 stated precision is their interval.  They conflict when they cannot both be true.  Within each
 group the largest set of mutually agreeing claims is found (the point most intervals cover, an
-O(n log n) sweep); every claim outside it is a conflict with the nearest claim inside.  An
+O(n log n) sweep), then the largest of the rest, and so on: each set is one value.  The first
+set's claims agree; every pair of values is a conflict, each claim of the later value paired
+with the nearest claim of the earlier one that it does not overlap, so three sources giving
+three years are three conflicts, and a report shows them as one picture of all three values.  An
 open-ended claim ("over $26 billion") agrees with every figure above its bound.  Forecasts and
 targets never take part; for a metric with `period: required`, neither do claims without a
 period.  With `across_sources_only`, a group drawn from a single source is not checked.
@@ -23,7 +26,6 @@ Failing::
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from typing import Literal
 
@@ -31,8 +33,11 @@ from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
     ClaimTexts,
+    compare,
     finding,
+    most_covered,
     spread,
+    value_clusters,
 )
 from factcheck.models import Claim, Finding
 
@@ -70,58 +75,59 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
 
 def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> list[Finding]:
     ivs = [spread(c.interval(), tol, c.is_date) for c in claims]
-    best_point = most_covered(ivs)
-    core: list[tuple[Claim, float, float]] = []
-    rest: list[tuple[Claim, float, float]] = []
-    for c, (lo, hi) in zip(claims, ivs, strict=True):
-        (core if lo <= best_point <= hi else rest).append((c, lo, hi))
+    clusters = value_clusters(ivs)
     out: list[Finding] = []
+    core = [claims[i] for i in clusters[0]]
     if len(core) >= 2:
-        agreeing = [c for c, _, _ in core]
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
-                agreeing,
-                f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(agreeing)}",
-                f"the intervals {texts.intervals_of(agreeing)} overlap",
+                core,
+                f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(core)}",
+                f"the intervals {texts.intervals_of(core)} overlap",
             )
         )
-    if not rest:
-        return out
-    # Every core interval holds best_point, so for a claim wholly above it the nearest core
-    # claim is the one reaching highest, and for one below, the one starting lowest.
-    highest = max(core, key=lambda e: (e[2], e[0].sort_key))[0]
-    lowest = min(core, key=lambda e: (e[1], e[0].sort_key))[0]
-    for c, lo, _ in rest:
-        other = highest if lo > best_point else lowest
-        out.append(
-            finding(
-                spec,
-                KIND,
-                "conflict",
-                [other, c],
-                f"{spec.metric} cannot be both {texts.describe(other)} and {texts.describe(c)}",
-                f"the intervals {texts.show_interval(other)} and {texts.show_interval(c)} do not "
-                "overlap" + (f" even widened by {spec.tolerance}" if tol and not c.is_date else ""),
-            )
-        )
+    # Every later value conflicts with every earlier one: three sources giving three years are
+    # three conflicts, one for each pair, not two against whichever came first.  Each claim
+    # is paired with the nearest claim of the earlier value that it does not overlap, and the
+    # comparison that decides the conflict also words it.
+    for j in range(1, len(clusters)):
+        for i in range(j):
+            for k in clusters[j]:
+                other = claims[_nearest_apart(ivs, clusters[i], ivs[k])]
+                c = claims[k]
+                why = compare(texts, other, c, tol, spec.tolerance)
+                if why.overlaps:  # cannot happen (see value_clusters); never report it
+                    continue
+                out.append(
+                    finding(
+                        spec,
+                        KIND,
+                        "conflict",
+                        [other, c],
+                        f"{spec.metric} cannot be both {texts.describe(other)} and "
+                        f"{texts.describe(c)}",
+                        why.text,
+                    )
+                )
     return out
 
 
-def most_covered(ivs: list[tuple[float, float]]) -> float:
-    """The least point that the most closed intervals cover (-inf for no intervals).
+def _nearest_apart(
+    ivs: list[tuple[float, float]], cluster: list[int], iv: tuple[float, float]
+) -> int:
+    """The claim of `cluster` nearest to `iv` among those it does not overlap (the first in claim
+    order on a tie); `value_clusters` guarantees there is one."""
+    lo, hi = iv
+    below = [i for i in cluster if ivs[i][1] < lo]
+    above = [i for i in cluster if ivs[i][0] > hi]
+    if below:
+        return max(below, key=lambda i: (ivs[i][1], -i))
+    if above:
+        return min(above, key=lambda i: (ivs[i][0], i))
+    return cluster[0]
 
-    A sweep over the sorted ends, O(n log n): at each start x, the intervals covering x are
-    those started so far less those that ended before x; intervals that just touch share x.
-    """
-    lows = sorted([lo for lo, _ in ivs])
-    highs = sorted([hi for _, hi in ivs])
-    best, best_point, ended = 0, -math.inf, 0
-    for started, x in enumerate(lows, 1):
-        while ended < len(highs) and highs[ended] < x:
-            ended += 1
-        if started - ended > best:
-            best, best_point = started - ended, x
-    return best_point
+
+__all__ = ["KIND", "Spec", "check", "most_covered", "value_clusters"]

@@ -11,18 +11,22 @@ and is never held whole.  To add a format, write `factcheck/report/<name>.py` wi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from factcheck.models import Report
 from factcheck.report import html as html_report
 from factcheck.report import json as json_report
 from factcheck.report import markdown as markdown_report
+from factcheck.report.common import Desk
 
 
 @dataclass(frozen=True)
 class RenderInput:
     report: Report
     texts: Mapping[str, str]  # source id → article text, for formats that quote or show it
+    # What the rules and the baseline add for a reader: descriptions, facts' sources, accepted
+    # conflicts and their reasons.
+    desk: Desk = field(default_factory=Desk)
 
 
 Renderer = Callable[[RenderInput], str]
@@ -30,8 +34,8 @@ Pieces = Callable[[RenderInput], Iterator[str]]
 
 # Insertion order is the order `factcheck report` writes and lists them: the human reports first.
 _STREAMED: dict[str, tuple[str, Pieces]] = {
-    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report)),
-    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts)),
+    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report, r.desk)),
+    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts, r.desk)),
     "json": ("consistency.json", lambda r: json_report.pieces(r.report)),
 }
 
