@@ -462,7 +462,9 @@ def cmd_schema(which: str, write: Path | None) -> int:
     return EXIT_OK
 
 
-def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
+def _gate_inputs(
+    sources: list[Path], rules_paths: list[Path], timings: dict[str, float] | None = None
+) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
 
@@ -470,7 +472,7 @@ def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, 
     corpus = analyse_paths(sources, rules)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    return build_report(corpus, rules), corpus, rules
+    return build_report(corpus, rules, timings), corpus, rules
 
 
 def cmd_check(
@@ -493,9 +495,23 @@ def cmd_check(
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
-    report, corpus, rules = _gate_inputs(sources, rules_paths)
+    timings: dict[str, float] = {}
+    report, corpus, rules = _gate_inputs(sources, rules_paths, timings)
     infos = [
-        RuleInfo(c.id, c.kind, c.severity, getattr(c, "description", "")) for c in rules.checks
+        RuleInfo(
+            c.id,
+            c.kind,
+            c.severity,
+            getattr(c, "description", ""),
+            metric=getattr(c, "metric", "") or "",
+            metric_description=(
+                rules.metrics[c.metric].description
+                if getattr(c, "metric", None) in rules.metrics
+                else ""
+            ),
+            seconds=timings.get(c.id, 0.0),
+        )
+        for c in rules.checks
     ]
     result = evaluate(report, corpus.texts, baseline, infos)
     if fmt is None:

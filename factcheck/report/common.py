@@ -120,6 +120,14 @@ def finding_claims(f: Finding, claims: Mapping[str, Claim]) -> list[Claim]:
     return [claims[cid] for cid in f.claims if cid in claims]
 
 
+def card_title(card: Card, desk: Desk | None = None) -> str:
+    """A card's title: its first finding's, without a period when its findings have several."""
+    f = card.first
+    if len({x.period for x in card.findings}) > 1 or len({c.period for c in card.claims}) > 1:
+        f = f.model_copy(update={"period": None})  # the values say which period is which
+    return finding_title(f, desk)
+
+
 def finding_title(f: Finding, desk: Desk | None = None) -> str:
     """'Trade turnover between two countries over a period — Kazakhstan and Russia, 2022': the
     metric's description (its id when the rules give none), its subject and period in words."""
@@ -182,15 +190,30 @@ def cards(findings: Sequence[Finding], claims: Mapping[str, Claim], desk: Desk) 
     """
     grouped: dict[tuple[object, ...], list[Finding]] = {}
     for f in findings:
-        cs = finding_claims(f, claims)
-        units = tuple(sorted({c.unit or "" for c in cs}))
-        if f.kind == "agreement":
-            key: tuple[object, ...] = (f.status, f.rule, f.metric, f.subject, f.period, units)
-        else:
-            pattern = tuple(sorted({(repr(c.value), c.unit or "", _period_key(c)) for c in cs}))
-            key = (f.status, f.rule, f.kind, f.metric, f.subject, f.fact, pattern)
-        grouped.setdefault(key, []).append(f)
+        grouped.setdefault(card_key(f, claims), []).append(f)
     return [_card(fs, claims, desk) for fs in grouped.values()]
+
+
+def card_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
+    """What makes findings one card: an agreement check's group, or the same values compared."""
+    cs = finding_claims(f, claims)
+    if f.kind == "agreement":
+        units = tuple(sorted({c.unit or "" for c in cs}))
+        return (f.status, f.rule, f.metric, f.subject, f.period, units)
+    if f.status == "agreement":
+        # Agreements ask nothing of a reader: one card per check, metric and subject sums up
+        # what it confirmed (an archive's thousands of matching weekdays are one card).
+        return (f.status, f.rule, f.kind, f.metric, f.subject)
+    pattern = tuple(sorted({(repr(c.value), c.unit or "", _period_key(c)) for c in cs}))
+    return (f.status, f.rule, f.kind, f.metric, f.subject, f.fact, pattern)
+
+
+# A card's table shows its first claims; the rest are counted (every one is in the JSON).
+SHOWN_CLAIMS = {"conflict": 50, "agreement": 10}
+
+
+def shown_claims(card: Card) -> list[Claim]:
+    return card.claims[: SHOWN_CLAIMS.get(card.status, 10)]
 
 
 def _period_key(c: Claim) -> str:

@@ -30,14 +30,15 @@ from factcheck.report.common import (
     Card,
     Desk,
     Summary,
+    card_title,
     cards,
     claim_index,
     claim_interval,
     claim_value,
     desk_note,
-    finding_title,
     joined,
     period_text,
+    shown_claims,
     source_index,
     source_label,
     subject_text,
@@ -362,8 +363,8 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
     shown = report.sources[:TABLE_ROWS] if ctx.large else report.sources
     rows = (
         [
-            f'<a href="#{esc(ctx.source_anchor[s.id])}">{esc(ctx.label(s.id))}</a>'
-            f'<br><code class="id">{esc(s.id)}</code>',
+            _link(ctx.source_anchor.get(s.id), esc(ctx.label(s.id)))
+            + f'<br><code class="id">{esc(s.id)}</code>',
             esc(_published(s)),
             f"<code>{esc(s.path)}</code>",
             esc(s.encoding),
@@ -505,7 +506,7 @@ def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
     badge = '<span class="badge accepted">accepted</span> ' if note and not card.unaccepted else ""
     parts = [
         f'<article class="finding {esc(f.status)}" id="{esc(anchor)}" {_card_attrs(ctx, card)}>',
-        f"<h3>{n}. {badge}{esc(finding_title(f, ctx.desk))}</h3>",
+        f"<h3>{n}. {badge}{esc(card_title(card, ctx.desk))}</h3>",
         f'<p class="meta">metric <code class="id">{esc(f.metric)}</code> · rule '
         + ", ".join(f'<code class="id">{esc(r)}</code>' for r in rules)
         + f' · {esc(f.kind)} · <span class="sev {esc(f.severity)}">{esc(f.severity)}</span>'
@@ -515,7 +516,7 @@ def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
     if f.status == "conflict" and len(card.values) > 1:
         parts.append(_values_list(ctx, card))
     if card.claims:
-        shown = card.claims[:TABLE_ROWS]
+        shown = shown_claims(card)
         parts += _claims_table(ctx, shown)
         if len(shown) < len(card.claims):
             parts.append(_cut(len(card.claims), len(shown), "claims"))
@@ -591,7 +592,6 @@ def _index_section(ctx: _Context) -> Iterator[str]:
     rows = []
     for prefix, found in all_cards:
         for n, card in enumerate(found, 1):
-            f = card.first
             outlets = list(dict.fromkeys(ctx.label(s) for s in card.sources))
             who = ", ".join(outlets[:4]) + (
                 f" and {len(outlets) - 4} more" if len(outlets) > 4 else ""
@@ -600,7 +600,7 @@ def _index_section(ctx: _Context) -> Iterator[str]:
             rows.append(
                 f'<tr class="idx" {_card_attrs(ctx, card)}><td><span class="st {esc(status)}">'
                 f"{esc(status)}</span></td>"
-                f'<td><a href="#{prefix}-{n}">{esc(finding_title(f, ctx.desk))}</a></td>'
+                f'<td><a href="#{prefix}-{n}">{esc(card_title(card, ctx.desk))}</a></td>'
                 f"<td>{esc(who)}</td></tr>"
             )
     yield _table_head(["status", "finding", "outlets"], "index") + "\n"

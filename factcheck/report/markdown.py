@@ -24,13 +24,14 @@ from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    card_title,
     cards,
     claim_index,
     claim_value,
     desk_note,
-    finding_title,
     joined,
     period_text,
+    shown_claims,
     source_index,
     subject_text,
     summarize,
@@ -180,7 +181,7 @@ _SHOWN_WHYS = 6
 
 def _card(n: int, card: Card, desk: Desk, rows: _ClaimRows) -> str:
     f = card.first
-    lines = [f"### {n}. {escape(finding_title(f, desk))}", ""]
+    lines = [f"### {n}. {escape(card_title(card, desk))}", ""]
     rules = list(dict.fromkeys(x.rule for x in card.findings))
     said = desk.checks.get(f.rule, "")
     lines += [
@@ -191,10 +192,13 @@ def _card(n: int, card: Card, desk: Desk, rows: _ClaimRows) -> str:
     if f.status == "conflict" and len(card.values) > 1:
         lines += [f"**{escape(values_sentence(card, rows.sources))}.**", ""]
     if card.claims:
-        lines += [rows.table(card.claims), ""]
-    missing = [
-        cid for x in card.findings for cid in x.claims if cid not in {c.id for c in card.claims}
-    ]
+        listed = shown_claims(card)
+        lines += [rows.table(listed), ""]
+        if len(listed) < len(card.claims):
+            left = len(card.claims) - len(listed)
+            lines += [f"And {left} more claims: every one is in consistency.json.", ""]
+    have = {c.id for c in card.claims}
+    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
     if missing:
         lines += ["Claims not in this report: " + ", ".join(code(m) for m in missing) + ".", ""]
     why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"

@@ -156,3 +156,59 @@ def test_markup_in_an_article_is_shown_not_run(watched: Watched, tmp_path: Path)
     assert page.locator("#sources mark").count() >= 1
     page.screenshot(path=str(tmp_path / "injected.png"), full_page=True)
     assert watched.problems == []
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_quote_column_is_visible_at_desktop_and_phone_width(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, viewport: dict[str, int]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["report", "seeds", "--rules", "rules", "--out", str(tmp_path)]) == 0
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto((tmp_path / "consistency.html").as_uri(), wait_until="load")
+        for card in ("#conflict-1", "#conflict-2", "#conflict-3"):
+            quote = page.locator(f"{card} table.claims q").first
+            quote.scroll_into_view_if_needed()
+            assert quote.is_visible()
+            box = quote.bounding_box()
+            assert box is not None and box["width"] > 40
+            # Wholly inside the viewport's width: not cut off at the right, nor scrolled away.
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, box
+        shot = tmp_path / f"report-{viewport['width']}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.stat().st_size > 5_000
+        # In print, folded sections open and the quote still fits the page.
+        page.emulate_media(media="print")
+        quote = page.locator("#conflict-1 table.claims q").first
+        assert quote.is_visible()
+    finally:
+        page.close()
+
+
+def test_index_filters_work_without_scripts(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["report", "seeds", "--rules", "rules", "--out", str(tmp_path)]) == 0
+    page = watched.open(tmp_path / "consistency.html")
+    rows = page.locator("#index tr.idx")
+    total = rows.count()
+    assert total >= 4
+    page.locator("#fs-agreement").check()
+    shown = [r for r in rows.all() if r.is_visible()]
+    assert shown and len(shown) < total
+    assert all(r.get_attribute("data-status") == "agreement" for r in shown)
+    assert not page.locator("#conflict-1").is_visible()
+    page.locator("#fs-all").check()
+    page.locator("#fm").select_option("trade_mission_opened")
+    visible = [r.get_attribute("data-metric") for r in rows.all() if r.is_visible()]
+    assert visible and set(visible) == {"trade_mission_opened"}
+    # The accepted conflicts of the committed baseline are marked so.
+    page.locator("#fm").select_option("")
+    assert page.locator("#conflict-2 .badge.accepted").is_visible()
+    assert watched.problems == []

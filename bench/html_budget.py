@@ -1,0 +1,92 @@
+"""The HTML report of a large archive against its budget: size, and the first screen's time.
+
+    python bench/html_budget.py [--docs 10000] [--dir /tmp/factcheck-bench] [--jobs 2]
+
+Generates the bench archive once (`bench/corpus.py`, as `bench/scale.py` does), writes the HTML
+report of it with `factcheck report --format html`, then opens the page in headless Chromium
+(the system's, driven by Playwright; `apt-get install chromium`, `pip install -e '.[browser]'`)
+and reads the browser's own paint timings.  The budget (issue 14): at most 10 MB, and the first
+screen painted in under 2 s.  Figures are printed, not asserted: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scale  # noqa: E402
+
+BUDGET_BYTES = 10 * 1024 * 1024
+BUDGET_FIRST_SCREEN_S = 2.0
+CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def first_screen(page_path: Path) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        started = time.perf_counter()
+        page.goto(page_path.as_uri(), wait_until="domcontentloaded", timeout=120_000)
+        dom = time.perf_counter() - started
+        page.wait_for_load_state("load", timeout=120_000)
+        load = time.perf_counter() - started
+        paints = page.evaluate(
+            "Object.fromEntries(performance.getEntriesByType('paint')"
+            ".map(e => [e.name, e.startTime / 1000]))"
+        )
+        browser.close()
+    return {
+        "first-contentful-paint": float(paints.get("first-contentful-paint", float("nan"))),
+        "domcontentloaded": dom,
+        "load": load,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/factcheck-bench"))
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+    folder = args.dir / f"docs{args.docs}"
+    scale.ensure_corpus(folder, args.docs)
+    out = args.dir / f"html{args.docs}"
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "factcheck", "report", str(folder), "--rules", str(ROOT / "rules"),
+         "--out", str(out), "--format", "html", "--no-store", "--jobs", str(args.jobs), "--quiet"],
+        check=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    page = out / "consistency.html"
+    size = page.stat().st_size
+    times = first_screen(page)
+    fcp = times["first-contentful-paint"]
+    print(f"archive: {args.docs} articles; report (ingest to HTML written): {wall:.1f} s wall")
+    print(
+        f"HTML: {size / 1e6:.2f} MB (budget {BUDGET_BYTES / 1e6:.1f} MB: "
+        f"{'met' if size <= BUDGET_BYTES else 'MISSED'})"
+    )
+    print(
+        f"first contentful paint: {fcp:.2f} s (budget {BUDGET_FIRST_SCREEN_S:.0f} s: "
+        f"{'met' if fcp < BUDGET_FIRST_SCREEN_S else 'MISSED'}); DOMContentLoaded "
+        f"{times['domcontentloaded']:.2f} s; load {times['load']:.2f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
