@@ -7,11 +7,16 @@ report of it with `factcheck report --format html`, then opens the page in headl
 (the system's, driven by Playwright; `apt-get install chromium`, `pip install -e '.[browser]'`)
 and reads the browser's own paint timings.  The budget (issue 14): at most 10 MB, and the first
 screen painted in under 2 s.  Figures are printed, not asserted: the machine is shared.
+
+Measured on the 10k archive (32 MB of text; 2 shared cores): before issue 14, the page was
+130.5 MB and Chromium had not reached DOMContentLoaded after 120 s; after, 7.1 MB, first
+contentful paint 0.17 s, DOMContentLoaded 1.45 s, load 2.3 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -29,29 +34,40 @@ BUDGET_FIRST_SCREEN_S = 2.0
 CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def first_screen(page_path: Path) -> dict[str, float]:
-    from playwright.sync_api import sync_playwright
+def first_screen(page_path: Path, timeout_s: float = 120.0) -> dict[str, float]:
+    """Seconds to the first contentful paint, DOMContentLoaded and load, as the browser
+    reports them; NaN for what did not happen within `timeout_s` (a page too large to open)."""
+    from playwright.sync_api import Error, sync_playwright
 
+    out = {"first-contentful-paint": math.nan, "domcontentloaded": math.nan, "load": math.nan}
+    ms = timeout_s * 1000
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         started = time.perf_counter()
-        page.goto(page_path.as_uri(), wait_until="domcontentloaded", timeout=120_000)
-        dom = time.perf_counter() - started
-        page.wait_for_load_state("load", timeout=120_000)
-        load = time.perf_counter() - started
-        paints = page.evaluate(
-            "Object.fromEntries(performance.getEntriesByType('paint')"
-            ".map(e => [e.name, e.startTime / 1000]))"
-        )
+        try:
+            page.goto(page_path.as_uri(), wait_until="commit", timeout=ms)
+            page.wait_for_function(
+                "performance.getEntriesByName('first-contentful-paint').length > 0", timeout=ms
+            )
+            out["first-contentful-paint"] = (
+                float(
+                    page.evaluate(
+                        "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+                    )
+                )
+                / 1000
+            )
+            page.wait_for_load_state("domcontentloaded", timeout=ms)
+            out["domcontentloaded"] = time.perf_counter() - started
+            page.wait_for_load_state("load", timeout=ms)
+            out["load"] = time.perf_counter() - started
+        except Error as exc:  # a timeout: what was not reached stays NaN
+            print(f"browser: {str(exc).splitlines()[0]}", file=sys.stderr)
         browser.close()
-    return {
-        "first-contentful-paint": float(paints.get("first-contentful-paint", float("nan"))),
-        "domcontentloaded": dom,
-        "load": load,
-    }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,24 +24,11 @@ from typing import Literal
 
 from factcheck.checks.base import CheckContext, CheckSpec, date_span, finding
 from factcheck.models import Finding
+from factcheck.wording import date_words
 
 KIND = "calendar"
 WEEKDAY_METRIC = "weekday"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class Spec(CheckSpec):
@@ -65,7 +52,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 KIND,
                 "agreement" if ok else "conflict",
                 [c],
-                f"{day.day} {MONTHS[day.month - 1]} {day.year} was a {actual}"
+                f"{date_words(day)} was a {actual}"
                 + (
                     f", as {c.source}:{c.line} says"
                     if ok

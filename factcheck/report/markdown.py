@@ -130,7 +130,7 @@ def _wcswidth() -> Callable[[str], int] | None:
     return found
 
 
-_WEB = re.compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)
+_WEB = re.compile(r"https?://[^\s<>\\]+\Z", re.IGNORECASE)
 
 
 def _source_link(source: str, sources: dict[str, SourceInfo], *, dated: bool = True) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,4 +212,42 @@ def test_index_filters_work_without_scripts(
     # The accepted conflicts of the committed baseline are marked so.
     page.locator("#fm").select_option("")
     assert page.locator("#conflict-2 .badge.accepted").is_visible()
+    assert watched.problems == []
+
+
+def test_a_large_archive_page_opens_on_its_index_with_agreements_folded(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive past the large-archive threshold: the first screen shows the verdict and the
+    index, agreements are folded, long tables are cut with a note, and only the articles a
+    conflict names are shown in full.  (Its size and paint time are measured by
+    bench/html_budget.py, not asserted here.)"""
+    import importlib.util
+
+    from factcheck.report import html as html_report
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus_gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_corpus", corpus_gen)  # its dataclasses look their module up
+    spec.loader.exec_module(corpus_gen)
+    corpus_gen.generate(tmp_path / "archive", 60, seed=5, plant_rate=0.2)
+    monkeypatch.setattr(html_report, "LARGE_ARCHIVE_SOURCES", 20)
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([tmp_path / "archive"], rules)
+    report = build_report(corpus, rules)
+    page_file = tmp_path / "consistency.html"
+    page_file.write_text(html_report.render(report, corpus.texts), encoding="utf-8")
+
+    page = watched.open(page_file)
+    sync_api.expect(page.locator("header .verdict")).to_be_in_viewport()
+    assert page.locator("#index tr.idx").count() >= 2
+    assert page.locator("#agreements details").get_attribute("open") is None
+    assert not page.locator("#agreements article.finding").first.is_visible()
+    shown = page.locator("#sources article.source").count()
+    assert 0 < shown < len(report.sources)
+    assert "are not shown in full" in page.locator("#sources").inner_text()
+    # A conflict's quote is visible and its link reaches its highlighted figure.
+    first = page.locator("#conflict-1")
+    assert first.locator("table.claims q").first.is_visible()
     assert watched.problems == []
