@@ -181,17 +181,27 @@ class Card:
         return list(dict.fromkeys(c.source for c in self.claims))
 
 
-def cards(findings: Sequence[Finding], claims: Mapping[str, Claim], desk: Desk) -> list[Card]:
+def cards(
+    findings: Sequence[Finding],
+    claims: Mapping[str, Claim],
+    desk: Desk,
+    backing: Sequence[Finding] = (),
+) -> list[Card]:
     """Findings grouped into cards, in the order of each card's first finding.
 
     An agreement check's findings of one group (rule, metric, subject, period, unit) make one
-    card: the picture of every value the group holds.  Any other kind's findings make one card
-    when they compare the same values (the same conflict restated by many articles).
+    card: the picture of every value the group holds, counted with the group's agreement from
+    `backing` (the majority a conflict names one claim of).  Any other kind's findings make one
+    card when they compare the same values (the same conflict restated by many articles).
     """
     grouped: dict[tuple[object, ...], list[Finding]] = {}
     for f in findings:
         grouped.setdefault(card_key(f, claims), []).append(f)
-    return [_card(fs, claims, desk) for fs in grouped.values()]
+    behind: dict[tuple[object, ...], list[Claim]] = {}
+    for f in backing:
+        if f.kind == "agreement":
+            behind.setdefault(card_key(f, claims)[1:], []).extend(finding_claims(f, claims))
+    return [_card(fs, claims, desk, behind.get(key[1:], [])) for key, fs in grouped.items()]
 
 
 def card_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
@@ -220,16 +230,23 @@ def _period_key(c: Claim) -> str:
     return c.period.label if c.period else ""
 
 
-def _card(findings: list[Finding], claims: Mapping[str, Claim], desk: Desk) -> Card:
+def _card(
+    findings: list[Finding], claims: Mapping[str, Claim], desk: Desk, backing: list[Claim]
+) -> Card:
     seen: dict[str, Claim] = {}
     for f in findings:
         for c in finding_claims(f, claims):
             seen.setdefault(c.id, c)
     cs = sorted(seen.values(), key=lambda c: c.sort_key)
+    everyone = dict(seen)
+    for c in backing:
+        everyone.setdefault(c.id, c)
     by_value: dict[str, list[Claim]] = {}
-    for c in cs:
+    for c in sorted(everyone.values(), key=lambda c: c.sort_key):
         period = f" for {period_words(c.period)}" if c.period else ""
         by_value.setdefault(value_words(c) + period, []).append(c)
+    # The best-supported value first: the picture starts with what most sources say.
+    ranked = sorted(by_value.items(), key=lambda kv: -len({c.source for c in kv[1]}))
     accepted: list[str] = []
     unaccepted = 0
     if desk.accepted and findings[0].status == "conflict":
@@ -246,7 +263,7 @@ def _card(findings: list[Finding], claims: Mapping[str, Claim], desk: Desk) -> C
         status=findings[0].status,
         findings=findings,
         claims=cs,
-        values=list(by_value.items()),
+        values=ranked,
         whys=whys,
         accepted=accepted,
         unaccepted=unaccepted,
@@ -259,13 +276,17 @@ def values_sentence(card: Card, sources: Mapping[str, SourceInfo]) -> str:
     parts = []
     for value, cs in card.values[:12]:
         who = list(dict.fromkeys(source_words(sources.get(c.source), c.source) for c in cs))
-        shown = "; ".join(who[:5]) + (f"; and {len(who) - 5} more" if len(who) > 5 else "")
+        shown = "; ".join(who[:3]) + (f"; and {len(who) - 3} more" if len(who) > 3 else "")
         parts.append(f"{value} ({shown})")
     more = len(card.values) - 12
     tail = f"; and {plural(more, 'more value')}" if more > 0 else ""
-    n_sources = len(card.sources)
-    head = f"{plural(len(card.values), 'value')} from {plural(n_sources, 'source')}"
-    return f"{head}: " + "; ".join(parts) + tail
+    return f"{values_head(card)}: " + "; ".join(parts) + tail
+
+
+def values_head(card: Card) -> str:
+    """'3 values from 25 sources'."""
+    n_sources = len({c.source for _, cs in card.values for c in cs})
+    return f"{plural(len(card.values), 'value')} from {plural(n_sources, 'source')}"
 
 
 def desk_note(card: Card) -> str:

@@ -44,6 +44,7 @@ from factcheck.report.common import (
     subject_text,
     summarize,
     uncorroborated,
+    values_head,
 )
 from factcheck.report.common import agreements as agreement_findings
 from factcheck.report.common import conflicts as conflict_findings
@@ -271,7 +272,7 @@ def _context(report: Report, texts: Mapping[str, str], desk: Desk) -> _Context:
         claims=claims,
         sources=source_index(report),
         desk=desk,
-        conflict_cards=cards(conflict_findings(report), claims, desk),
+        conflict_cards=cards(conflict_findings(report), claims, desk, agreement_findings(report)),
         agreement_cards=cards(agreement_findings(report), claims, desk),
         claim_anchor={c.id: anchors.new("claim", c.id) for c in report.claims},
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
@@ -561,7 +562,7 @@ def _values_list(ctx: _Context, card: Card) -> str:
         items.append(f'<li><span class="value">{esc(value)}</span>: {links}{more}</li>')
     if len(card.values) > 12:
         items.append(f"<li>and {plural(len(card.values) - 12, 'more value')}</li>")
-    head = f"{plural(len(card.values), 'value')} from {plural(len(card.sources), 'source')}"
+    head = values_head(card)
     return f'<div class="values"><strong>{esc(head)}:</strong><ul>{"".join(items)}</ul></div>'
 
 

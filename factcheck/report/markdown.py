@@ -280,7 +280,7 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
 
     yield from _findings_section(
         "Conflicts",
-        cards(conflict_findings(report), claims, desk),
+        cards(conflict_findings(report), claims, desk, agreement_findings(report)),
         desk,
         claim_rows,
         "No conflicts: nothing contradicts.",
