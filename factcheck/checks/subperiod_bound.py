@@ -137,8 +137,8 @@ def _compare(spec: Spec, whole: _Side, part: _Side) -> list[Finding]:
                 KIND,
                 "conflict",
                 [lowest, c],
-                f"{spec.metric} for {part.label} {texts.describe(c)} exceeds the whole of "
-                f"{whole.label} {texts.describe(lowest)}",
+                f"{spec.metric}: {texts.describe(c)} exceeds the whole of {whole.label}: "
+                f"{texts.describe(lowest)}",
                 f"part {texts.show_interval(c)} > whole {texts.show_interval(lowest)}"
                 f"{whole.which}: a part of a period cannot exceed the whole",
             )

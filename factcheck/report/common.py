@@ -222,8 +222,12 @@ def card_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
 SHOWN_CLAIMS = {"conflict": 50, "agreement": 10}
 
 
-def shown_claims(card: Card) -> list[Claim]:
-    return card.claims[: SHOWN_CLAIMS.get(card.status, 10)]
+def shown_claims(card: Card, agreement_rows: int | None = None) -> list[Claim]:
+    """The claims a card's table lists; `agreement_rows` cuts an agreement's shorter still."""
+    limit = SHOWN_CLAIMS.get(card.status, 10)
+    if card.status == "agreement" and agreement_rows is not None:
+        limit = min(limit, agreement_rows)
+    return card.claims[:limit]
 
 
 def _period_key(c: Claim) -> str:

@@ -517,7 +517,8 @@ def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
     if f.status == "conflict" and len(card.values) > 1:
         parts.append(_values_list(ctx, card))
     if card.claims:
-        shown = shown_claims(card)
+        # A large archive's agreements are many and ask nothing: three quotes show what agreed.
+        shown = shown_claims(card, 3 if ctx.large else None)
         parts += _claims_table(ctx, shown)
         if len(shown) < len(card.claims):
             parts.append(_cut(len(card.claims), len(shown), "claims"))
