@@ -1,9 +1,14 @@
 """The HTML report (`consistency.html`): one self-contained page a person opens in a browser.
 
-The same sections as the Markdown report, plus what only a page can show: each source's text
-with its claims highlighted (every claim a `<mark>` with an anchor, conflicts linked to the
-quotes they rest on, numbers no rule bound underlined) and, for each metric with several
-values, an inline SVG chart of the values by source with their intervals.
+The same sections as the Markdown report, plus what only a page can show: an index of every
+finding with filters by status, metric and outlet (form controls and CSS `:has`, no script);
+each source's text with its claims highlighted (every claim a `<mark>` with an anchor,
+conflicts linked to the quotes they rest on, numbers no rule bound underlined) and, for each
+metric with several values, an inline SVG chart of the values by source with their intervals
+(a metric with many claims charted as its most stated values, with counts).  Agreements,
+single-source claims and coverage are folded (`<details>`); a large archive's page shows only
+the texts its conflicts name and cuts long tables, saying so.  Small-screen and print styles
+lay a claims table out as one block per claim, so a quote is never clipped.
 
 The page needs no network: no external CSS, scripts, fonts or images, and a Content Security
 Policy that forbids them (and every script), so even an escaping mistake could not run code

@@ -1,8 +1,10 @@
 """The Markdown report (`consistency.md`): what a person reads in a pull request or a repository.
 
-Sections, in the order a reader needs them: a summary; conflicts, each with every source's
-value, quote and `source:line` and why they cannot all hold; agreements; single-source claims
-nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed); warnings.
+Sections, in the order a reader needs them: a summary; conflicts, one card per disagreement
+(every value with its sources, each source's value, quote and `source:line`, why they cannot
+all hold, and the desk's reason where the baseline accepted it); agreements; single-source
+claims nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed);
+warnings.  Values, periods and sources are worded by `factcheck.wording`.
 
 Article text is untrusted: every piece of it is escaped so a quote cannot break a table (a `|`),
 start a link, emphasis or raw HTML, or turn dollar amounts into math on GitHub.  Output depends
