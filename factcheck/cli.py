@@ -140,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"accepted conflicts, shown with their reasons (default: {DEFAULT_BASELINE} if present)",
     )
+    rp.add_argument(
+        "--html-pages",
+        action="store_true",
+        default=None,
+        help="write the HTML report as an index page and one page per metric "
+        "(default: only for archives of over 50,000 articles)",
+    )
     add_run_options(rp)
 
     ru = sub.add_parser("rules", help="work with rule files")
@@ -354,7 +361,8 @@ def cmd_report(
     cache_dir = _store_folder(args)
     # The baseline's reasons are in the Markdown and HTML reports: a changed baseline is a
     # changed input.
-    inputs = rules.sha256 + ":" + hashlib.sha256(baseline_bytes).hexdigest()
+    html_pages: bool | None = getattr(args, "html_pages", None) if args is not None else None
+    inputs = f"{rules.sha256}:{hashlib.sha256(baseline_bytes).hexdigest()}:{html_pages}"
     key = reportcache.inputs_key(sources, inputs, chosen) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
@@ -369,7 +377,7 @@ def cmd_report(
             report = build_report(corpus, rules)
             # Rendered while written, a piece at a time: no report is ever held whole.
             desk = _desk(rules, report, baseline_path)
-            outputs = render_streams(RenderInput(report, corpus.texts, desk), chosen)
+            outputs = render_streams(RenderInput(report, corpus.texts, desk, html_pages), chosen)
             summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:

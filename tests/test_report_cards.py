@@ -5,6 +5,8 @@ restated by many articles shown once; and the wording of values, periods and sou
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from factcheck.checks import agreement
 from factcheck.checks.base import CheckContext
@@ -112,3 +114,30 @@ def test_wording_of_values_and_periods() -> None:
     assert span_words(dt.date(2019, 9, 1), dt.date(2020, 5, 31)) == "September 2019–May 2020"
     assert span_words(dt.date(2021, 3, 3), dt.date(2021, 3, 3)) == "3 March 2021"
     assert span_words(dt.date(2021, 3, 3), dt.date(2021, 3, 10)) == "3–10 March 2021"
+
+
+def test_a_paged_html_report_is_an_index_and_a_page_per_metric() -> None:
+    report = _report()
+    files = {name: "".join(text) for name, text in html.files(report, {}, Desk(), True).items()}
+    assert sorted(files) == ["consistency-opened.html", "consistency.html"]
+    index = files["consistency.html"]
+    assert '<a href="consistency-opened.html">opened</a>' in index
+    page = files["consistency-opened.html"]
+    assert '<a href="consistency.html">&#8592; all metrics</a>' in page
+    assert page.count('<article class="finding conflict"') == 1
+    # Every in-page link lands on an element of that page.
+    for text in files.values():
+        ids = set(re.findall(r'id="([^"]+)"', text))
+        for target in re.findall(r'href="#([^"]+)"', text):
+            assert target in ids, target
+    # One page, as before, unless asked or the archive is very large.
+    assert list(html.files(report, {}, Desk())) == ["consistency.html"]
+
+
+def test_every_link_of_the_committed_seed_page_lands() -> None:
+    page = (Path(__file__).resolve().parent.parent / "reports" / "consistency.html").read_text(
+        encoding="utf-8"
+    )
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    targets = re.findall(r'href="#([^"]+)"', page)
+    assert targets and all(t in ids for t in targets)

@@ -27,6 +27,9 @@ class RenderInput:
     # What the rules and the baseline add for a reader: descriptions, facts' sources, accepted
     # conflicts and their reasons.
     desk: Desk = field(default_factory=Desk)
+    # The HTML report as one page per metric and an index page: True or False to choose,
+    # None to let the archive's size decide (`html.PAGED_ARCHIVE_SOURCES`).
+    html_pages: bool | None = None
 
 
 Renderer = Callable[[RenderInput], str]
@@ -51,6 +54,14 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
 
 
 def render_streams(data: RenderInput, formats: list[str]) -> dict[str, Iterator[str]]:
-    """Each chosen format's file name and text in pieces, made only as they are read: written
-    by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing."""
-    return {_STREAMED[f][0]: _STREAMED[f][1](data) for f in formats}
+    """Each chosen format's files and their text in pieces, made only as they are read:
+    written by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing.
+    Every format is one file, except the HTML report of a very large archive: an index page
+    and one page per metric."""
+    out: dict[str, Iterator[str]] = {}
+    for f in formats:
+        if f == "html":
+            out.update(html_report.files(data.report, data.texts, data.desk, data.html_pages))
+        else:
+            out[_STREAMED[f][0]] = _STREAMED[f][1](data)
+    return out

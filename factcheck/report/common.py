@@ -200,22 +200,36 @@ def cards(
     behind: dict[tuple[object, ...], list[Claim]] = {}
     for f in backing:
         if f.kind == "agreement":
-            behind.setdefault(card_key(f, claims)[1:], []).extend(finding_claims(f, claims))
-    return [_card(fs, claims, desk, behind.get(key[1:], [])) for key, fs in grouped.items()]
+            behind.setdefault(_group_key(f, claims), []).extend(finding_claims(f, claims))
+    return [
+        _card(
+            fs,
+            claims,
+            desk,
+            behind.get(_group_key(fs[0], claims), []) if fs[0].kind == "agreement" else [],
+        )
+        for fs in grouped.values()
+    ]
 
 
 def card_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
-    """What makes findings one card: an agreement check's group, or the same values compared."""
-    cs = finding_claims(f, claims)
-    if f.kind == "agreement":
-        units = tuple(sorted({c.unit or "" for c in cs}))
-        return (f.status, f.rule, f.metric, f.subject, f.period, units)
+    """What makes findings one card: the pairs of one disagreement (an agreement check's group),
+    the same values compared (one conflict restated by many articles), or, for agreements,
+    which ask nothing of a reader, one check, metric and subject (an archive's thousands of
+    matching weekdays, or of figures agreeing year after year, are one card)."""
     if f.status == "agreement":
-        # Agreements ask nothing of a reader: one card per check, metric and subject sums up
-        # what it confirmed (an archive's thousands of matching weekdays are one card).
         return (f.status, f.rule, f.kind, f.metric, f.subject)
+    if f.kind == "agreement":
+        return (f.status, *_group_key(f, claims))
+    cs = finding_claims(f, claims)
     pattern = tuple(sorted({(repr(c.value), c.unit or "", _period_key(c)) for c in cs}))
     return (f.status, f.rule, f.kind, f.metric, f.subject, f.fact, pattern)
+
+
+def _group_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
+    """The agreement check's group a finding belongs to: rule, metric, subject, period, unit."""
+    units = tuple(sorted({c.unit or "" for c in finding_claims(f, claims)}))
+    return (f.rule, f.metric, f.subject, f.period, units)
 
 
 # A card's table shows its first claims; the rest are counted (every one is in the JSON).

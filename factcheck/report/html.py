@@ -66,6 +66,9 @@ from factcheck.wording import (
 # for sources a conflict names, and long tables cut to their first rows (the JSON report holds
 # every one).  Below them it shows everything.
 LARGE_ARCHIVE_SOURCES = 200
+# Past this, the HTML report is an index page and one page per metric (`files`).
+PAGED_ARCHIVE_SOURCES = 50_000
+PAGE = "consistency.html"
 TABLE_ROWS = 500
 CHART_ROWS = 40  # a metric with more claims is charted as its distinct values with counts
 
@@ -228,10 +231,110 @@ def render(report: Report, texts: Mapping[str, str], desk: Desk | None = None) -
     return "".join(pieces(report, texts, desk))
 
 
-def pieces(report: Report, texts: Mapping[str, str], desk: Desk | None = None) -> Iterator[str]:
+def files(
+    report: Report, texts: Mapping[str, str], desk: Desk | None = None, paged: bool | None = None
+) -> dict[str, Iterator[str]]:
+    """The HTML report's files: one page, or, for a very large archive (or when `paged`), an
+    index page and a page per metric, each a whole report over that metric's findings and
+    claims (and the claims they name), linked from the index."""
+    if paged is None:
+        paged = len(report.sources) > PAGED_ARCHIVE_SOURCES
+    if not paged:
+        return {PAGE: pieces(report, texts, desk)}
+    desk = desk or Desk()
+    metrics = sorted({c.metric for c in report.claims} | {f.metric for f in report.findings})
+    names = _Anchors()
+    page_of = {m: names.new("consistency", m) + ".html" for m in metrics}
+    out: dict[str, Iterator[str]] = {PAGE: _index_page(report, desk, page_of)}
+    for m in metrics:
+        out[page_of[m]] = _metric_page(report, texts, desk, m)
+    return out
+
+
+def _metric_report(report: Report, metric: str) -> Report:
+    findings = tuple(f for f in report.findings if f.metric == metric)
+    named = {cid for f in findings for cid in f.claims}
+    claims = tuple(c for c in report.claims if c.metric == metric or c.id in named)
+    used = {c.source for c in claims}
+    return Report(
+        schema_version=report.schema_version,
+        rules_sha256=report.rules_sha256,
+        sources=tuple(s for s in report.sources if s.id in used),
+        claims=claims,
+        findings=findings,
+    )
+
+
+def _metric_page(
+    report: Report, texts: Mapping[str, str], desk: Desk, metric: str
+) -> Iterator[str]:
+    # Made when the file is written, not before: one metric's page in memory at a time.
+    sub = _metric_report(report, metric)
+    title = metric_words(metric, desk.metrics.get(metric, ""))
+    yield from pieces(sub, texts, desk, title=title, home=PAGE)
+
+
+def _index_page(report: Report, desk: Desk, page_of: Mapping[str, str]) -> Iterator[str]:
+    """The index of a report in pages: the verdict, every metric with its counts and a link to
+    its page, then coverage and warnings, which belong to no metric."""
+    summary = summarize(report)
+    counts: dict[str, list[int]] = {m: [0, 0, 0] for m in page_of}
+    for c in report.claims:
+        counts[c.metric][0] += 1
+    for f in report.findings:
+        counts[f.metric][1 if f.status == "conflict" else 2] += 1
+    ctx = _context(report.model_copy(update={"claims": (), "findings": ()}), {}, desk)
+    ctx.source_anchor = {}  # no article is on this page: coverage rows link nowhere
+    rows = sorted(page_of, key=lambda m: (-counts[m][1], m))
+    yield _head("Consistency report", "")
+    yield _header(report, summary)
+    yield '\n<main>\n<section id="metrics">\n<h2>Findings by metric</h2>\n'
+    yield (
+        "<p>This archive's report is one page per metric; each lists its conflicts, "
+        "agreements, values and single-source claims, with the articles its conflicts name.</p>\n"
+    )
+    yield from _table(
+        ["metric", "conflicts", "agreements", "claims"],
+        (
+            [
+                f'<a href="{esc(page_of[m])}">{esc(metric_words(m, desk.metrics.get(m, "")))}</a>'
+                f'<br><code class="id">{esc(m)}</code>',
+                str(counts[m][1]),
+                str(counts[m][2]),
+                str(counts[m][0]),
+            ]
+            for m in rows
+        ),
+    )
+    yield "\n</section>\n"
+    yield from joined("\n", [_coverage_section(ctx), _warnings_section(report)])
+    yield "\n</main>\n</body>\n</html>\n"
+
+
+def _head(title: str, extra_css: str) -> str:
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        f"<style>{_CSS}{extra_css}</style>\n</head>\n<body>\n"
+    )
+
+
+def pieces(
+    report: Report,
+    texts: Mapping[str, str],
+    desk: Desk | None = None,
+    *,
+    title: str = "",
+    home: str = "",
+) -> Iterator[str]:
     """The page in pieces, in order.  Where every mark will be is known before the first
     piece (a finding links to a mark only if the article's text has it), then each section is
-    made as it is written."""
+    made as it is written.  `title` and `home` make it one page of several: its metric, and
+    a link back to the index page."""
     ctx = _context(report, texts, desk or Desk())
     summary = summarize(report)
     conflicts = ctx.conflict_cards
@@ -255,15 +358,14 @@ def pieces(report: Report, texts: Mapping[str, str], desk: Desk | None = None) -
         joined("\n", _sources_section(ctx)),
         "</main>",
     ]
-    yield (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Consistency report</title>\n"
-        f"<style>{_CSS}{_filter_css(ctx)}</style>\n</head>\n<body>\n"
+    yield _head(
+        f"{title} — consistency report" if title else "Consistency report", _filter_css(ctx)
     )
+    if home:
+        yield (
+            f'<p class="home"><a href="{esc(home)}">&#8592; all metrics</a></p>\n'
+            f'<h1 class="page">{esc(title)}</h1>\n'
+        )
     yield from joined("\n", body)
     yield "\n</body>\n</html>\n"
 
@@ -1219,6 +1321,8 @@ section>details>summary{border-bottom:2px solid var(--line);margin-bottom:8px}
 .filters fieldset{border:1px solid var(--line);border-radius:6px;padding:2px 10px;margin:0}
 .filters legend{font-size:12px;color:var(--muted)}
 .filters select{max-width:260px}
+.home{max-width:1150px;margin:12px auto 0;padding:0 20px}
+h1.page{max-width:1150px;margin:4px auto;padding:0 20px;font-size:20px;color:var(--muted)}
 table.index td:first-child{width:1%;white-space:nowrap}
 @media (max-width:700px){
 header,main,nav{padding:0 10px}

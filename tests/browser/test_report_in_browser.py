@@ -251,3 +251,22 @@ def test_a_large_archive_page_opens_on_its_index_with_agreements_folded(
     first = page.locator("#conflict-1")
     assert first.locator("table.claims q").first.is_visible()
     assert watched.problems == []
+
+
+def test_a_report_in_pages_links_its_index_and_metric_pages(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["report", "seeds", "--rules", "rules", "--out", str(tmp_path), "--html-pages"]
+    assert main([*args, "--no-store"]) == 0
+    page = watched.open(tmp_path / "consistency.html")
+    link = page.locator("#metrics a", has_text="Kazakh trade mission in Russia began").first
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("consistency-trade_mission_opened.html")
+    assert "2 values from 2 sources" in page.locator("#conflict-1").inner_text()
+    assert page.locator("#conflict-1 table.claims q").first.is_visible()
+    page.locator("p.home a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/consistency.html")
+    assert watched.problems == []
