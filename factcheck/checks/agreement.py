@@ -86,7 +86,8 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
                 "agreement",
                 core,
                 f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(core)}",
-                f"the intervals {texts.intervals_of(core)} overlap",
+                f"the {'dates' if core[0].is_date else 'intervals'} {texts.intervals_of(core)} "
+                "overlap",
             )
         )
     # Every later value conflicts with every earlier one: three sources giving three years are

@@ -58,7 +58,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     if ok
                     else f", not a {c.weekday}: {ctx.texts.describe(c)}"
                 ),
-                f"weekday({c.value}) = {actual}",
+                f"{date_words(day)} was a {actual}"
+                + ("" if ok else f", not a {c.weekday.strip()}"),
                 metric=WEEKDAY_METRIC,
             )
         )
