@@ -356,7 +356,8 @@ def cmd_report(
 
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
-    baseline_path = _report_baseline(args)
+    # Only the reports a person reads show the desk's reasons; JSON alone needs no baseline.
+    baseline_path = _report_baseline(args) if {"md", "html"} & set(chosen) else None
     baseline_bytes = baseline_path.read_bytes() if baseline_path else b""
     cache_dir = _store_folder(args)
     # The baseline's reasons are in the Markdown and HTML reports: a changed baseline is a
