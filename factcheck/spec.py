@@ -8,22 +8,62 @@ beside their check kind, in `factcheck/checks/`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from factcheck.units import UnitError, check_unit, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
 
+# Validators prefix a message with this when two options contradict each other (a period ending
+# before it starts): the loader reports it under its own code, FC111.
+CONTRADICTION = "contradiction: "
+
 # Cue patterns are user regexes run on every sentence: bound their time so no rule can hang a run.
 REGEX_TIMEOUT_S = 0.05
 
 
+# A tolerance is text ('1 percent') or a YAML number (0.01), kept as text: the schema says both.
+ToleranceText = Annotated[
+    str, WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number", "minimum": 0}]})
+]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+MonthName = Literal[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+YearStarts = Annotated[
+    Annotated[int, Field(ge=1, le=12)] | MonthName,
+    Field(
+        description="the month a season or fiscal year starts: a number (7) or a name (July); "
+        "'FY2023' and '2022/23' are the year that ends in 2023",
+    ),
+]
+
+
+def month_of(year_starts: int | str) -> int:
+    """A `year_starts` value as a month number."""
+    if isinstance(year_starts, int):
+        return year_starts
+    return get_args(MonthName).index(year_starts) + 1
 
 
 class SubjectSpec(Strict):
@@ -53,6 +93,40 @@ UnitName = Annotated[
         description="a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
     ),
 ]
+
+
+class ExpectedClaim(Strict):
+    """What an example sentence must yield: each key given must match (`factcheck rules test`)."""
+
+    value: float | int | dt.date | str = Field(
+        description="a number in the metric's unit (22.2e9), a quantity ('22.2 billion USD'), "
+        "a year (2002) or a date (1992-10-22)"
+    )
+    unit: str | None = None
+    period: int | str | None = Field(
+        default=None, description="2022, 2022-11 or 2022-01/2022-11; 'none' for no period"
+    )
+    subject: tuple[str, ...] | None = Field(default=None, description="entity ids, in order")
+    modality: Literal["actual", "forecast", "target"] | None = None
+    qualifier: Literal["exact", "approx", "over", "under"] | None = None
+
+
+class Example(Strict):
+    """A sentence and the claim of its metric it must yield, or `none`: a rule's test."""
+
+    text: str = Field(min_length=1, description="the sentence, as an article would give it")
+    published: dt.date | None = Field(
+        default=None, description="the article's date, for 'last year' and weekdays"
+    )
+    claim: ExpectedClaim | Literal["none"] = Field(
+        description="the claim the metric must make of it, or `none` for no claim of it"
+    )
+
+
+class MetricExample(Example):
+    """An example in a rules/tests/*.yaml file, which names its metric."""
+
+    metric: str
 
 
 class MetricSpec(Strict):
@@ -95,6 +169,28 @@ class MetricSpec(Strict):
     modality_markers: tuple[str, ...] = Field(
         default=(), description="extra words that make a figure a forecast or a target"
     )
+    examples: tuple[Example, ...] = Field(
+        default=(),
+        description="sentences and the claim each must yield (or none): `factcheck rules test`",
+    )
+    stock: bool = Field(
+        default=False,
+        description="the figure is a level at a moment, not a flow over a period (debt, "
+        "reserves, companies operating): each claim carries an as-of date ('as of 3 March', "
+        "'by mid-November', 'so far', else the article's date), and agreement compares "
+        "claims of the same as-of date only",
+    )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="for seasons and fiscal years ('the 2019/20 season', 'FY2023'): the month "
+        "this metric's year starts; without it (or its entity's) '2019/20' spans both calendar "
+        "years and 'FY2023' stays open",
+    )
+    cumulative: bool = Field(
+        default=False,
+        description="a running total since some start (vaccinations given, flights operated "
+        "since a route opened): a stock that never decreases; implies `stock`",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -125,6 +221,20 @@ class MetricSpec(Strict):
     def is_date(self) -> bool:
         return self.unit in ("year", "date")
 
+    @property
+    def is_stock(self) -> bool:
+        """A level at a moment: a stock or a running total."""
+        return self.stock or self.cumulative
+
+    @model_validator(mode="after")
+    def _stock_or_flow(self) -> MetricSpec:
+        if self.flow and self.is_stock:
+            raise ValueError(
+                "a metric is a flow over a period or a stock at a moment, not both: drop "
+                "`flow` or `stock`/`cumulative`"
+            )
+        return self
+
 
 class EntitySpec(Strict):
     """A country, bloc or organisation, with the names texts use for it."""
@@ -132,6 +242,10 @@ class EntitySpec(Strict):
     id: str = Field(min_length=1)
     aliases: tuple[str, ...] = Field(
         default=(), description="other names: capital, adjective, long form (Astana, Kazakh, ...)"
+    )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="the month this entity's fiscal year starts (a metric's own wins)",
     )
 
 
@@ -155,19 +269,28 @@ class FactSpec(Strict):
         default=None, description="the fact holds for articles from this date on"
     )
     valid_to: dt.date | None = Field(default=None, description="... up to this date")
-    tolerance: str = Field(default="0", description="relative tolerance, e.g. '1 percent'")
+    tolerance: ToleranceText = Field(
+        default="0", description="relative tolerance: '1 percent' or 0.01"
+    )
     source: str = Field(min_length=1, description="where the fact comes from")
     note: str = ""
 
-    @field_validator("tolerance")
+    @field_validator("tolerance", mode="before")
     @classmethod
-    def _tol(cls, v: str) -> str:
-        return check_tolerance(v)
+    def _tol(cls, v: object) -> object:
+        return check_tolerance(tolerance_text(v))
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+        if v is not None and v[1] < v[0]:
+            raise ValueError(f"{CONTRADICTION}the period ends ({v[1]}) before it starts ({v[0]})")
+        return v
 
     @model_validator(mode="after")
     def _validity(self) -> FactSpec:
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
-            raise ValueError("valid_from is after valid_to")
+            raise ValueError(f"{CONTRADICTION}valid_from is after valid_to")
         return self
 
 
@@ -193,7 +316,16 @@ def tolerance_fraction(text: str) -> float:
     return read_quantity(q, "count")
 
 
-def check_tolerance(text: str) -> str:
+def tolerance_text(v: object) -> object:
+    """A tolerance written as a YAML number (`tolerance: 0.01`) read as its text ('0.01')."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return repr(v)
+    return v
+
+
+def check_tolerance(text: object) -> str:
+    if not isinstance(text, str):
+        raise ValueError("a tolerance is a number or a quoted amount: 0.01 or '1 percent'")
     try:
         f = tolerance_fraction(text)
     except UnitError:

@@ -17,28 +17,17 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Sequence
+from typing import get_args
 
 from babel.numbers import get_currency_symbol
 
 from factcheck.models import Claim, Period, SourceInfo
+from factcheck.spec import MonthName
 
 NONE = "—"
 DASH = "–"  # an en dash joins the ends of a range: "22.15–22.25", "January–November"
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS: tuple[str, ...] = get_args(MonthName)  # the rule format's month names, in order
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 _QUALIFIER = {"approx": "about ", "over": "over ", "under": "under "}
 _NON_CURRENCY = {"percent", "pp", "count", "rank", "year", "date", "entities"}
@@ -112,7 +101,8 @@ def iso_date_words(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def span_words(start: dt.date, end: dt.date) -> str:
     """A span of days in words: '2022', 'January–November 2022', 'November 2022',
-    'October 2019–June 2020', '3 March 2021', '3–10 March 2021', '28 February–3 March 2021'."""
+    'October 2019–June 2020', '2019/20 (July 2019–June 2020)' for twelve months across two
+    years, '3 March 2021', '3–10 March 2021', '28 February–3 March 2021'."""
     whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
     if whole_months:
         if start.year == end.year:
@@ -123,7 +113,11 @@ def span_words(start: dt.date, end: dt.date) -> str:
             return f"{MONTHS[start.month - 1]}{DASH}{MONTHS[end.month - 1]} {start.year}"
         if (start.month, end.month) == (1, 12):
             return f"{start.year}{DASH}{end.year}"
-        return f"{MONTHS[start.month - 1]} {start.year}{DASH}{MONTHS[end.month - 1]} {end.year}"
+        months = f"{MONTHS[start.month - 1]} {start.year}{DASH}{MONTHS[end.month - 1]} {end.year}"
+        if end.year == start.year + 1 and end.month == start.month - 1:
+            # Twelve months across two years: a season or fiscal year, as '2019/20' says it.
+            return f"{start.year}/{end.year % 100:02d} ({months})"
+        return months
     if start == end:
         return date_words(start)
     if (start.year, start.month) == (end.year, end.month):

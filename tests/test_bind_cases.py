@@ -12,12 +12,12 @@ Each file names the rules it binds with (`rules:`, a path relative to the reposi
       not_claims: [{value: 80}]      # optional: no claim of any metric with this value
       only: true                     # optional: no other claims besides weekday claims
 
-`period` is written like the gold file: YYYY, YYYY-MM or START/END; null for none.
+`period` is written like the gold file: YYYY, YYYY-MM, YYYY-MM-DD or START/END; null for none.  A stock's
+`as_of` is its moment: a day (2021-03-03), a month (2021-03), a year, or null when open.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from factcheck.extract import extract
 from factcheck.ingest import SourceMeta, build_source
 from factcheck.models import Claim, Period
 from factcheck.rules import RuleSet, load_rules
+from factcheck.ruletest import period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "bind"
@@ -52,21 +53,7 @@ def load_cases() -> list[Any]:
 
 
 def as_period(p: Any) -> Period | None:
-    if p is None:
-        return None
-    a, _, b = str(p).partition("/")
-    b = b or a
-
-    def first(s: str) -> dt.date:
-        y, *m = s.split("-")
-        return dt.date(int(y), int(m[0]) if m else 1, 1)
-
-    def last(s: str) -> dt.date:
-        y, *m = s.split("-")
-        yy, mo = int(y), int(m[0]) if m else 12
-        return dt.date(yy + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
-
-    return Period(start=first(a), end=last(b))
+    return period_of(p)
 
 
 def same_value(want: Any, got: float | str) -> bool:
@@ -87,6 +74,9 @@ def matches(want: dict[str, Any], c: Claim) -> bool:
     for key in ("modality", "qualifier", "unit"):
         if key in want and getattr(c, key) != want[key]:
             return False
+    if "as_of" in want:
+        got = c.as_of.moment_label if c.as_of else None
+        return got == (None if want["as_of"] is None else str(want["as_of"]))
     return True
 
 

@@ -1,7 +1,9 @@
 """Binding: mentions + metric definitions → claims.
 
 For each figure in a sentence, the metrics whose unit fits and whose cue phrase stands in the
-same sentence (within `max_distance` characters) are candidates; the nearest cue wins.  Then:
+same sentence (within `max_distance` characters) are candidates; the nearest cue wins (on a
+tie the longer cue, then the metric listed first).  A count is a candidate only for a metric
+whose cue it counts ("3,348 joint ventures", not "two districts": `attachment.py`).  Then:
 
 - subject: the metric's default parties, unless the figure's clause names another entity
   ("with China"), which replaces the counterparty;
@@ -10,6 +12,10 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
   own period back a year and "at the end of last year" meaning the whole year for a flow;
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
+
+A metric with `period: required` makes no claim of a figure without a period; the figure is
+listed in the coverage as "no period".  Given a `BindTrace`, the binder records each decision
+(`trace.py`), for `factcheck explain` and `factcheck rules test`.
 
 A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
 place" only the second figure is a claim about now.
@@ -29,14 +35,16 @@ from functools import lru_cache
 
 import regex
 
+from factcheck.bind.attachment import attachment
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
+from factcheck.bind.trace import BindTrace, FigureTrace
 from factcheck.bind.words import Markers, Words, plain_lower
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import MetricSpec
+from factcheck.spec import MetricSpec, month_of
 
 FORECAST_MARKERS = (
     "could",
@@ -95,10 +103,16 @@ class _Doc:
     set_cues: SentenceHits
     contexts: SentenceHits
     excludes: SentenceHits
+    ref: dt.date | None = None  # the source's reference date, for "so far this season"
     clauses: dict[Span, Span] = field(default_factory=dict)
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
     lines: LineIndex | None = None
+    trace: BindTrace | None = None  # filled only for `explain` and `rules test`
+
+    def traced(self, i: int, m: Mention) -> FigureTrace | None:
+        """The trace of a figure of sentence i, when the binder is asked to keep one."""
+        return None if self.trace is None else self.trace.figure(m, self.sents[i])
 
     def clause(self, i: int, m: Mention) -> Span:
         """`clause` of a mention of sentence i."""
@@ -172,8 +186,9 @@ class Binder:
     # ------------------------------------------------------------------ per source
 
     def bind(
-        self, source: Source, mentions: Sequence[Mention]
+        self, source: Source, mentions: Sequence[Mention], trace: BindTrace | None = None
     ) -> tuple[list[Claim], list[Unbound]]:
+        """The source's claims, and its figures no rule bound; `trace` records why."""
         text = source.text
         sents = sentence_spans(text, source.furniture)
         lower = plain_lower(text)
@@ -195,6 +210,8 @@ class Binder:
             SentenceHits(self.set_cues, text, lower, sents),
             SentenceHits(self.contexts, text, lower, sents),
             SentenceHits(self.excludes, text, lower, sents),
+            source.reference_date,
+            trace=trace,
         )
         # Only sentences with figures or a possible member list can give claims.
         lists = set(self.set_cues.sentences_to_search(lower, sents)) if self.set_metrics else set()
@@ -202,29 +219,48 @@ class Binder:
         claims: list[Claim] = []
         used: set[Span] = set()
         used_as_period: set[Span] = set()
+        no_period: dict[Span, str] = {}  # figures dropped for want of a required period
         for i in busy:
             ms = by_sentence[i]
             for pos, m in enumerate(ms):
                 if m.weekday and m.date is not None and m.date.precision == "day":
                     claims.append(self._weekday_claim(source, text, sents[i], m))
                 if m.kind not in self.kinds or _is_from_value(text, ms, pos):
+                    seen = doc.traced(i, m)
+                    if seen is not None:
+                        seen.skipped = (
+                            f"no metric takes a {m.kind}"
+                            if m.kind not in self.kinds
+                            else "the earlier value of 'from … to …', not a claim about now"
+                        )
                     continue
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
+                if doc.trace is not None:
+                    doc.trace.figure(m, sents[i]).claim = claim
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
+                elif metric.period == "required":
+                    # `accepts` saw its quantity: what it lacked is the period (see _claim).
+                    no_period[(m.span.start, m.span.end)] = metric.id
             if i in lists:
                 claims.extend(self._member_lists(source, doc, i))
         used |= used_as_period
         unbound = [
             Unbound(
-                source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
+                source=source.id,
+                kind=m.kind,
+                text=m.text,
+                line=m.span.line,
+                column=m.span.column,
+                reason=f"no period for {no_period[key]}" if key in no_period else "",
             )
             for m in mentions
-            if _is_figure(m) and (m.span.start, m.span.end) not in used
+            if (key := (m.span.start, m.span.end)) not in used
+            and (_is_figure(m) or key in no_period)
         ]
         return claims, unbound
 
@@ -289,39 +325,70 @@ class Binder:
     # ------------------------------------------------------------------ metric choice
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
-        """The metric with the nearest cue (the first listed on a tie) that takes the figure."""
+        """The metric with the nearest cue that takes the figure; on a tie, the longer cue (the
+        more specific), then the first listed.  A count must count the cue (`attachment`).
+        With a trace kept, each metric weighed is recorded with what decided it (`seen`)."""
         found = doc.cues.phrases(i)
         patterned = self.cues.pattern_owners
+        seen = doc.traced(i, m)
         if not found and not patterned:
+            if seen is not None:
+                seen.skipped = "no metric's cue stands in its sentence"
             return None
-        # The winner is the least (distance, order): the owners' order does not matter.
+        # The winner is the least (distance, -cue length, order): the owners' order does not matter.
         owners = found.keys() | patterned if patterned else found.keys()
         figure_start, figure_end = m.span.start, m.span.end
-        best: tuple[int, int, MetricSpec] | None = None
+        best: tuple[int, int, int, MetricSpec] | None = None
         for metric_id in owners:
             known = self.metric_order.get(metric_id)
             if known is None:
                 continue  # a member list's cue
             order, metric = known
             if not accepts(metric, m):
+                if seen is not None:
+                    seen.unit_mismatch(metric, found.get(metric_id, []))
                 continue
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
             if not cues:
+                if seen is not None:
+                    seen.reject(metric.id, "no cue in its sentence")
                 continue
-            dist = min(max(s - figure_end, figure_start - e, 0) for s, e in cues)
+            dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
+            how = None
+            if metric.unit == "count":
+                att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
+                if att is None:
+                    if seen is not None:
+                        seen.unattached(doc.text, metric, cue, dist)
+                    continue
+                cue, how = att.cue, att.how
+                dist = max(cue[0] - figure_end, figure_start - cue[1], 0)
             if dist > metric.max_distance:
+                if seen is not None:
+                    seen.too_far(doc.text, metric, cue, dist)
                 continue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
+                if seen is not None:
+                    seen.no_context(metric, dist)
                 continue
             if metric.exclude:
-                c_start, c_end = doc.clause(i, m)
-                if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
+                c_start, c_end = clause_span = doc.clause(i, m)
+                hits = doc.excludes(i).get(metric.id, ())
+                hit = next(((s, e) for s, e in hits if c_start <= s and e <= c_end), None)
+                if hit is not None:
+                    if seen is not None:
+                        seen.excluded(doc.text, metric, hit, clause_span, dist)
                     continue
-            if best is None or (dist, order) < (best[0], best[1]):
-                best = (dist, order, metric)
-        return best[2] if best else None
+            key = (dist, cue[0] - cue[1], order)
+            if seen is not None:
+                seen.candidate(doc.text, metric, cue, dist, how, _context_found(doc, i, metric))
+            if best is None or key < best[:3]:
+                best = (*key, metric)
+        if seen is not None and best is not None:
+            seen.choose(best[3].id)
+        return best[3] if best else None
 
     # ------------------------------------------------------------------ claim building
 
@@ -336,13 +403,27 @@ class Binder:
     ) -> Claim | None:
         text, sent = doc.text, doc.sents[i]
         period: Period | None = None
+        seen = doc.traced(i, m)
         if metric.period != "none":
             found = self._period(doc, i, m, metric)
             if found is not None:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
+                if seen is not None:
+                    seen.period_from(pm, period)
+            elif metric.period == "required":
+                # Without its period a flow's figure compares with nothing: it is listed in
+                # the coverage as "no period" rather than kept as a claim no check can use.
+                if seen is not None:
+                    seen.dropped = (
+                        "no period: the metric says `period: required` and none is stated"
+                    )
+                return None
         subject = self._subject(doc, i, m, metric)
+        if seen is not None:
+            seen.subject_from(doc.text, metric, subject, doc.clause(i, m))
         modality = self._modality(doc, i, m, metric)
+        as_of = as_of_date(doc.text, doc.by_sentence[i], doc.sents[i], m, period, source)
         common = dict(
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
@@ -356,6 +437,7 @@ class Binder:
             column=m.span.column,
             start=m.span.start,
             end=m.span.end,
+            as_of=as_of if metric.is_stock else None,
         )
         if metric.is_date:
             if m.date is None:
@@ -406,7 +488,11 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
-        if before:
+        if after and _stated_right_after(doc.text, m, after[0]):
+            # "109 million tonnes in 2020", "90 million at this point last year": a period
+            # right after the figure is its own, whatever the sentence said before it.
+            pick = after[0]
+        elif before:
             pick = before[-1]
         elif after:
             pick = after[0]
@@ -431,9 +517,33 @@ class Binder:
                 return None
             p = _as_period(base[-1].date, base[-1].part, metric)
             return _shifted(p, shift), pick
+        if pick.fiscal_year is not None:
+            season = fiscal_period(pick, self._year_starts(metric))
+            return (season, pick) if season is not None else None
+        if pick.season_to_date:
+            starts, ref = self._year_starts(metric), doc.ref
+            if starts is None or ref is None:
+                return None  # the season's start or the article's date is not known: open
+            first = dt.date(ref.year if ref.month >= starts else ref.year - 1, starts, 1)
+            return _period_of(first, ref), pick
         if pick.date is None:
             return None
+        by = _BY.search(doc.text, max(0, pick.span.start - 16), pick.span.start)
+        if metric.flow and pick.part == "end" and by:
+            # A flow "by the end of May" is the year to date: January to May.
+            last = pick.date.end
+            return _period_of(dt.date(last.year, 1, 1), last), pick
         return _as_period(pick.date, pick.part, metric), pick
+
+    def _year_starts(self, metric: MetricSpec) -> int | None:
+        """The month the metric's year starts, else its home entity's; None for neither."""
+        if metric.year_starts is not None:
+            return month_of(metric.year_starts)
+        for party in metric.subject.parties[:1]:
+            entity = self.rules.entities.get(party)
+            if entity is not None and entity.year_starts is not None:
+                return month_of(entity.year_starts)
+        return None
 
     def _subject(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> tuple[str, ...]:
         """The metric's parties, the counterparty replaced by an entity named in the clause."""
@@ -465,18 +575,35 @@ class Binder:
         text, lower = doc.text, doc.lower
         start, end = max(doc.clause(i, m)[0], m.span.start - 80), m.span.start
         forecast, modal = self.markers.get(metric.id, (_FORECAST, _MODAL))
+        seen = doc.traced(i, m)
         if modal.may_stand(lower, start, end):
             before = text[start:end]
-            if _TARGET.exact.search(before):
-                return "target"
-            if forecast.exact.search(before):
-                return "forecast"
+            if hit := _TARGET.exact.search(before):
+                return _noted(seen, "target", f"{hit.group()!r} before it")
+            if hit := forecast.exact.search(before):
+                return _noted(seen, "forecast", f"{hit.group()!r} before it")
         if _FORECAST_AFTER.search(text, lower, m.span.end, min(doc.sents[i][1], m.span.end + 30)):
-            return "forecast"
-        return "actual"
+            return _noted(seen, "forecast", "'expected' or the like just after it")
+        return _noted(seen, "actual", "no forecast or target word before it")
+
+
+def _noted(seen: FigureTrace | None, modality: Modality, why: str) -> Modality:
+    """`modality`, recorded with the words that set it when a trace is kept."""
+    if seen is not None:
+        seen.notes.append(("modality", f"{modality}: {why}"))
+    return modality
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _context_found(doc: _Doc, i: int, metric: MetricSpec) -> str | None:
+    """The context phrase that let the metric in, for a trace: the nearest sentence's first."""
+    for j in range(i, max(0, i - metric.context_window) - 1, -1):
+        spans = doc.contexts(j).get(metric.id) if metric.context else None
+        if spans:
+            return " ".join(doc.text[spans[0][0] : spans[0][1]].split())
+    return None
 
 
 _KINDS = {
@@ -524,11 +651,27 @@ def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
 
 
 def _is_period(m: Mention) -> bool:
+    if m.fiscal_year is not None or m.season_to_date:
+        return True
     return (
         m.kind in ("year", "period", "date")
         and (m.date is not None or m.shift_years is not None)
         and (m.shift_years is not None or (m.date is not None and m.date.precision != "day"))
     )
+
+
+def fiscal_period(m: Mention, starts: int | None) -> Period | None:
+    """A season or fiscal year ("2019/20 season", "FY2023") in the calendar: the twelve months
+    from `starts` that end in its year.  Without `starts`, "2019/20" is the two calendar years it
+    spans and "FY2023" stays open (None)."""
+    assert m.fiscal_year is not None
+    year = m.fiscal_year
+    if starts is None:
+        return _period_of(m.date.start, m.date.end) if m.date is not None else None
+    if starts == 1:
+        return _period_of(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    end = dt.date(year, starts, 1) - dt.timedelta(days=1)
+    return _period_of(dt.date(year - 1, starts, 1), end)
 
 
 def _as_period(span: DateSpan, part: str | None, metric: MetricSpec) -> Period:
@@ -578,6 +721,98 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     )
 
 
+# ---------------------------------------------------------------------- as-of dates (stocks)
+
+# Words right before a date that make it the moment a level holds at: "as of 3 March", "by
+# mid-November", "at the end of 2022" (the part is the date's own), "on 5 May".
+_AS_OF_BEFORE = regex.compile(
+    r"(?i)\b(?P<w>as\s+(?:of|at|on)|by|until|till|through|up\s+to|on|at)\s+(?:the\s+)?"
+    r"(?P<edge>mid-?|early|late)?\s*$"
+)
+_UP_TO = ("by", "until", "till", "through", "up to")
+# Words that put a level at the article's date: "so far", "to date", "currently".
+_SO_FAR = regex.compile(
+    r"(?i)\b(?:so\s+far|to\s+date|thus\s+far|as\s+yet|until\s+now|up\s+to\s+now|"
+    r"currently|at\s+present|as\s+it\s+stands|now)\b"
+)
+
+
+def as_of_date(
+    text: str,
+    mentions: Sequence[Mention],
+    sent: Span,
+    m: Mention,
+    period: Period | None,
+    source: Source,
+) -> Period | None:
+    """The moment a stock's figure holds at, as a span (one day when the text says which).
+
+    In order: a date the sentence marks as the moment ("as of 3 March", "by mid-November",
+    "at the end of 2022", "on 5 May"), nearest the figure; "so far", "to date", "currently"
+    (the article's date); the period the figure was bound to ("in March 2021"); the article's
+    date.  None when none of these is known: an undated article's "so far" stays open.
+    """
+    best: tuple[int, Period] | None = None
+    for d in mentions:
+        if d is m or d.date is None or d.kind not in ("date", "year", "period"):
+            continue
+        before = _AS_OF_BEFORE.search(text, max(sent[0], d.span.start - 24), d.span.start)
+        if before is None and d.part is None:
+            continue
+        span = _moment(d, before)
+        dist = abs(d.span.start - m.span.start)
+        if best is None or dist < best[0]:
+            best = (dist, span)
+    if best is not None:
+        return best[1]
+    ref = source.reference_date
+    if _SO_FAR.search(text, sent[0], sent[1]):
+        return _period_of(ref, ref) if ref else None
+    if period is not None:
+        return period
+    return _period_of(ref, ref) if ref else None
+
+
+def _moment(d: Mention, before: regex.Match[str] | None) -> Period:
+    """The moment a marked date names: its end for "by", "until" and "the end of", its start
+    for "the start of", the middle of a month for "mid-", else the span it states."""
+    assert d.date is not None
+    start, end = d.date.start, d.date.end
+    word = regex.sub(r"\s+", " ", before["w"].lower()) if before else ""
+    edge = (before["edge"] or "").lower().rstrip("-") if before else ""
+    if edge == "mid" or d.part == "middle":
+        mid = start + (end - start) / 2
+        start = end = mid
+    elif edge == "early":
+        end = min(end, start + (end - start) / 3)
+    elif edge == "late":
+        start = max(start, end - (end - start) / 3)
+    if d.part == "end" or word in _UP_TO:
+        start = end
+    elif d.part == "start":
+        end = start
+    return _period_of(start, end)
+
+
+# Between a figure and a period that is its own: at most two words (a unit: "tonnes", "barrels
+# a day") and a preposition, no comma, no comparison ("higher than in 2021" names the base's).
+_UNIT_WORDS = r"\s*(?:(?!than\b|compared\b|from\b|against\b|versus\b|vs\b)[\p{L}-]+\s+){0,2}"
+_PREPOSITION = r"(?:in|during|for|at|over|on|as\s+of|as\s+at)\s"
+_RIGHT_AFTER = regex.compile(rf"(?i){_UNIT_WORDS}{_PREPOSITION}\s*")
+_WORDS_ONLY = regex.compile(rf"(?i){_UNIT_WORDS}")
+_PREPOSITION_FIRST = regex.compile(rf"(?i){_PREPOSITION}")
+
+
+def _stated_right_after(text: str, m: Mention, period: Mention) -> bool:
+    """Whether `period`, after the figure, is the figure's own (see _RIGHT_AFTER); its
+    preposition may open the period's own text ("at this point last year")."""
+    start = period.span.start
+    if _PREPOSITION_FIRST.match(text, start):
+        return bool(_WORDS_ONLY.fullmatch(text, m.span.end, start))
+    return bool(_RIGHT_AFTER.fullmatch(text, m.span.end, start))
+
+
+_BY = regex.compile(r"(?i)\b(?:by|until|through|up\s+to)\s+(?:at\s+)?\Z")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

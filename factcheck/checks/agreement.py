@@ -6,12 +6,23 @@ touch overlap), each widened by the check's relative tolerance; dates are never 
 stated precision is their interval.  They conflict when they cannot both be true.  Within each
 group the largest set of mutually agreeing claims is found (the point most intervals cover, an
 O(n log n) sweep), then the largest of the rest, and so on: each set is one value.  The first
-set's claims agree; every pair of values is a conflict, each claim of the later value paired
-with the nearest claim of the earlier one that it does not overlap, so three sources giving
-three years are three conflicts, and a report shows them as one picture of all three values.  An
+set's claims agree.  When one value has more sources behind it than any other, every other
+value is a conflict with it; when none does (a tie at the top), every pair of values is a
+conflict (three sources giving three years are three conflicts).  Each claim of the later
+value is paired with the nearest claim of the earlier one that it does not overlap, and a
+report shows a group's conflicts as one picture of all its values.  An
 open-ended claim ("over $26 billion") agrees with every figure above its bound.  Forecasts and
 targets never take part; for a metric with `period: required`, neither do claims without a
-period.  With `across_sources_only`, a group drawn from a single source is not checked.
+period.  With `across_sources_only`, two figures of one article are never paired: a group
+drawn from a single source is not checked, agreeing claims are reported only when they come
+from two sources or more, and a claim outside the agreeing set conflicts only with the
+nearest agreeing claim of another source (or with none).
+
+For a stock or running total (`stock: true` or `cumulative: true` on the metric) claims are
+grouped by their as-of date instead of their period: debt of $5 bn "as of March" and $6 bn "as
+of June" are two moments, not a conflict.  Two as-of dates are the same moment when their
+first and last days each lie within `as_of_tolerance_days` of each other; a claim with no
+as-of date (an undated article's "so far") is compared with nothing.
 
 Passing::
 
@@ -27,9 +38,11 @@ Failing::
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Literal
 
 from factcheck.checks.base import (
+    AsOfToleranceDays,
     CheckContext,
     CheckSpec,
     ClaimTexts,
@@ -48,10 +61,13 @@ class Spec(CheckSpec):
     kind: Literal["agreement"]
     metric: str
     across_sources_only: bool = False
+    as_of_tolerance_days: AsOfToleranceDays = 0
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     metric = ctx.metrics.get(spec.metric)
+    if metric is not None and metric.is_stock:
+        return _checked(spec, ctx, stock_groups(ctx.of_metric(spec.metric), spec))
     needs_period = metric is not None and metric.period == "required"
     # Grouped by subject, period and unit; the period by its dates, which hash and compare in C.
     groups: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
@@ -60,10 +76,41 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         if p is None and needs_period:
             continue  # a flow with no known period compares with nothing
         groups[(c.subject, p.start if p else None, p.end if p else None, c.unit)].append(c)
+    return _checked(spec, ctx, list(groups.values()))
+
+
+def stock_groups(claims: Sequence[Claim], spec: Spec) -> list[list[Claim]]:
+    """Claims of one subject and unit whose as-of dates are the same moment, within the
+    tolerance in days of the group's earliest; in claim order within each group."""
+    tol = spec.as_of_tolerance_days
+    by_key: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.as_of is not None:
+            by_key[(c.subject, c.unit)].append(c)
+    out: list[list[Claim]] = []
+    for key in sorted(by_key, key=repr):
+        ordered = sorted(by_key[key], key=lambda c: (c.as_of.start, c.as_of.end, c.sort_key))  # type: ignore[union-attr]
+        group: list[Claim] = []
+        for c in ordered:
+            assert c.as_of is not None
+            first = group[0].as_of if group else None
+            if first is not None and (
+                (c.as_of.start - first.start).days > tol
+                or abs((c.as_of.end - first.end).days) > tol
+            ):
+                out.append(sorted(group, key=lambda x: x.sort_key))
+                group = []
+            group.append(c)
+        if group:
+            out.append(sorted(group, key=lambda x: x.sort_key))
+    return out
+
+
+def _checked(spec: Spec, ctx: CheckContext, groups: list[list[Claim]]) -> list[Finding]:
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     # Groups in the order of their first claims; the engine sorts the findings in the end.
-    for claims in groups.values():
+    for claims in groups:
         if (
             len({c.source for c in claims}) < (2 if spec.across_sources_only else 1)
             or len(claims) < 2
@@ -78,7 +125,8 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
     clusters = value_clusters(ivs)
     out: list[Finding] = []
     core = [claims[i] for i in clusters[0]]
-    if len(core) >= 2:
+    across = spec.across_sources_only
+    if len(core) >= 2 and (not across or len({c.source for c in core}) >= 2):
         out.append(
             finding(
                 spec,
@@ -90,15 +138,28 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
                 "overlap",
             )
         )
-    # Every later value conflicts with every earlier one: three sources giving three years are
+    # Every later value conflicts with the earlier ones: three sources giving three years are
     # three conflicts, one for each pair, not two against whichever came first.  Each claim
     # is paired with the nearest claim of the earlier value that it does not overlap, and the
     # comparison that decides the conflict also words it.
+    # When one value has more sources behind it than any other, each other value is a conflict
+    # with it alone: two wrong figures need not be paired with each other.  When none does (a
+    # tie at the top: three sources, three years), every pair of values is a conflict.
+    support = [len({claims[i].source for i in cluster}) for cluster in clusters]
+    standing = len(support) < 2 or support[0] > max(support[1:])
     for j in range(1, len(clusters)):
-        for i in range(j):
+        for i in range(1 if standing else j):
             for k in clusters[j]:
-                other = claims[_nearest_apart(ivs, clusters[i], ivs[k])]
                 c = claims[k]
+                # With across_sources_only, a claim is never paired with its own article's.
+                pool = (
+                    [x for x in clusters[i] if claims[x].source != c.source]
+                    if across
+                    else clusters[i]
+                )
+                if not pool:
+                    continue  # only its own article disagrees with it
+                other = claims[_nearest_apart(ivs, pool, ivs[k])]
                 why = compare(texts, other, c, tol, spec.tolerance)
                 if why.overlaps:  # cannot happen (see value_clusters); never report it
                     continue
@@ -119,13 +180,14 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
 def _nearest_apart(
     ivs: list[tuple[float, float]], cluster: list[int], iv: tuple[float, float]
 ) -> int:
-    """The claim of `cluster` nearest to `iv` among those it does not overlap (the first in claim
-    order on a tie); `value_clusters` guarantees there is one."""
+    """The claim of `cluster` nearest to `iv` among those it does not overlap (on a tie, the
+    last in claim order below it, the first above it); `value_clusters` guarantees there is
+    one, unless the caller narrowed the cluster (then the comparison says so)."""
     lo, hi = iv
     below = [i for i in cluster if ivs[i][1] < lo]
     above = [i for i in cluster if ivs[i][0] > hi]
     if below:
-        return max(below, key=lambda i: (ivs[i][1], -i))
+        return max(below, key=lambda i: (ivs[i][1], i))
     if above:
         return min(above, key=lambda i: (ivs[i][0], i))
     return cluster[0]

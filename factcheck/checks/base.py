@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -17,9 +18,11 @@ from factcheck.spec import (
     Id,
     MetricSpec,
     Strict,
+    ToleranceText,
     check_tolerance,
     read_quantity,
     tolerance_fraction,
+    tolerance_text,
 )
 from factcheck.units import UnitError
 from factcheck.wording import interval_words, number_words, span_words, value_words
@@ -30,20 +33,32 @@ FLOAT_SLACK = 1e-9
 DATE_UNITS = ("year", "date")
 
 
+# For stocks: as-of dates this many days apart are one moment (agreement), or not yet an
+# earlier and a later one (running_total).
+AsOfToleranceDays = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=3660,
+        description="for a stock: as-of dates at most this many days apart count as one moment",
+    ),
+]
+
+
 class CheckSpec(Strict):
     """Fields every check has; each kind adds its own and a `kind` literal."""
 
     id: Id
     severity: Severity = "error"
     description: str = ""
-    tolerance: str = Field(
+    tolerance: ToleranceText = Field(
         default="0", description="relative tolerance added to each interval, e.g. '1 percent'"
     )
 
-    @field_validator("tolerance")
+    @field_validator("tolerance", mode="before")
     @classmethod
-    def _tolerance(cls, v: str) -> str:
-        return check_tolerance(v)
+    def _tolerance(cls, v: object) -> object:
+        return check_tolerance(tolerance_text(v))
 
     @property
     def tolerance_fraction(self) -> float:
@@ -167,6 +182,8 @@ class ClaimTexts:
         hit = self._described.get(id(c))
         if hit is None or hit[0] is not c:
             period = f" for {self.period_label(c.period)}" if c.period else ""
+            if c.as_of is not None:
+                period = f" as of {c.as_of.moment_label}"
             text = f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
             hit = self._described[id(c)] = (c, text)
         return hit[1]

@@ -9,8 +9,10 @@ best-supported one: the largest set of whole figures that agree (as the agreemen
 them; on a tie, the lowest), and the explanation says so and names the others, whose
 disagreement is the agreement check's to report.  Each part above that whole is a conflict
 with its lowest claim, and the parts that fit agree with it in one finding, so an archive
-restating a figure many times gives findings in proportion to its claims, not to their pairs.  Two claims of the same period are
-left to the agreement check, and forecasts and targets take no part.
+restating a figure many times gives findings in proportion to its claims, not to their pairs.
+Two claims of the same period are left to the agreement check, and forecasts and targets take
+no part.  A stock or running total (`stock`/`cumulative` on the metric) has no parts: its
+levels at two dates are compared by `growth` and `running_total`, never here.
 
 Passing::
 
@@ -49,6 +51,9 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
+    metric = ctx.metrics.get(spec.metric)
+    if metric is not None and metric.is_stock:
+        return []
     # Claims by (subject, unit), then by period: the period by its dates, which hash and compare
     # in C.
     groups: dict[tuple[tuple[str, ...], str | None], dict[DateRange, list[Claim]]] = defaultdict(

@@ -98,8 +98,10 @@ def period_text(period: Period | None) -> str:
 
 
 def claim_value(c: Claim) -> str:
-    """The claim's value as a journalist writes it: '$22.2 bn (22.15–22.25)', 'about 8,000'."""
-    return claim_words(c)
+    """The claim's value as a journalist writes it, with the moment a level holds at:
+    '$22.2 bn (22.15–22.25)', 'about 8,000', '$45 bn (44.5–45.5) as of 3 February 2023'."""
+    as_of = f" as of {period_words(c.as_of)}" if c.as_of is not None else ""
+    return claim_words(c) + as_of
 
 
 def claim_interval(c: Claim) -> str:
@@ -109,6 +111,15 @@ def claim_interval(c: Claim) -> str:
 def source_label(info: SourceInfo | None, source_id: str) -> str:
     """'caliber.az, 3 February 2023': outlet and date, else what the file is called."""
     return source_words(info, source_id)
+
+
+def date_from(info: SourceInfo) -> str:
+    """Where a source's date came from, for the source table: sources file, header, byline,
+    dateline, metadata (an HTML page's), "sources file (as of)" for the date an undated
+    article speaks from, or none."""
+    if info.published is None and info.as_of is not None:
+        return "sources file (as of)"
+    return {"sources-file": "sources file"}.get(info.published_from, info.published_from)
 
 
 def source_index(report: Report) -> dict[str, SourceInfo]:

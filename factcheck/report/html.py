@@ -40,6 +40,7 @@ from factcheck.report.common import (
     claim_index,
     claim_interval,
     claim_value,
+    date_from,
     desk_note,
     joined,
     period_text,
@@ -474,6 +475,7 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
             _link(ctx.source_anchor.get(s.id), esc(ctx.label(s.id)))
             + f'<br><code class="id">{esc(s.id)}</code>',
             esc(_published(s)),
+            esc(date_from(s)),
             f"<code>{esc(s.path)}</code>",
             esc(s.encoding),
             _url(s.url),
@@ -482,7 +484,7 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
     )
     yield f'<section id="summary">\n<h2>Summary</h2>\n<div class="stats">{cells}</div>\n'
     yield f"<details{'' if ctx.large else ' open'}><summary>The {plural(len(report.sources), 'source')}</summary>\n"
-    yield from _table(["outlet", "published", "file", "encoding", "url"], rows)
+    yield from _table(["outlet", "published", "date from", "file", "encoding", "url"], rows)
     yield _cut(len(report.sources), len(shown), "sources")
     yield "\n</details>\n</section>"
 
@@ -825,7 +827,8 @@ def _coverage_section(ctx: _Context) -> Iterator[str]:
                 f'<code class="id">{esc(u.source)}:{u.line}:{u.column}</code>',
             ),
             esc(u.kind),
-            f'<span class="value">{esc(u.text)}</span>',
+            f'<span class="value">{esc(u.text)}</span>'
+            + (f' <span class="outlet">({esc(u.reason)})</span>' if u.reason else ""),
         ]
         for i, u in enumerate(unbound[:shown])
     )

@@ -30,6 +30,7 @@ from factcheck.report.common import (
     cards,
     claim_index,
     claim_value,
+    date_from,
     desk_note,
     joined,
     period_text,
@@ -273,12 +274,16 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
                 _source_link(s.id, sources, dated=False),
                 code(s.id),
                 escape(source_date_words(s) or NONE),
+                escape(date_from(s)),
                 code(s.path),
                 escape(s.encoding),
             ]
             for s in report.sources
         ]
-        yield from [_table(rows, ["outlet", "source", "published", "file", "encoding"]), ""]
+        yield from [
+            _table(rows, ["outlet", "source", "published", "date from", "file", "encoding"]),
+            "",
+        ]
 
     yield from _findings_section(
         "Conflicts",
@@ -333,7 +338,7 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
                     [
                         _where(u.source, f"{u.line}:{u.column}", sources),
                         escape(u.kind),
-                        escape(u.text),
+                        escape(u.text) + (f" ({escape(u.reason)})" if u.reason else ""),
                     ]
                     for u in report.unbound
                 ],
