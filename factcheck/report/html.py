@@ -990,12 +990,22 @@ def _sources_section(ctx: _Context) -> Iterator[str]:
         yield from [
             f'<article class="source" id="{esc(ctx.source_anchor[s.id])}">',
             f"<h3>{_source_heading(s)}</h3>",
-            f'<p class="meta"><code class="id">{esc(s.id)}</code> · <code>{esc(s.path)}</code> · '
-            f"{esc(s.encoding)}</p>",
+            f'<p class="meta"><code class="id">{esc(s.id)}</code> · {_origin(s.path)}'
+            f"<code>{esc(s.path)}</code> · {esc(s.encoding)}</p>",
             body,
             "</article>",
         ]
     yield "</section>"
+
+
+def _origin(path: str) -> str:
+    """What the text shown is, when it is not the file itself: a page's extracted text, a
+    dump's record (`dump.jsonl#L17`)."""
+    if "#L" in path:
+        return "record of "
+    if path.lower().endswith((".html", ".htm", ".xhtml")):
+        return "text extracted from the page "
+    return ""
 
 
 # ── charts ───────────────────────────────────────────────────────────────────────────────
