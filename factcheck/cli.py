@@ -620,6 +620,8 @@ def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
             raise
         sys.stdout.write(render(problems_of(exc), fmt, "rule files have mistakes"))
         return EXIT_USAGE
+    for note in rs.notes:
+        print(note, file=sys.stderr)
     n_metrics = len(rs.metrics) - 1  # the built-in weekday metric
     summary = (
         f"{len(rs.files)} rule file(s) OK: {n_metrics} metrics, {len(rs.checks)} checks, "

@@ -29,6 +29,7 @@ DASH = "–"  # an en dash joins the ends of a range: "22.15–22.25", "January�
 
 MONTHS: tuple[str, ...] = get_args(MonthName)  # the rule format's month names, in order
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+_LONG_SCALE = {"tn": "trillion", "bn": "billion", "m": "million"}
 _QUALIFIER = {"approx": "about ", "over": "over ", "under": "under "}
 _NON_CURRENCY = {"percent", "pp", "count", "rank", "year", "date", "entities"}
 
@@ -71,7 +72,8 @@ def number_words(v: float, unit: str | None, scale: tuple[float, str] | None = N
     amount = _digits(v / factor) + (f" {word}" if word else "")
     symbol = currency_symbol(unit)
     if symbol is None:
-        return f"{amount} {unit}"
+        # Not money: "8.1 million t", "85,000 barrel / day" (the short scale words are money's).
+        return f"{_digits(v / factor)}{' ' + _LONG_SCALE[word] if word else ''} {unit}"
     return f"{symbol}{amount}" if len(symbol) == 1 else f"{symbol} {amount}"
 
 
@@ -176,7 +178,7 @@ def interval_words(c: Claim, *, bare: bool = False) -> str:
     # '$22.15–22.25 bn': the unit and scale once, around both ends.
     whole = number_words(hi, c.unit, scale)
     top = _bare_number(hi, c.unit, scale)
-    return whole.replace(top, f"{_bare_number(lo, c.unit, scale)}{DASH}{top}", 1)
+    return whole.replace(top, f"{_bare_number(lo, c.unit, scale)}{_joiner(lo, hi)}{top}", 1)
 
 
 def _bare_number(v: float, unit: str | None, scale: tuple[float, str]) -> str:
@@ -194,7 +196,12 @@ def _bare_range(lo: float, hi: float, unit: str | None, scale: tuple[float, str]
         return "any value"
     if lo == hi:
         return _bare_number(lo, unit, scale)
-    return f"{_bare_number(lo, unit, scale)}{DASH}{_bare_number(hi, unit, scale)}"
+    return f"{_bare_number(lo, unit, scale)}{_joiner(lo, hi)}{_bare_number(hi, unit, scale)}"
+
+
+def _joiner(lo: float, hi: float) -> str:
+    """An en dash between the ends of a range, 'to' where an end is negative ('-2.55 to -2.45')."""
+    return " to " if lo < 0 or hi < 0 else DASH
 
 
 def _date_interval(value: str, low: float | str | None, high: float | str | None) -> str:

@@ -291,6 +291,7 @@ def show_value(c: Claim) -> str:
 
 
 def show_number(v: float, unit: str | None) -> str:
+    """A number in its unit, in words (`wording.number_words`): '$22.2 bn', '85,000 barrel / day'."""
     return number_words(v, unit)
 
 
