@@ -34,8 +34,9 @@ from pathlib import Path
 
 import regex
 
-from factcheck.checks.calendar import MONTHS, WEEKDAYS
+from factcheck.checks.calendar import WEEKDAYS
 from factcheck.models import Report
+from factcheck.wording import MONTHS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import sys
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from factcheck.engine import Corpus
     from factcheck.ingest import IngestOptions
     from factcheck.models import Report
+    from factcheck.report.common import Desk
     from factcheck.rules import RuleSet
 
 EXIT_OK = 0
@@ -213,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, help=f"default: the config's out, or {DEFAULT_OUT}")
     rp.add_argument(
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
+    )
+    rp.add_argument(
+        "--baseline",
+        type=Path,
+        help=f"accepted conflicts, shown with their reasons (default: {DEFAULT_BASELINE} if present)",
+    )
+    rp.add_argument(
+        "--html-pages",
+        action="store_true",
+        default=None,
+        help="write the HTML report as an index page and one page per metric "
+        "(default: only for archives of over 50,000 articles)",
     )
     add_run_options(rp)
     add_input_options(rp)
@@ -605,11 +619,18 @@ def cmd_report(
 
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
+    # Only the reports a person reads show the desk's reasons; JSON alone needs no baseline.
+    baseline_path = _report_baseline(args) if {"md", "html"} & set(chosen) else None
+    baseline_bytes = baseline_path.read_bytes() if baseline_path else b""
     cache_dir = _store_folder(args)
     _refuse_inside_sources(sources, out, "--out")
     if cache_dir is not None:
         _refuse_inside_sources(sources, cache_dir, "--store")
-    key_of = (sources, rules.sha256, chosen, ingest_options(args).key())
+    # The baseline's reasons are in the Markdown and HTML reports: a changed baseline is a
+    # changed input.
+    html_pages: bool | None = getattr(args, "html_pages", None) if args is not None else None
+    inputs = f"{rules.sha256}:{hashlib.sha256(baseline_bytes).hexdigest()}:{html_pages}"
+    key_of = (sources, inputs, chosen, ingest_options(args).key())
     key = reportcache.inputs_key(*key_of) if cache_dir else None
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
@@ -631,7 +652,10 @@ def cmd_report(
             else:
                 report = build_report(corpus, rules)
                 # Rendered while written, a piece at a time: no report is ever held whole.
-                outputs = render_streams(RenderInput(report, corpus.texts), chosen)
+                desk = _desk(rules, report, baseline_path)
+                outputs = render_streams(
+                    RenderInput(report, corpus.texts, desk, html_pages), chosen
+                )
                 summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:
@@ -685,6 +709,43 @@ def _refuse_inside_sources(sources: Sources, target: Path, option: str) -> None:
             Location(option),
             f"choose {option} outside {s}, or a hidden folder in it (.factcheck/...)",
         )
+
+
+def _report_baseline(args: argparse.Namespace | None) -> Path | None:
+    """The baseline `factcheck report` shows reasons from: --baseline, else the default file."""
+    given: Path | None = getattr(args, "baseline", None) if args is not None else None
+    if given is not None:
+        if not given.is_file():
+            raise FactcheckError(
+                "no such baseline file",
+                Location(str(given)),
+                "create it with `factcheck baseline`, or leave out --baseline",
+            )
+        return given
+    return DEFAULT_BASELINE if DEFAULT_BASELINE.is_file() else None
+
+
+def _desk(rules: RuleSet, report: Report, baseline_path: Path | None) -> Desk:
+    """What the report words beside the figures: descriptions, facts' sources, accepted
+    conflicts with the desk's reasons."""
+    from factcheck.baseline import finding_fingerprint, load_baseline
+    from factcheck.report.common import Desk
+
+    accepted: dict[str, str] = {}
+    if baseline_path is not None:
+        baseline = load_baseline(baseline_path)
+        claims = {c.id: c for c in report.claims}
+        for f in report.findings:
+            if f.status == "conflict":
+                entry = baseline.get(finding_fingerprint(f, claims))
+                if entry is not None:
+                    accepted[entry.fingerprint] = entry.reason or ""
+    return Desk(
+        metrics={m.id: m.description for m in rules.metrics.values()},
+        checks={c.id: getattr(c, "description", "") for c in rules.checks},
+        facts={f.id: f.source for f in rules.facts},
+        accepted=accepted,
+    )
 
 
 def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
@@ -748,7 +809,10 @@ def cmd_schema(which: str, write: Path | None) -> int:
 
 
 def _gate_inputs(
-    sources: Sources, rules_paths: list[Path], options: IngestOptions | None = None
+    sources: Sources,
+    rules_paths: list[Path],
+    options: IngestOptions | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
@@ -758,7 +822,7 @@ def _gate_inputs(
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
     require_articles(corpus, sources)
-    return build_report(corpus, rules), corpus, rules
+    return build_report(corpus, rules, timings), corpus, rules
 
 
 def require_articles(corpus: Corpus, sources: Sources) -> None:
@@ -819,9 +883,23 @@ def cmd_check(
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
-    report, corpus, rules = _gate_inputs(sources, rules_paths, options)
+    timings: dict[str, float] = {}
+    report, corpus, rules = _gate_inputs(sources, rules_paths, options, timings)
     infos = [
-        RuleInfo(c.id, c.kind, c.severity, getattr(c, "description", "")) for c in rules.checks
+        RuleInfo(
+            c.id,
+            c.kind,
+            c.severity,
+            getattr(c, "description", ""),
+            metric=getattr(c, "metric", "") or "",
+            metric_description=(
+                rules.metrics[c.metric].description
+                if getattr(c, "metric", None) in rules.metrics
+                else ""
+            ),
+            seconds=timings.get(c.id, 0.0),
+        )
+        for c in rules.checks
     ]
     result = evaluate(report, corpus.texts, baseline, infos)
     if fmt is None:

@@ -30,6 +30,9 @@ class RuleInfo:
     kind: str
     severity: str = "error"
     description: str = ""
+    metric: str = ""  # the metric it checks, when it checks one
+    metric_description: str = ""
+    seconds: float = 0.0  # how long the check ran (JUnit's `time`)
 
 
 @dataclass(frozen=True)

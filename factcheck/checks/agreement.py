@@ -5,7 +5,12 @@ units are never compared.  Two claims agree when their intervals overlap (interv
 touch overlap), each widened by the check's relative tolerance; dates are never widened, their
 stated precision is their interval.  They conflict when they cannot both be true.  Within each
 group the largest set of mutually agreeing claims is found (the point most intervals cover, an
-O(n log n) sweep); every claim outside it is a conflict with the nearest claim inside.  An
+O(n log n) sweep), then the largest of the rest, and so on: each set is one value.  The first
+set's claims agree.  When one value has more sources behind it than any other, every other
+value is a conflict with it; when none does (a tie at the top), every pair of values is a
+conflict (three sources giving three years are three conflicts).  Each claim of the later
+value is paired with the nearest claim of the earlier one that it does not overlap, and a
+report shows a group's conflicts as one picture of all its values.  An
 open-ended claim ("over $26 billion") agrees with every figure above its bound.  Forecasts and
 targets never take part; for a metric with `period: required`, neither do claims without a
 period.  With `across_sources_only`, two figures of one article are never paired: a group
@@ -32,7 +37,6 @@ Failing::
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Literal
@@ -42,8 +46,11 @@ from factcheck.checks.base import (
     CheckContext,
     CheckSpec,
     ClaimTexts,
+    compare,
     finding,
+    most_covered,
     spread,
+    value_clusters,
 )
 from factcheck.models import Claim, Finding
 
@@ -115,67 +122,75 @@ def _checked(spec: Spec, ctx: CheckContext, groups: list[list[Claim]]) -> list[F
 
 def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> list[Finding]:
     ivs = [spread(c.interval(), tol, c.is_date) for c in claims]
-    best_point = most_covered(ivs)
-    core: list[tuple[Claim, float, float]] = []
-    rest: list[tuple[Claim, float, float]] = []
-    for c, (lo, hi) in zip(claims, ivs, strict=True):
-        (core if lo <= best_point <= hi else rest).append((c, lo, hi))
+    clusters = value_clusters(ivs)
     out: list[Finding] = []
+    core = [claims[i] for i in clusters[0]]
     across = spec.across_sources_only
-    if len(core) >= 2 and (not across or len({c.source for c, _, _ in core}) >= 2):
-        agreeing = [c for c, _, _ in core]
+    if len(core) >= 2 and (not across or len({c.source for c in core}) >= 2):
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
-                agreeing,
-                f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(agreeing)}",
-                f"the intervals {texts.intervals_of(agreeing)} overlap",
+                core,
+                f"{len(core)} claims of {spec.metric} agree: {texts.describe_many(core)}",
+                f"the {'dates' if core[0].is_date else 'intervals'} {texts.intervals_of(core)} "
+                "overlap",
             )
         )
-    if not rest:
-        return out
-    # Every core interval holds best_point, so for a claim wholly above it the nearest core
-    # claim is the one reaching highest, and for one below, the one starting lowest.
-    highest = max(core, key=lambda e: (e[2], e[0].sort_key))[0]
-    lowest = min(core, key=lambda e: (e[1], e[0].sort_key))[0]
-    for c, lo, _ in rest:
-        other = highest if lo > best_point else lowest
-        if across and other.source == c.source:
-            others = [e for e in core if e[0].source != c.source]
-            if not others:
-                continue  # only its own article disagrees with it
-            if lo > best_point:
-                other = max(others, key=lambda e: (e[2], e[0].sort_key))[0]
-            else:
-                other = min(others, key=lambda e: (e[1], e[0].sort_key))[0]
-        out.append(
-            finding(
-                spec,
-                KIND,
-                "conflict",
-                [other, c],
-                f"{spec.metric} cannot be both {texts.describe(other)} and {texts.describe(c)}",
-                f"the intervals {texts.show_interval(other)} and {texts.show_interval(c)} do not "
-                "overlap" + (f" even widened by {spec.tolerance}" if tol and not c.is_date else ""),
-            )
-        )
+    # Every later value conflicts with the earlier ones: three sources giving three years are
+    # three conflicts, one for each pair, not two against whichever came first.  Each claim
+    # is paired with the nearest claim of the earlier value that it does not overlap, and the
+    # comparison that decides the conflict also words it.
+    # When one value has more sources behind it than any other, each other value is a conflict
+    # with it alone: two wrong figures need not be paired with each other.  When none does (a
+    # tie at the top: three sources, three years), every pair of values is a conflict.
+    support = [len({claims[i].source for i in cluster}) for cluster in clusters]
+    standing = len(support) < 2 or support[0] > max(support[1:])
+    for j in range(1, len(clusters)):
+        for i in range(1 if standing else j):
+            for k in clusters[j]:
+                c = claims[k]
+                # With across_sources_only, a claim is never paired with its own article's.
+                pool = (
+                    [x for x in clusters[i] if claims[x].source != c.source]
+                    if across
+                    else clusters[i]
+                )
+                if not pool:
+                    continue  # only its own article disagrees with it
+                other = claims[_nearest_apart(ivs, pool, ivs[k])]
+                why = compare(texts, other, c, tol, spec.tolerance)
+                if why.overlaps:  # cannot happen (see value_clusters); never report it
+                    continue
+                out.append(
+                    finding(
+                        spec,
+                        KIND,
+                        "conflict",
+                        [other, c],
+                        f"{spec.metric} cannot be both {texts.describe(other)} and "
+                        f"{texts.describe(c)}",
+                        why.text,
+                    )
+                )
     return out
 
 
-def most_covered(ivs: list[tuple[float, float]]) -> float:
-    """The least point that the most closed intervals cover (-inf for no intervals).
+def _nearest_apart(
+    ivs: list[tuple[float, float]], cluster: list[int], iv: tuple[float, float]
+) -> int:
+    """The claim of `cluster` nearest to `iv` among those it does not overlap (on a tie, the
+    last in claim order below it, the first above it); `value_clusters` guarantees there is
+    one, unless the caller narrowed the cluster (then the comparison says so)."""
+    lo, hi = iv
+    below = [i for i in cluster if ivs[i][1] < lo]
+    above = [i for i in cluster if ivs[i][0] > hi]
+    if below:
+        return max(below, key=lambda i: (ivs[i][1], i))
+    if above:
+        return min(above, key=lambda i: (ivs[i][0], i))
+    return cluster[0]
 
-    A sweep over the sorted ends, O(n log n): at each start x, the intervals covering x are
-    those started so far less those that ended before x; intervals that just touch share x.
-    """
-    lows = sorted([lo for lo, _ in ivs])
-    highs = sorted([hi for _, hi in ivs])
-    best, best_point, ended = 0, -math.inf, 0
-    for started, x in enumerate(lows, 1):
-        while ended < len(highs) and highs[ended] < x:
-            ended += 1
-        if started - ended > best:
-            best, best_point = started - ended, x
-    return best_point
+
+__all__ = ["KIND", "Spec", "check", "most_covered", "value_clusters"]

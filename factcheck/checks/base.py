@@ -25,6 +25,7 @@ from factcheck.spec import (
     tolerance_text,
 )
 from factcheck.units import UnitError
+from factcheck.wording import interval_words, number_words, span_words, value_words
 
 # Interval ends come from float arithmetic (22.2e9 + 0.05e9); a hair of relative slack keeps
 # two intervals that touch on paper ("$22.2 billion" and "$22.3 billion") touching.
@@ -90,6 +91,42 @@ def overlap(
     return a_low <= b_high and b_low <= a_high
 
 
+def most_covered(ivs: list[tuple[float, float]]) -> float:
+    """The least point that the most closed intervals cover (-inf for no intervals).
+
+    A sweep over the sorted ends, O(n log n): at each start x, the intervals covering x are
+    those started so far less those that ended before x; intervals that just touch share x.
+    """
+    lows = sorted([lo for lo, _ in ivs])
+    highs = sorted([hi for _, hi in ivs])
+    best, best_point, ended = 0, -math.inf, 0
+    for started, x in enumerate(lows, 1):
+        while ended < len(highs) and highs[ended] < x:
+            ended += 1
+        if started - ended > best:
+            best, best_point = started - ended, x
+    return best_point
+
+
+def value_clusters(ivs: list[tuple[float, float]]) -> list[list[int]]:
+    """The claims (by index) split into values: the largest set sharing a point first, then the
+    largest of the rest, and so on; each set in claim order.
+
+    Every claim of a later set is apart from at least one claim of each earlier set: were it to
+    overlap them all, intervals meeting pairwise share a point (Helly, in one dimension), and
+    that point would have made the earlier set larger.
+    """
+    left = list(range(len(ivs)))
+    out: list[list[int]] = []
+    while left:
+        point = most_covered([ivs[i] for i in left])
+        inside = [i for i in left if ivs[i][0] <= point <= ivs[i][1]]
+        out.append(inside)
+        taken = set(inside)
+        left = [i for i in left if i not in taken]
+    return out
+
+
 def date_span(text: str) -> tuple[dt.date, dt.date]:
     """'2002' → the whole year, '1992-10' → the month, '1992-10-22' → the day; else ValueError."""
     t = text.strip()
@@ -141,7 +178,7 @@ class ClaimTexts:
         self._labels: dict[tuple[dt.date, dt.date], str] = {}
 
     def describe(self, c: Claim) -> str:
-        """A claim as a reader would cite it: '$22.2bn for 2022 (001_…:52: "…")'."""
+        """A claim as a reader would cite it: '$22.2 bn for 2022 (001_…:52: "…")'."""
         hit = self._described.get(id(c))
         if hit is None or hit[0] is not c:
             period = f" for {self.period_label(c.period)}" if c.period else ""
@@ -158,11 +195,11 @@ class ClaimTexts:
         return hit[1]
 
     def period_label(self, p: Period) -> str:
-        """`p.label`, remembered by its dates."""
+        """The period in words ('January–November 2022'), remembered by its dates."""
         key = (p.start, p.end)
         label = self._labels.get(key)
         if label is None:
-            label = self._labels[key] = p.label
+            label = self._labels[key] = span_words(p.start, p.end)
         return label
 
     def describe_many(self, claims: Sequence[Claim], limit: int = 4) -> str:
@@ -173,9 +210,15 @@ class ClaimTexts:
         return shown
 
     def intervals_of(self, claims: Sequence[Claim], limit: int = 6) -> str:
-        shown = ", ".join([self.show_interval(c) for c in claims[:limit]])
-        if len(claims) > limit:
-            shown += f", … ({len(claims) - limit} more)"
+        """The claims' intervals, each distinct one once ('$22.15–22.25 bn (×3)')."""
+        counts: dict[str, int] = {}
+        for c in claims:
+            text = self.show_interval(c)
+            counts[text] = counts.get(text, 0) + 1
+        items = [f"{t} (×{n})" if n > 1 else t for t, n in counts.items()]
+        shown = ", ".join(items[:limit])
+        if len(items) > limit:
+            shown += f", … ({len(items) - limit} more)"
         return shown
 
 
@@ -243,30 +286,42 @@ def claim_order(c: Claim) -> tuple[str, int, int, str]:
 
 
 def show_value(c: Claim) -> str:
-    if isinstance(c.value, str):
-        return c.value
-    return show_number(c.value, c.unit)
+    """The claim's value in words (`wording.value_words`): '$22.2 bn', 'about 8,000', '2002'."""
+    return value_words(c)
 
 
 def show_number(v: float, unit: str | None) -> str:
-    if unit == "percent":
-        return f"{v:g}%"
-    if unit == "pp":
-        return f"{v:g} pp"
-    if unit in (None, "count", "rank"):
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
-    for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(v) >= scale:
-            return f"{v / scale:.4g}{word} {unit}"
-    if abs(v) >= 1000:  # "85,000 barrel / day", not "8.5e+04"
-        return f"{v:,.0f} {unit}"
-    return f"{v:.4g} {unit}"
+    """A number in its unit, in words (`wording.number_words`): '$22.2 bn', '85,000 barrel / day'."""
+    return number_words(v, unit)
 
 
 def show_interval(c: Claim) -> str:
-    low, high = c.low, c.high
-    if isinstance(c.value, str):
-        return f"{low}..{high}" if low != high else str(low)
-    lo = "-∞" if low is None else show_number(float(low), c.unit)
-    hi = "∞" if high is None else show_number(float(high), c.unit)
-    return f"[{lo}, {hi}]"
+    """The interval in words (`wording.interval_words`): '$22.15–22.25 bn', '2002'."""
+    return interval_words(c) or value_words(c)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Whether two claims' intervals overlap, and the sentence that says so.
+
+    The status a check gives and the explanation it writes both come from this one comparison,
+    so an explanation can never say "do not overlap" of intervals that overlap.
+    """
+
+    a: Claim
+    b: Claim
+    overlaps: bool
+    text: str
+
+
+def compare(
+    texts: ClaimTexts, a: Claim, b: Claim, tolerance: float, tolerance_text: str = ""
+) -> Comparison:
+    dates = a.is_date or b.is_date
+    ok = overlap(a.interval(), b.interval(), tolerance, dates)
+    verb = "overlap" if ok else "do not overlap"
+    widened = f" even widened by {tolerance_text}" if tolerance and not dates and not ok else ""
+    what = "the dates" if dates else "the intervals"
+    return Comparison(
+        a, b, ok, f"{what} {texts.show_interval(a)} and {texts.show_interval(b)} {verb}{widened}"
+    )

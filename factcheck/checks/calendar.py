@@ -20,16 +20,15 @@ Failing::
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, get_args
+from typing import Literal
 
 from factcheck.checks.base import CheckContext, CheckSpec, date_span, finding
 from factcheck.models import Finding
-from factcheck.spec import MonthName
+from factcheck.wording import date_words
 
 KIND = "calendar"
 WEEKDAY_METRIC = "weekday"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS: tuple[str, ...] = get_args(MonthName)
 
 
 class Spec(CheckSpec):
@@ -53,13 +52,14 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 KIND,
                 "agreement" if ok else "conflict",
                 [c],
-                f"{day.day} {MONTHS[day.month - 1]} {day.year} was a {actual}"
+                f"{date_words(day)} was a {actual}"
                 + (
                     f", as {c.source}:{c.line} says"
                     if ok
                     else f", not a {c.weekday}: {ctx.texts.describe(c)}"
                 ),
-                f"weekday({c.value}) = {actual}",
+                f"{date_words(day)} was a {actual}"
+                + ("" if ok else f", not a {c.weekday.strip()}"),
                 metric=WEEKDAY_METRIC,
             )
         )

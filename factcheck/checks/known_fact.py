@@ -46,6 +46,7 @@ from factcheck.checks.base import (
 from factcheck.models import Claim, Finding
 from factcheck.spec import FactSpec
 from factcheck.units import UnitError, finite
+from factcheck.wording import date_words, number_words
 
 KIND = "known_fact"
 
@@ -94,10 +95,15 @@ def fact_interval(fact: FactSpec, unit: str | None) -> tuple[float, float]:
     return n, n
 
 
-def fact_label(fact: FactSpec) -> str:
+def fact_label(fact: FactSpec, unit: str | None = None) -> str:
+    """The fact's value in words: '22 October 1992', '$22.2 bn', 'Armenia, Belarus, ...'."""
     if isinstance(fact.value, tuple):
         return ", ".join(map(str, fact.value))
-    return fact.value.isoformat() if isinstance(fact.value, dt.date) else str(fact.value)
+    if isinstance(fact.value, dt.date):
+        return date_words(fact.value)
+    if isinstance(fact.value, int | float) and unit not in DATE_UNITS:
+        return number_words(float(fact.value), unit)
+    return str(fact.value)
 
 
 def compare_members(fact: FactSpec, c: Claim) -> tuple[bool, str]:
@@ -133,8 +139,10 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                 ok, why = compare_members(fact, c)
             else:
                 ok = overlap(c.interval(), target, tol, c.is_date)
-                why = f"{ctx.texts.show_interval(c)} vs {fact_label(fact)}" + (
-                    "" if ok else " do not overlap"
+                verb_iv = "agree" if ok else "do not overlap"
+                why = (
+                    f"the stated {ctx.texts.show_interval(c)} and the known "
+                    f"{fact_label(fact, unit)} {verb_iv}"
                 )
             verb = "matches" if ok else "contradicts"
             out.append(
@@ -144,7 +152,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     "agreement" if ok else "conflict",
                     [c],
                     f"{ctx.texts.describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
-                    f"{fact_label(fact)} ({fact.source})",
+                    f"{fact_label(fact, unit)} ({fact.source})",
                     why,
                     known_fact=True,
                     fact=fact.id,

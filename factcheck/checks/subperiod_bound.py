@@ -4,12 +4,15 @@ Turnover, exports and other flows add up over time, so what is reported for Janu
 2022 must be at most what is reported for the whole of 2022 (for non-negative flows).  A part
 whose lowest reading is above the whole's highest (each widened by the tolerance) is a
 conflict.  Claims are compared across sources, within one subject and unit, one pair of periods
-at a time: each part above the lowest whole is a conflict with that whole, and the parts that
-fit agree with every whole in one finding, so an archive restating a figure many times gives
-findings in proportion to its claims, not to their pairs.  Two claims of the same period are
-left to the agreement check, and forecasts and targets take no part.  A stock or running
-total (`stock`/`cumulative` on the metric) has no parts: its levels at two dates are compared
-by `growth` and `running_total`, never here.
+at a time.  When the whole period has several figures, each part is compared with the
+best-supported one: the largest set of whole figures that agree (as the agreement check finds
+them; on a tie, the lowest), and the explanation says so and names the others, whose
+disagreement is the agreement check's to report.  Each part above that whole is a conflict
+with its lowest claim, and the parts that fit agree with it in one finding, so an archive
+restating a figure many times gives findings in proportion to its claims, not to their pairs.
+Two claims of the same period are left to the agreement check, and forecasts and targets take
+no part.  A stock or running total (`stock`/`cumulative` on the metric) has no parts: its
+levels at two dates are compared by `growth` and `running_total`, never here.
 
 Passing::
 
@@ -34,6 +37,7 @@ from factcheck.checks.base import (
     ClaimTexts,
     finding,
     spread,
+    value_clusters,
 )
 from factcheck.models import Claim, Finding, Period
 
@@ -88,10 +92,14 @@ class _Side:
         self.texts = texts
         ivs = [spread(c.interval(), tol) for c in claims]
         self.lows = [lo for lo, _ in ivs]
-        # As a whole: the claim reaching least high (on a tie the first, in claim order) bounds
-        # every part.
-        k = min(range(len(claims)), key=lambda i: ivs[i][1])
+        # As a whole: the best-supported figure, the largest set of claims that agree; its
+        # claim reaching least high (on a tie the first, in claim order) bounds every part.
+        best = value_clusters(ivs)[0] if len(claims) > 1 else [0]
+        self.best = [claims[i] for i in best]
+        k = min(best, key=lambda i: ivs[i][1])
         self.lowest, self.ceiling = claims[k], ivs[k][1]
+        taken = set(best)
+        self.others = [c for i, c in enumerate(claims) if i not in taken]
 
     @cached_property
     def label(self) -> str:
@@ -105,9 +113,22 @@ class _Side:
     def intervals(self) -> str:
         return self.texts.intervals_of(self.claims)
 
+    @cached_property
+    def which(self) -> str:
+        """Which whole figure a part was held to, when the whole has several: '' when one."""
+        if not self.others:
+            return ""
+        n, m = len(self.best), len(self.claims)
+        others = self.texts.intervals_of(self.others, limit=3)
+        verb = "disagrees" if len(self.others) == 1 else "disagree"
+        return (
+            f" (the best-supported whole figure, {n} of the {m} claims for {self.label}; "
+            f"{others} {verb} with it)"
+        )
+
 
 def _compare(spec: Spec, whole: _Side, part: _Side) -> list[Finding]:
-    """Each part that exceeds the lowest whole is a conflict with it; the rest agree."""
+    """Each part that exceeds the best-supported whole is a conflict with it; the rest agree."""
     texts, lowest = whole.texts, whole.lowest
     out: list[Finding] = []
     fitting: list[Claim] = []
@@ -121,26 +142,27 @@ def _compare(spec: Spec, whole: _Side, part: _Side) -> list[Finding]:
                 KIND,
                 "conflict",
                 [lowest, c],
-                f"{spec.metric} for {part.label} {texts.describe(c)} exceeds the whole of "
-                f"{whole.label} {texts.describe(lowest)}",
-                f"part {texts.show_interval(c)} > whole {texts.show_interval(lowest)}: a part of "
-                "a period cannot exceed the whole",
+                f"{spec.metric}: {texts.describe(c)} exceeds the whole of {whole.label}: "
+                f"{texts.describe(lowest)}",
+                f"part {texts.show_interval(c)} > whole {texts.show_interval(lowest)}"
+                f"{whole.which}: a part of a period cannot exceed the whole",
             )
         )
     if fitting:
-        # A part within the lowest whole is within every whole.
+        # A part within the lowest claim of the best-supported whole is within all of it.
         every = len(fitting) == len(part.claims)
         quoted = part.quoted if every else texts.describe_many(fitting)
         intervals = part.intervals if every else texts.intervals_of(fitting)
+        held = whole.quoted if not whole.others else texts.describe_many(whole.best)
         out.append(
             finding(
                 spec,
                 KIND,
                 "agreement",
-                [*whole.claims, *fitting],
+                [*whole.best, *fitting],
                 f"{spec.metric} for {part.label} ({quoted}) is within the whole "
-                f"of {whole.label} ({whole.quoted})",
-                f"parts {intervals} ≤ lowest whole {texts.show_interval(lowest)}",
+                f"of {whole.label} ({held})",
+                f"parts {intervals} ≤ whole {texts.show_interval(lowest)}{whole.which}",
             )
         )
     return out

@@ -11,18 +11,25 @@ and is never held whole.  To add a format, write `factcheck/report/<name>.py` wi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from factcheck.models import Report
 from factcheck.report import html as html_report
 from factcheck.report import json as json_report
 from factcheck.report import markdown as markdown_report
+from factcheck.report.common import Desk
 
 
 @dataclass(frozen=True)
 class RenderInput:
     report: Report
     texts: Mapping[str, str]  # source id → article text, for formats that quote or show it
+    # What the rules and the baseline add for a reader: descriptions, facts' sources, accepted
+    # conflicts and their reasons.
+    desk: Desk = field(default_factory=Desk)
+    # The HTML report as one page per metric and an index page: True or False to choose,
+    # None to let the archive's size decide (`html.PAGED_ARCHIVE_SOURCES`).
+    html_pages: bool | None = None
 
 
 Renderer = Callable[[RenderInput], str]
@@ -30,8 +37,8 @@ Pieces = Callable[[RenderInput], Iterator[str]]
 
 # Insertion order is the order `factcheck report` writes and lists them: the human reports first.
 _STREAMED: dict[str, tuple[str, Pieces]] = {
-    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report)),
-    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts)),
+    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report, r.desk)),
+    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts, r.desk)),
     "json": ("consistency.json", lambda r: json_report.pieces(r.report)),
 }
 
@@ -47,6 +54,14 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
 
 
 def render_streams(data: RenderInput, formats: list[str]) -> dict[str, Iterator[str]]:
-    """Each chosen format's file name and text in pieces, made only as they are read: written
-    by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing."""
-    return {_STREAMED[f][0]: _STREAMED[f][1](data) for f in formats}
+    """Each chosen format's files and their text in pieces, made only as they are read:
+    written by `fsutil.write_files_atomically`, a renderer that fails midway replaces nothing.
+    Every format is one file, except the HTML report of a very large archive: an index page
+    and one page per metric."""
+    out: dict[str, Iterator[str]] = {}
+    for f in formats:
+        if f == "html":
+            out.update(html_report.files(data.report, data.texts, data.desk, data.html_pages))
+        else:
+            out[_STREAMED[f][0]] = _STREAMED[f][1](data)
+    return out

@@ -7,13 +7,24 @@ is worded.  Nothing here formats for one medium.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from factcheck.checks.base import show_interval, show_value
+from factcheck.baseline import finding_fingerprint
 from factcheck.models import Claim, Finding, Period, Report, SourceInfo
-
-NONE = "—"
+from factcheck.wording import (
+    NONE as NONE,
+)
+from factcheck.wording import (
+    claim_words,
+    interval_words,
+    metric_words,
+    period_words,
+    plural,
+    source_words,
+    subject_words,
+    value_words,
+)
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -79,29 +90,27 @@ def uncorroborated(report: Report) -> list[Claim]:
 
 
 def subject_text(subject: Iterable[str]) -> str:
-    return ", ".join(subject) or NONE
+    return subject_words(subject) or NONE
 
 
 def period_text(period: Period | None) -> str:
-    return period.label if period else NONE
+    return period_words(period)
 
 
 def claim_value(c: Claim) -> str:
-    text = show_value(c)
-    word = {"approx": "about ", "over": "over ", "under": "under "}.get(c.qualifier, "")
-    as_of = f" (as of {c.as_of.moment_label})" if c.as_of is not None else ""
-    return f"{word}{text}{as_of}"
+    """The claim's value as a journalist writes it, with the moment a level holds at:
+    '$22.2 bn (22.15–22.25)', 'about 8,000', '$45 bn (44.5–45.5) as of 3 February 2023'."""
+    as_of = f" as of {period_words(c.as_of)}" if c.as_of is not None else ""
+    return claim_words(c) + as_of
 
 
 def claim_interval(c: Claim) -> str:
-    return show_interval(c)
+    return interval_words(c) or value_words(c)
 
 
 def source_label(info: SourceInfo | None, source_id: str) -> str:
-    """'caliber.az (002_de4b…)' when the outlet is known, else the id alone."""
-    if info is not None and info.outlet:
-        return f"{info.outlet} ({source_id})"
-    return source_id
+    """'caliber.az, 3 February 2023': outlet and date, else what the file is called."""
+    return source_words(info, source_id)
 
 
 def date_from(info: SourceInfo) -> str:
@@ -117,15 +126,206 @@ def source_index(report: Report) -> dict[str, SourceInfo]:
     return {s.id: s for s in report.sources}
 
 
-def finding_claims(f: Finding, claims: dict[str, Claim]) -> list[Claim]:
+def finding_claims(f: Finding, claims: Mapping[str, Claim]) -> list[Claim]:
     """The finding's claims that the report carries (a merged report may have lost some)."""
     return [claims[cid] for cid in f.claims if cid in claims]
 
 
-def finding_title(f: Finding) -> str:
-    subject = subject_text(f.subject)
-    title = f.metric if subject == NONE else f"{f.metric} — {subject}"
-    return f"{title} ({f.period.label})" if f.period else title
+def card_title(card: Card, desk: Desk | None = None) -> str:
+    """A card's title: its first finding's, without a period when its findings have several."""
+    f = card.first
+    if len({x.period for x in card.findings}) > 1 or len({c.period for c in card.claims}) > 1:
+        f = f.model_copy(update={"period": None})  # the values say which period is which
+    return finding_title(f, desk)
+
+
+def finding_title(f: Finding, desk: Desk | None = None) -> str:
+    """'Trade turnover between two countries over a period — Kazakhstan and Russia, 2022': the
+    metric's description (its id when the rules give none), its subject and period in words."""
+    described = metric_words(f.metric, desk.metrics.get(f.metric, "") if desk else "")
+    where = ", ".join(x for x in (subject_words(f.subject), _period_or_empty(f.period)) if x)
+    return f"{described} — {where}" if where else described
+
+
+def _period_or_empty(p: Period | None) -> str:
+    return period_words(p) if p is not None else ""
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the rules and the desk's baseline tell a reader beyond the Report itself.
+
+    `metrics` and `checks` map ids to their descriptions (a finding's title and its rule in
+    words), `facts` a known fact's id to its source, `accepted` a conflict's baseline
+    fingerprint to the reason the desk accepted it ('' when it gave none).
+    """
+
+    metrics: Mapping[str, str] = field(default_factory=dict)
+    checks: Mapping[str, str] = field(default_factory=dict)
+    facts: Mapping[str, str] = field(default_factory=dict)
+    accepted: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Card:
+    """Findings a reader takes in as one: every pair of values a group disagrees on, or the
+    same conflict (same rule, metric and values) restated by many sources.
+
+    `values` lists each distinct value with the claims that state it, in claim order; `whys`
+    each distinct explanation; `accepted` the desk's reasons for the findings it accepted.
+    """
+
+    status: str
+    findings: list[Finding]
+    claims: list[Claim]
+    values: list[tuple[str, list[Claim]]]
+    whys: list[str]
+    accepted: list[str]
+    unaccepted: int
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(c.source for c in self.claims))
+
+
+def cards(
+    findings: Sequence[Finding],
+    claims: Mapping[str, Claim],
+    desk: Desk,
+    backing: Sequence[Finding] = (),
+) -> list[Card]:
+    """Findings grouped into cards, in the order of each card's first finding.
+
+    An agreement check's findings of one group (rule, metric, subject, period, unit) make one
+    card: the picture of every value the group holds, counted with the group's agreement from
+    `backing` (the majority a conflict names one claim of).  Any other kind's findings make one
+    card when they compare the same values (the same conflict restated by many articles).
+    """
+    grouped: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        grouped.setdefault(card_key(f, claims), []).append(f)
+    behind: dict[tuple[object, ...], list[Claim]] = {}
+    for f in backing:
+        if f.kind == "agreement":
+            behind.setdefault(_group_key(f, claims), []).extend(finding_claims(f, claims))
+    return [
+        _card(
+            fs,
+            claims,
+            desk,
+            behind.get(_group_key(fs[0], claims), []) if fs[0].kind == "agreement" else [],
+        )
+        for fs in grouped.values()
+    ]
+
+
+def card_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
+    """What makes findings one card: the pairs of one disagreement (an agreement check's group),
+    the same values compared (one conflict restated by many articles), or, for agreements,
+    which ask nothing of a reader, one check, metric and subject (an archive's thousands of
+    matching weekdays, or of figures agreeing year after year, are one card)."""
+    if f.status == "agreement":
+        return (f.status, f.rule, f.kind, f.metric, f.subject)
+    if f.kind == "agreement":
+        return (f.status, *_group_key(f, claims))
+    cs = finding_claims(f, claims)
+    pattern = tuple(sorted({(repr(c.value), c.unit or "", _period_key(c)) for c in cs}))
+    return (f.status, f.rule, f.kind, f.metric, f.subject, f.fact, pattern)
+
+
+def _group_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
+    """The agreement check's group a finding belongs to: rule, metric, subject, period, unit."""
+    units = tuple(sorted({c.unit or "" for c in finding_claims(f, claims)}))
+    return (f.rule, f.metric, f.subject, f.period, units)
+
+
+# A card's table shows its first claims; the rest are counted (every one is in the JSON).
+SHOWN_CLAIMS = {"conflict": 50, "agreement": 10}
+
+
+def shown_claims(card: Card, agreement_rows: int | None = None) -> list[Claim]:
+    """The claims a card's table lists; `agreement_rows` cuts an agreement's shorter still."""
+    limit = SHOWN_CLAIMS.get(card.status, 10)
+    if card.status == "agreement" and agreement_rows is not None:
+        limit = min(limit, agreement_rows)
+    return card.claims[:limit]
+
+
+def _period_key(c: Claim) -> str:
+    return c.period.label if c.period else ""
+
+
+def _card(
+    findings: list[Finding], claims: Mapping[str, Claim], desk: Desk, backing: list[Claim]
+) -> Card:
+    seen: dict[str, Claim] = {}
+    for f in findings:
+        for c in finding_claims(f, claims):
+            seen.setdefault(c.id, c)
+    cs = sorted(seen.values(), key=lambda c: c.sort_key)
+    everyone = dict(seen)
+    for c in backing:
+        everyone.setdefault(c.id, c)
+    by_value: dict[str, list[Claim]] = {}
+    for c in sorted(everyone.values(), key=lambda c: c.sort_key):
+        period = f" for {period_words(c.period)}" if c.period else ""
+        by_value.setdefault(value_words(c) + period, []).append(c)
+    # The best-supported value first: the picture starts with what most sources say.
+    ranked = sorted(by_value.items(), key=lambda kv: -len({c.source for c in kv[1]}))
+    accepted: list[str] = []
+    unaccepted = 0
+    if desk.accepted and findings[0].status == "conflict":
+        for f in findings:
+            reason = desk.accepted.get(finding_fingerprint(f, claims))
+            if reason is None:
+                unaccepted += 1
+            elif reason not in accepted:
+                accepted.append(reason)
+    else:
+        unaccepted = len(findings) if findings[0].status == "conflict" else 0
+    whys = list(dict.fromkeys(f.explanation or f.message for f in findings))
+    return Card(
+        status=findings[0].status,
+        findings=findings,
+        claims=cs,
+        values=ranked,
+        whys=whys,
+        accepted=accepted,
+        unaccepted=unaccepted,
+    )
+
+
+def values_sentence(card: Card, sources: Mapping[str, SourceInfo]) -> str:
+    """'2 values from 2 sources: 2002 (topwar.ru, as of 31 January 2023); 2012 (caliber.az,
+    3 February 2023)': every distinct value a card holds, with the sources that state it."""
+    parts = []
+    for value, cs in card.values[:12]:
+        who = list(dict.fromkeys(source_words(sources.get(c.source), c.source) for c in cs))
+        shown = "; ".join(who[:3]) + (f"; and {len(who) - 3} more" if len(who) > 3 else "")
+        parts.append(f"{value} ({shown})")
+    more = len(card.values) - 12
+    tail = f"; and {plural(more, 'more value')}" if more > 0 else ""
+    return f"{values_head(card)}: " + "; ".join(parts) + tail
+
+
+def values_head(card: Card) -> str:
+    """'3 values from 25 sources'."""
+    n_sources = len({c.source for _, cs in card.values for c in cs})
+    return f"{plural(len(card.values), 'value')} from {plural(n_sources, 'source')}"
+
+
+def desk_note(card: Card) -> str:
+    """'' when nothing was accepted; else what the desk said, and what it has not yet seen."""
+    if not card.accepted:
+        return ""
+    said = " / ".join(r or "accepted without a reason" for r in card.accepted)
+    if card.unaccepted:
+        return f"{said} ({card.unaccepted} of {len(card.findings)} not yet accepted: new)"
+    return said
 
 
 def joined(sep: str, parts: Iterable[str | Iterable[str]]) -> Iterator[str]:

@@ -8,8 +8,10 @@ quote holding a comma or a newline would cut the command short; and made safe to
 
 from __future__ import annotations
 
-from factcheck.gate import FIXED_HINT, GateResult, summary_line
+from factcheck.gate import FIXED_HINT, GateFinding, GateResult, summary_line
 from factcheck.printable import actions_safe, terminal_safe
+from factcheck.report.common import card_key
+from factcheck.wording import plural, value_words
 
 
 def escape_data(s: str) -> str:
@@ -31,23 +33,59 @@ def command(name: str, message: str, **props: object) -> str:
     )
 
 
+def groups(result: GateResult) -> list[list[GateFinding]]:
+    """New conflicts grouped as the reports' cards group them (every pair of values of one
+    disagreement, or one conflict restated by many sources), the most important first: those
+    that fail before warnings, a broken known fact first, then the groups naming most sources.
+
+    GitHub shows only the first ten error annotations of a step, so these ten are the ones
+    that matter."""
+    claims = {c.id: c for c in result.report.claims}
+    grouped: dict[tuple[object, ...], list[GateFinding]] = {}
+    for g in result.new:
+        grouped.setdefault(card_key(g.finding, claims), []).append(g)
+
+    def rank(gs: list[GateFinding]) -> tuple[bool, bool, int]:
+        sources = {c.source for g in gs for c in g.claims}
+        return (not any(g.fails for g in gs), not gs[0].finding.known_fact, -len(sources))
+
+    return sorted(grouped.values(), key=rank)  # stable: the gate's order within a rank
+
+
 def render(result: GateResult) -> str:
     out: list[str] = []
-    for g in result.new:
+    for gs in groups(result):
+        g = gs[0]
         f = g.finding
         p = result.place(g.primary)
         body = [f.message]
-        if f.explanation:
-            body.append(f"why: {f.explanation}")
-        for c in g.claims:
-            if c.id != g.primary.id:
+        values: dict[str, list[str]] = {}
+        for x in gs:
+            for c in x.claims:
                 q = result.place(c)
-                body.append(f"also: {q.path}:{q.line}:{q.column}")
-        body.append(f"fingerprint: {g.fingerprint}")
+                where = f"{q.path}:{q.line}:{q.column}"
+                values.setdefault(value_words(c), [])
+                if where not in values[value_words(c)]:
+                    values[value_words(c)].append(where)
+        if len(gs) > 1:
+            body[0] = (
+                f"{plural(len(gs), 'conflict')} over {plural(len(values), 'value')} of "
+                f"{f.metric}: " + "; ".join(f"{v} ({', '.join(w)})" for v, w in values.items())
+            )
+        whys = list(dict.fromkeys(x.finding.explanation for x in gs if x.finding.explanation))
+        body += [f"why: {w}" for w in whys]
+        if len(gs) == 1:
+            for c in g.claims:
+                if c.id != g.primary.id:
+                    q = result.place(c)
+                    body.append(f"also: {q.path}:{q.line}:{q.column}")
+        body += [f"fingerprint: {x.fingerprint}" for x in gs]
         what = "contradicts a known fact" if f.known_fact else "new conflict"
+        if len(gs) > 1:
+            what = f"{plural(len(gs), 'new conflict')}" if not f.known_fact else what
         out.append(
             command(
-                "error" if g.fails else "warning",
+                "error" if any(x.fails for x in gs) else "warning",
                 "\n".join(body),
                 file=p.path,
                 line=p.line,

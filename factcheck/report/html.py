@@ -1,9 +1,14 @@
 """The HTML report (`consistency.html`): one self-contained page a person opens in a browser.
 
-The same sections as the Markdown report, plus what only a page can show: each source's text
-with its claims highlighted (every claim a `<mark>` with an anchor, conflicts linked to the
-quotes they rest on, numbers no rule bound underlined) and, for each metric with several
-values, an inline SVG chart of the values by source with their intervals.
+The same sections as the Markdown report, plus what only a page can show: an index of every
+finding with filters by status, metric and outlet (form controls and CSS `:has`, no script);
+each source's text with its claims highlighted (every claim a `<mark>` with an anchor,
+conflicts linked to the quotes they rest on, numbers no rule bound underlined) and, for each
+metric with several values, an inline SVG chart of the values by source with their intervals
+(a metric with many claims charted as its most stated values, with counts).  Agreements,
+single-source claims and coverage are folded (`<details>`); a large archive's page shows only
+the texts its conflicts name and cuts long tables, saying so.  Small-screen and print styles
+lay a claims table out as one block per claim, so a quote is never clipped.
 
 The page needs no network: no external CSS, scripts, fonts or images, and a Content Security
 Policy that forbids them (and every script), so even an escaping mistake could not run code
@@ -24,26 +29,49 @@ from dataclasses import dataclass, field
 
 from factcheck.checks.base import show_number
 from factcheck.ingest import LineIndex
-from factcheck.models import Claim, Finding, Period, Report, SourceInfo, Unbound
+from factcheck.models import Claim, Period, Report, SourceInfo, Unbound
 from factcheck.report.common import (
     NONE,
+    Card,
+    Desk,
     Summary,
+    card_title,
+    cards,
     claim_index,
     claim_interval,
     claim_value,
     date_from,
-    finding_claims,
-    finding_title,
+    desk_note,
     joined,
     period_text,
+    shown_claims,
     source_index,
     source_label,
     subject_text,
     summarize,
     uncorroborated,
+    values_head,
 )
 from factcheck.report.common import agreements as agreement_findings
 from factcheck.report.common import conflicts as conflict_findings
+from factcheck.wording import (
+    metric_words,
+    modality_words,
+    outlet_words,
+    plural,
+    source_date_words,
+    source_words,
+)
+
+# Past these, the page shows an archive the way a reader can take it in: article texts only
+# for sources a conflict names, and long tables cut to their first rows (the JSON report holds
+# every one).  Below them it shows everything.
+LARGE_ARCHIVE_SOURCES = 200
+# Past this, the HTML report is an index page and one page per metric (`files`).
+PAGED_ARCHIVE_SOURCES = 50_000
+PAGE = "consistency.html"
+TABLE_ROWS = 500
+CHART_ROWS = 40  # a metric with more claims is charted as its distinct values with counts
 
 # No script may run and nothing may be fetched; styles are inline in this one file.
 CSP = (
@@ -66,6 +94,7 @@ def esc(text: object) -> str:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_CSS_SAFE = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def _slug(text: str) -> str:
@@ -94,6 +123,9 @@ class _Context:
     texts: Mapping[str, str]
     claims: dict[str, Claim]
     sources: dict[str, SourceInfo]
+    desk: Desk
+    conflict_cards: list[Card]
+    agreement_cards: list[Card]
     claim_anchor: dict[str, str]
     source_anchor: dict[str, str]
     unbound_anchor: dict[int, str]
@@ -124,6 +156,8 @@ class _Context:
     # periods.  Keyed by its two dates, which are all a Period is: hashing and comparing the
     # record itself would cost half the strftime.  (Its ISO label is memoised in `span_label`.)
     compact_periods: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
+    _outlet_tokens: dict[str, str] = field(default_factory=dict)
+    shown_sources: set[str] = field(default_factory=set)  # whose texts the page shows
 
     def __post_init__(self) -> None:
         for c in self.report.claims:
@@ -160,23 +194,152 @@ class _Context:
         return text
 
     def label(self, source: str) -> str:
-        info = self.sources.get(source)
-        return info.outlet if info is not None and info.outlet else source
+        return outlet_words(self.sources.get(source), source)
+
+    def source_words(self, source: str) -> str:
+        return source_words(self.sources.get(source), source)
+
+    def filter_metrics(self) -> list[str]:
+        """Metrics of the findings, for the index's filter (ids safe in a CSS string)."""
+        found = {c.first.metric for c in (*self.conflict_cards, *self.agreement_cards)}
+        return sorted(m for m in found if _CSS_SAFE.fullmatch(m))
+
+    def filter_outlets(self) -> list[tuple[str, str]]:
+        """(outlet, token) of every outlet a finding names, for the index's filter."""
+        if not self._outlet_tokens:
+            names = sorted(
+                {
+                    self.label(s)
+                    for c in (*self.conflict_cards, *self.agreement_cards)
+                    for s in c.sources
+                }
+            )
+            self._outlet_tokens = {name: f"o{i}" for i, name in enumerate(names, 1)}
+        return list(self._outlet_tokens.items())
+
+    def outlet_token(self, outlet: str) -> str:
+        if not self._outlet_tokens:
+            self.filter_outlets()
+        return self._outlet_tokens.get(outlet, "o0")
+
+    @property
+    def large(self) -> bool:
+        return len(self.report.sources) > LARGE_ARCHIVE_SOURCES
 
 
-def render(report: Report, texts: Mapping[str, str]) -> str:
+def render(report: Report, texts: Mapping[str, str], desk: Desk | None = None) -> str:
     """The whole page, for callers that want one string; `factcheck report` streams `pieces`."""
-    return "".join(pieces(report, texts))
+    return "".join(pieces(report, texts, desk))
 
 
-def pieces(report: Report, texts: Mapping[str, str]) -> Iterator[str]:
+def files(
+    report: Report, texts: Mapping[str, str], desk: Desk | None = None, paged: bool | None = None
+) -> dict[str, Iterator[str]]:
+    """The HTML report's files: one page, or, for a very large archive (or when `paged`), an
+    index page and a page per metric, each a whole report over that metric's findings and
+    claims (and the claims they name), linked from the index."""
+    if paged is None:
+        paged = len(report.sources) > PAGED_ARCHIVE_SOURCES
+    if not paged:
+        return {PAGE: pieces(report, texts, desk)}
+    desk = desk or Desk()
+    metrics = sorted({c.metric for c in report.claims} | {f.metric for f in report.findings})
+    names = _Anchors()
+    page_of = {m: names.new("consistency", m) + ".html" for m in metrics}
+    out: dict[str, Iterator[str]] = {PAGE: _index_page(report, desk, page_of)}
+    for m in metrics:
+        out[page_of[m]] = _metric_page(report, texts, desk, m)
+    return out
+
+
+def _metric_report(report: Report, metric: str) -> Report:
+    findings = tuple(f for f in report.findings if f.metric == metric)
+    named = {cid for f in findings for cid in f.claims}
+    claims = tuple(c for c in report.claims if c.metric == metric or c.id in named)
+    used = {c.source for c in claims}
+    return Report(
+        schema_version=report.schema_version,
+        rules_sha256=report.rules_sha256,
+        sources=tuple(s for s in report.sources if s.id in used),
+        claims=claims,
+        findings=findings,
+    )
+
+
+def _metric_page(
+    report: Report, texts: Mapping[str, str], desk: Desk, metric: str
+) -> Iterator[str]:
+    # Made when the file is written, not before: one metric's page in memory at a time.
+    sub = _metric_report(report, metric)
+    title = metric_words(metric, desk.metrics.get(metric, ""))
+    yield from pieces(sub, texts, desk, title=title, home=PAGE)
+
+
+def _index_page(report: Report, desk: Desk, page_of: Mapping[str, str]) -> Iterator[str]:
+    """The index of a report in pages: the verdict, every metric with its counts and a link to
+    its page, then coverage and warnings, which belong to no metric."""
+    summary = summarize(report)
+    counts: dict[str, list[int]] = {m: [0, 0, 0] for m in page_of}
+    for c in report.claims:
+        counts[c.metric][0] += 1
+    for f in report.findings:
+        counts[f.metric][1 if f.status == "conflict" else 2] += 1
+    ctx = _context(report.model_copy(update={"claims": (), "findings": ()}), {}, desk)
+    ctx.source_anchor = {}  # no article is on this page: coverage rows link nowhere
+    rows = sorted(page_of, key=lambda m: (-counts[m][1], m))
+    yield _head("Consistency report", "")
+    yield _header(report, summary)
+    yield '\n<main>\n<section id="metrics">\n<h2>Findings by metric</h2>\n'
+    yield (
+        "<p>This archive's report is one page per metric; each lists its conflicts, "
+        "agreements, values and single-source claims, with the articles its conflicts name.</p>\n"
+    )
+    yield from _table(
+        ["metric", "conflicts", "agreements", "claims"],
+        (
+            [
+                f'<a href="{esc(page_of[m])}">{esc(metric_words(m, desk.metrics.get(m, "")))}</a>'
+                f'<br><code class="id">{esc(m)}</code>',
+                str(counts[m][1]),
+                str(counts[m][2]),
+                str(counts[m][0]),
+            ]
+            for m in rows
+        ),
+    )
+    yield "\n</section>\n"
+    yield from joined("\n", [_coverage_section(ctx), _warnings_section(report)])
+    yield "\n</main>\n</body>\n</html>\n"
+
+
+def _head(title: str, extra_css: str) -> str:
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        f"<style>{_CSS}{extra_css}</style>\n</head>\n<body>\n"
+    )
+
+
+def pieces(
+    report: Report,
+    texts: Mapping[str, str],
+    desk: Desk | None = None,
+    *,
+    title: str = "",
+    home: str = "",
+) -> Iterator[str]:
     """The page in pieces, in order.  Where every mark will be is known before the first
     piece (a finding links to a mark only if the article's text has it), then each section is
-    made as it is written."""
-    ctx = _context(report, texts)
+    made as it is written.  `title` and `home` make it one page of several: its metric, and
+    a link back to the index page."""
+    ctx = _context(report, texts, desk or Desk())
     summary = summarize(report)
-    conflicts = conflict_findings(report)
-    agreements = agreement_findings(report)
+    conflicts = ctx.conflict_cards
+    agreements = ctx.agreement_cards
     lonely = uncorroborated(report)
     charts = _chart_groups(report)
     body: list[str | Iterable[str]] = [
@@ -184,6 +347,7 @@ def pieces(report: Report, texts: Mapping[str, str]) -> Iterator[str]:
         _nav(conflicts, agreements, lonely, charts, report),
         "<main>",
         _summary_section(ctx, summary),
+        _index_section(ctx),
         _findings_section(
             ctx, "conflicts", "Conflicts", conflicts, "No conflicts: nothing contradicts."
         ),
@@ -195,26 +359,29 @@ def pieces(report: Report, texts: Mapping[str, str]) -> Iterator[str]:
         joined("\n", _sources_section(ctx)),
         "</main>",
     ]
-    yield (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Consistency report</title>\n"
-        f"<style>{_CSS}</style>\n</head>\n<body>\n"
+    yield _head(
+        f"{title} — consistency report" if title else "Consistency report", _filter_css(ctx)
     )
+    if home:
+        yield (
+            f'<p class="home"><a href="{esc(home)}">&#8592; all metrics</a></p>\n'
+            f'<h1 class="page">{esc(title)}</h1>\n'
+        )
     yield from joined("\n", body)
     yield "\n</body>\n</html>\n"
 
 
-def _context(report: Report, texts: Mapping[str, str]) -> _Context:
+def _context(report: Report, texts: Mapping[str, str], desk: Desk) -> _Context:
     anchors = _Anchors()
+    claims = claim_index(report)
     ctx = _Context(
         report=report,
         texts=texts,
-        claims=claim_index(report),
+        claims=claims,
         sources=source_index(report),
+        desk=desk,
+        conflict_cards=cards(conflict_findings(report), claims, desk, agreement_findings(report)),
+        agreement_cards=cards(agreement_findings(report), claims, desk),
         claim_anchor={c.id: anchors.new("claim", c.id) for c in report.claims},
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
         unbound_anchor={
@@ -223,16 +390,25 @@ def _context(report: Report, texts: Mapping[str, str]) -> _Context:
         },
     )
     ctx.modal_claims = {cid for cid, c in ctx.claims.items() if c.modality != "actual"}
-    for n, f in enumerate(conflict_findings(report), 1):
-        for cid in f.claims:
-            ctx.statuses[cid] = "conflict"
-            ctx.conflict_refs.setdefault(cid, []).append(f"conflict-{n}")
+    for n, card in enumerate(ctx.conflict_cards, 1):
+        for c in card.claims:
+            ctx.statuses[c.id] = "conflict"
+            ctx.conflict_refs.setdefault(c.id, []).append(f"conflict-{n}")
     for f in agreement_findings(report):
         for cid in f.claims:
             ctx.statuses.setdefault(cid, "agreement")
+    # A large archive's page shows the texts of the sources a conflict names; the rest are
+    # quoted in its tables, and a figure's link goes nowhere rather than to a missing text.
+    if ctx.large:
+        ctx.shown_sources = {c.source for card in ctx.conflict_cards for c in card.claims}
+        ctx.source_anchor = {k: v for k, v in ctx.source_anchor.items() if k in ctx.shown_sources}
+    else:
+        ctx.shown_sources = {s.id for s in report.sources}
     # Only the anchors are kept, not each text's marks: those are made again as the text is
     # written, so they die young instead of swelling what every garbage collection walks.
     for s in report.sources:
+        if s.id not in ctx.shown_sources:
+            continue
         text = texts.get(s.id)
         if text is None:
             continue
@@ -263,14 +439,15 @@ def _header(report: Report, summary: Summary) -> str:
 
 
 def _nav(
-    conflicts: Sequence[Finding],
-    agreements: Sequence[Finding],
+    conflicts: Sequence[Card],
+    agreements: Sequence[Card],
     lonely: Sequence[Claim],
     charts: Sequence[_ChartGroup],
     report: Report,
 ) -> str:
     items = [
         ("summary", "Summary", None),
+        ("index", "Index", len(conflicts) + len(agreements)),
         ("conflicts", "Conflicts", len(conflicts)),
         ("agreements", "Agreements", len(agreements)),
         ("charts", "Values by metric", len(charts)),
@@ -292,29 +469,38 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
         f'<span class="n">{v}</span><span class="l">{esc(h)}</span></div>'
         for h, v in zip(summary.HEADERS, summary.row(), strict=True)
     )
+    shown = report.sources[:TABLE_ROWS] if ctx.large else report.sources
     rows = (
         [
-            f'<a href="#{esc(ctx.source_anchor[s.id])}"><code>{esc(s.id)}</code></a>',
-            esc(s.outlet or NONE),
+            _link(ctx.source_anchor.get(s.id), esc(ctx.label(s.id)))
+            + f'<br><code class="id">{esc(s.id)}</code>',
             esc(_published(s)),
             esc(date_from(s)),
             f"<code>{esc(s.path)}</code>",
             esc(s.encoding),
             _url(s.url),
         ]
-        for s in report.sources
+        for s in shown
     )
     yield f'<section id="summary">\n<h2>Summary</h2>\n<div class="stats">{cells}</div>\n'
-    yield from _table(
-        ["source", "outlet", "published", "date from", "file", "encoding", "url"], rows
-    )
-    yield "\n</section>"
+    yield f"<details{'' if ctx.large else ' open'}><summary>The {plural(len(report.sources), 'source')}</summary>\n"
+    yield from _table(["outlet", "published", "date from", "file", "encoding", "url"], rows)
+    yield _cut(len(report.sources), len(shown), "sources")
+    yield "\n</details>\n</section>"
 
 
 def _published(s: SourceInfo) -> str:
-    if s.published:
-        return s.published.isoformat()
-    return f"as of {s.as_of.isoformat()}" if s.as_of else NONE
+    return source_date_words(s) or NONE
+
+
+def _cut(total: int, shown: int, what: str) -> str:
+    """A note under a table cut short; '' when it is whole."""
+    if shown >= total:
+        return ""
+    return (
+        f'\n<p class="none">The first {shown} of {total} {esc(what)} are listed here; '
+        "every one is in the JSON report (consistency.json).</p>"
+    )
 
 
 def _url(url: str | None) -> str:
@@ -355,9 +541,15 @@ def _link(href: str | None, inner: str) -> str:
 
 
 def _claim_link(ctx: _Context, c: Claim) -> str:
-    return (
-        _link(ctx.claim_href(c), f'<code class="nw">{esc(c.source)}:{c.line}</code>')
-        + f'<br><span class="outlet">{esc(ctx.label(c.source))}</span>'
+    """The source as a reader cites it (outlet, date; linked to the article's URL where known),
+    then the figure's place in the text as a small code span linked to its mark."""
+    info = ctx.sources.get(c.source)
+    words = esc(source_words(info, c.source))
+    if info is not None and info.url and re.match(r"https?://", info.url, re.IGNORECASE):
+        words = f'<a href="{esc(info.url)}" rel="noopener noreferrer nofollow">{words}</a>'
+    return f'<span class="outlet">{words}</span><br>' + _link(
+        ctx.claim_href(c),
+        f'<code class="id" title="claim {esc(c.id)}">{esc(c.source)}:{c.line}</code>',
     )
 
 
@@ -371,9 +563,9 @@ def _quote_html(ctx: _Context, c: Claim) -> str:
     return esc(c.quote[:at]) + f"<mark>{esc(figure)}</mark>" + esc(c.quote[at + len(figure) :])
 
 
-def _claims_table(ctx: _Context, f: Finding, claims: Sequence[Claim]) -> list[str]:
-    """The lines of the table of the finding's claims (those the report carries)."""
-    modal = not ctx.modal_claims.isdisjoint(f.claims)
+def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> list[str]:
+    """The lines of the table of a card's claims (those the report carries)."""
+    modal = any(c.id in ctx.modal_claims for c in claims)
     return [_CLAIMS_HEAD[modal], *[_claim_row(ctx, c, modal) for c in claims], _TABLE_CLOSE]
 
 
@@ -384,10 +576,9 @@ def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
         row = ctx.claim_rows[id(c), modal] = _row(
             [
                 _claim_link(ctx, c),
-                f'<span class="value">{esc(value)}</span>',
-                f'<span class="nw">{esc(interval)}</span>',
-                f'<span class="nw">{esc(period_text(c.period))}</span>',
-                *([esc(c.modality)] if modal else []),
+                f'<span class="value" title="{esc(interval)}">{esc(value)}</span>',
+                f"{esc(period_text(c.period))}",
+                *([esc(modality_words(c) or "as fact")] if modal else []),
                 f"<q>{_quote_html(ctx, c)}</q>",
             ]
         )
@@ -397,24 +588,51 @@ def _claim_row(ctx: _Context, c: Claim, modal: bool) -> str:
 # A finding's claims table has a modality column only when one of its claims is not "actual".
 _CLAIMS_HEAD = {
     modal: _table_head(
-        ["source:line", "value", "interval", "period", *(["modality"] if modal else []), "quote"],
+        ["source", "value", "period", *(["read as"] if modal else []), "quote"],
         "claims",
     )
     for modal in (False, True)
 }
 
 
-def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
-    involved = finding_claims(f, ctx.claims)
+def _card_attrs(ctx: _Context, card: Card) -> str:
+    """The data a filter reads: status, metric, outlets (as tokens: outlets are free text)."""
+    outlets = " ".join(sorted({ctx.outlet_token(ctx.label(s)) for s in card.sources}))
+    accepted = " accepted" if card.accepted and not card.unaccepted else ""
+    return (
+        f'data-status="{esc(card.status)}{accepted}" data-metric="{esc(card.first.metric)}" '
+        f'data-outlets="{esc(outlets)}"'
+    )
+
+
+_SHOWN_WHYS = 6
+
+
+def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
+    f = card.first
+    said = ctx.desk.checks.get(f.rule, "")
+    rules = list(dict.fromkeys(x.rule for x in card.findings))
+    note = desk_note(card)
+    badge = '<span class="badge accepted">accepted</span> ' if note and not card.unaccepted else ""
     parts = [
-        f'<article class="finding {esc(f.status)}" id="{esc(anchor)}">',
-        f"<h3>{n}. {esc(finding_title(f))}</h3>",
-        f'<p class="meta">rule <code>{esc(f.rule)}</code> · {esc(f.kind)} · '
-        f'<span class="sev {esc(f.severity)}">{esc(f.severity)}</span></p>',
+        f'<article class="finding {esc(f.status)}" id="{esc(anchor)}" {_card_attrs(ctx, card)}>',
+        f"<h3>{n}. {badge}{esc(card_title(card, ctx.desk))}</h3>",
+        f'<p class="meta">metric <code class="id">{esc(f.metric)}</code> · rule '
+        + ", ".join(f'<code class="id">{esc(r)}</code>' for r in rules)
+        + f' · {esc(f.kind)} · <span class="sev {esc(f.severity)}">{esc(f.severity)}</span>'
+        + (f" · {esc(said)}" if said else "")
+        + "</p>",
     ]
-    if involved:
-        parts += _claims_table(ctx, f, involved)
-    missing = [cid for cid in f.claims if cid not in ctx.claims]
+    if f.status == "conflict" and len(card.values) > 1:
+        parts.append(_values_list(ctx, card))
+    if card.claims:
+        # A large archive's agreements are many and ask nothing: three quotes show what agreed.
+        shown = shown_claims(card, 3 if ctx.large else None)
+        parts += _claims_table(ctx, shown)
+        if len(shown) < len(card.claims):
+            parts.append(_cut(len(card.claims), len(shown), "claims"))
+    have = {c.id for c in card.claims}
+    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
     if missing:
         parts.append(
             "<p>Claims not in this report: "
@@ -422,88 +640,206 @@ def _finding(ctx: _Context, anchor: str, n: int, f: Finding) -> str:
             + "</p>"
         )
     why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
-    if f.explanation:
-        parts.append(f'<p class="why"><strong>{why}:</strong> {esc(f.explanation)}</p>')
+    whys = card.whys[:_SHOWN_WHYS]
+    more = len(card.whys) - len(whys)
+    if len(whys) == 1 and not more:
+        parts.append(f'<p class="why"><strong>{why}:</strong> {esc(whys[0])}</p>')
+    else:
+        items = "".join(f"<li>{esc(w)}</li>" for w in whys)
+        items += f"<li>and {more} more</li>" if more else ""
+        parts.append(f'<div class="why"><strong>{why}:</strong><ul>{items}</ul></div>')
     if f.known_fact:
-        fact = f" <code>{esc(f.fact)}</code>" if f.fact else ""
-        parts.append(f'<p class="fact"><strong>Known fact{fact}:</strong> {esc(f.message)}</p>')
-    elif not f.explanation:
-        parts.append(f'<p class="why"><strong>{why}:</strong> {esc(f.message)}</p>')
+        source = ctx.desk.facts.get(f.fact or "", "")
+        fact = f' <code class="id">{esc(f.fact)}</code>' if f.fact else ""
+        said_fact = f"from {esc(source)}" if source else esc(f.message)
+        parts.append(f'<p class="fact"><strong>Known fact{fact}</strong>, {said_fact}.</p>')
+    if note:
+        parts.append(f'<p class="desk"><strong>Accepted by the desk:</strong> {esc(note)}</p>')
     parts.append("</article>")
     return "\n".join(parts)
 
 
+def _values_list(ctx: _Context, card: Card) -> str:
+    """Every distinct value of a card with the sources that state it, as a list."""
+    items = []
+    for value, cs in card.values[:12]:
+        who = list(dict.fromkeys(c.source for c in cs))
+        links = ", ".join(
+            _link(ctx.claim_href(next(c for c in cs if c.source == s)), esc(ctx.source_words(s)))
+            for s in who[:8]
+        )
+        more = f" and {len(who) - 8} more" if len(who) > 8 else ""
+        items.append(f'<li><span class="value">{esc(value)}</span>: {links}{more}</li>')
+    if len(card.values) > 12:
+        items.append(f"<li>and {plural(len(card.values) - 12, 'more value')}</li>")
+    head = values_head(card)
+    return f'<div class="values"><strong>{esc(head)}:</strong><ul>{"".join(items)}</ul></div>'
+
+
 def _findings_section(
-    ctx: _Context, anchor: str, title: str, findings: Sequence[Finding], empty: str
+    ctx: _Context, anchor: str, title: str, found: Sequence[Card], empty: str
 ) -> Iterator[str]:
     prefix = anchor.rstrip("s")
-    yield f'<section id="{anchor}">\n<h2>{esc(title)} ({len(findings)})</h2>\n'
-    if findings:
+    # Agreements are many in an archive and need no action: folded until a reader opens them.
+    folded = anchor == "agreements"
+    yield f'<section id="{anchor}">\n'
+    heading = f"<h2>{esc(title)} ({len(found)})</h2>"
+    yield f"<details><summary>{heading}</summary>\n" if folded else heading + "\n"
+    if found:
         yield from joined(
-            "\n", (_finding(ctx, f"{prefix}-{n}", n, f) for n, f in enumerate(findings, 1))
+            "\n", (_finding(ctx, f"{prefix}-{n}", n, card) for n, card in enumerate(found, 1))
         )
     else:
         yield f'<p class="none">{esc(empty)}</p>'
-    yield "\n</section>"
+    yield "\n</details>\n</section>" if folded else "\n</section>"
+
+
+def _index_section(ctx: _Context) -> Iterator[str]:
+    """Every finding in one table, filtered by status, metric and outlet without a script:
+    the choices are form controls and CSS (`:has`) hides what does not match them."""
+    all_cards = [("conflict", ctx.conflict_cards), ("agreement", ctx.agreement_cards)]
+    yield '<section id="index">\n<h2>Index of findings</h2>\n'
+    yield _filters(ctx)
+    rows = []
+    for prefix, found in all_cards:
+        for n, card in enumerate(found, 1):
+            outlets = list(dict.fromkeys(ctx.label(s) for s in card.sources))
+            who = ", ".join(outlets[:4]) + (
+                f" and {len(outlets) - 4} more" if len(outlets) > 4 else ""
+            )
+            status = "accepted" if card.accepted and not card.unaccepted else card.status
+            rows.append(
+                f'<tr class="idx" {_card_attrs(ctx, card)}><td><span class="st {esc(status)}">'
+                f"{esc(status)}</span></td>"
+                f'<td><a href="#{prefix}-{n}">{esc(card_title(card, ctx.desk))}</a></td>'
+                f"<td>{esc(who)}</td></tr>"
+            )
+    yield _table_head(["status", "finding", "outlets"], "index") + "\n"
+    yield from joined("\n", rows)
+    yield "\n" + _TABLE_CLOSE + "\n</section>"
+
+
+def _filters(ctx: _Context) -> str:
+    statuses = "".join(
+        f'<label><input type="radio" name="fs" id="fs-{v}"{" checked" if v == "all" else ""}> '
+        f"{label}</label> "
+        for v, label in (
+            ("all", "all"),
+            ("conflict", "conflicts"),
+            ("new", "new conflicts"),
+            ("accepted", "accepted"),
+            ("agreement", "agreements"),
+        )
+    )
+    metrics = "".join(f'<option value="{esc(m)}">{esc(m)}</option>' for m in ctx.filter_metrics())
+    outlets = "".join(
+        f'<option value="{esc(tok)}">{esc(name)}</option>' for name, tok in ctx.filter_outlets()
+    )
+    return (
+        '<form class="filters" aria-label="filter findings">'
+        f"<fieldset><legend>status</legend>{statuses}</fieldset> "
+        '<label>metric <select id="fm"><option value="" selected>all</option>'
+        f"{metrics}</select></label> "
+        '<label>outlet <select id="fo"><option value="" selected>all</option>'
+        f"{outlets}</select></label></form>\n"
+    )
+
+
+def _filter_css(ctx: _Context) -> str:
+    """The filters' rules: a finding (a card or its index row) that does not match the chosen
+    status, metric or outlet is hidden.  Metric ids are [a-z0-9_.-]; outlets are tokens."""
+    hide = ".finding,.idx"
+    rules = [
+        f"body:has(#fs-conflict:checked) :is({hide}):not([data-status^=conflict]){{display:none}}",
+        f"body:has(#fs-new:checked) :is({hide}):not([data-status=conflict]){{display:none}}",
+        f"body:has(#fs-accepted:checked) :is({hide}):not([data-status$=accepted]){{display:none}}",
+        f"body:has(#fs-agreement:checked) :is({hide}):not([data-status=agreement]){{display:none}}",
+        # A filter at work opens the folded agreements, so what it shows can be seen.
+        "body:has(#fs-agreement:checked) #agreements details::details-content{content-visibility:visible;display:block}",
+    ]
+    for m in ctx.filter_metrics():
+        rules.append(
+            f'body:has(#fm option[value="{m}"]:checked) :is({hide}):not([data-metric="{m}"])'
+            "{display:none}"
+        )
+    for _, tok in ctx.filter_outlets():
+        rules.append(
+            f'body:has(#fo option[value="{tok}"]:checked) :is({hide}):not([data-outlets~="{tok}"])'
+            "{display:none}"
+        )
+    return "\n" + "\n".join(rules) + "\n"
 
 
 # ── single-source claims, coverage, warnings ─────────────────────────────────────────────
 
 
 def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[str]:
-    yield f'<section id="uncorroborated">\n<h2>Single-source claims nobody corroborates ({len(lonely)})</h2>\n'
+    yield (
+        '<section id="uncorroborated">\n<details><summary><h2>Single-source claims nobody '
+        f"corroborates ({len(lonely)})</h2></summary>\n"
+    )
     if not lonely:
-        yield '<p class="none">Every claim is weighed by at least one check.</p>\n</section>'
+        yield '<p class="none">Every claim is weighed by at least one check.</p>\n</details>\n</section>'
         return
-    rows = (_lonely_row(ctx, c) for c in lonely)
+    shown = lonely[:TABLE_ROWS] if ctx.large else lonely
+    rows = (_lonely_row(ctx, c) for c in shown)
     yield (
         "<p>Each of these rests on one source's word: no other source, known fact or "
         "arithmetic check confirms or contradicts it.</p>\n"
     )
-    yield from _table(
-        ["source:line", "metric", "subject", "period", "value", "interval", "quote"], rows, "claims"
-    )
-    yield "\n</section>"
+    yield from _table(["source", "metric", "subject", "period", "value", "quote"], rows, "claims")
+    yield _cut(len(lonely), len(shown), "single-source claims")
+    yield "\n</details>\n</section>"
 
 
 def _lonely_row(ctx: _Context, c: Claim) -> list[str]:
     value, interval = ctx.value_interval(c)
+    modality = modality_words(c)
     return [
         _claim_link(ctx, c),
-        f"<code>{esc(c.metric)}</code>",
+        f'<code class="id">{esc(c.metric)}</code>',
         esc(subject_text(c.subject)),
-        f'<span class="nw">{esc(period_text(c.period))}</span>',
-        f'<span class="value">{esc(value)}</span>',
-        f'<span class="nw">{esc(interval)}</span>',
+        esc(period_text(c.period)),
+        f'<span class="value" title="{esc(interval)}">{esc(value)}</span>'
+        + (f" <em>({esc(modality)})</em>" if modality else ""),
         f"<q>{_quote_html(ctx, c)}</q>",
     ]
 
 
 def _coverage_section(ctx: _Context) -> Iterator[str]:
     unbound = ctx.report.unbound
-    yield f'<section id="coverage">\n<h2>Coverage: numbers no rule bound ({len(unbound)})</h2>\n'
+    yield (
+        f'<section id="coverage">\n<details><summary><h2>Coverage: numbers no rule bound '
+        f"({len(unbound)})</h2></summary>\n"
+    )
     if not unbound:
-        yield '<p class="none">Every number in the content is bound to a metric.</p>\n</section>'
+        yield (
+            '<p class="none">Every number in the content is bound to a metric.</p>\n'
+            "</details>\n</section>"
+        )
         return
+    shown = len(unbound) if not ctx.large else min(len(unbound), TABLE_ROWS)
     rows = (
         [
-            _link(
-                ctx.unbound_href(i, u.source), f"<code>{esc(u.source)}:{u.line}:{u.column}</code>"
-            )
-            + f'<br><span class="outlet">{esc(ctx.label(u.source))}</span>',
+            f'<span class="outlet">{esc(ctx.source_words(u.source))}</span><br>'
+            + _link(
+                ctx.unbound_href(i, u.source),
+                f'<code class="id">{esc(u.source)}:{u.line}:{u.column}</code>',
+            ),
             esc(u.kind),
             f'<span class="value">{esc(u.text)}</span>'
             + (f' <span class="outlet">({esc(u.reason)})</span>' if u.reason else ""),
         ]
-        for i, u in enumerate(unbound)
+        for i, u in enumerate(unbound[:shown])
     )
     yield (
         "<p>Numbers seen in the articles' content that no metric claimed. If one of them "
         "matters, add a metric or a cue to the rules so it is checked. They are underlined in "
         "the source texts below.</p>\n"
     )
-    yield from _table(["source:line:column", "kind", "text"], rows)
-    yield "\n</section>"
+    yield from _table(["source", "kind", "text"], rows)
+    yield _cut(len(unbound), shown, "numbers")
+    yield "\n</details>\n</section>"
 
 
 def _warnings_section(report: Report) -> str:
@@ -617,6 +953,14 @@ def _highlighted(ctx: _Context, source: str, text: str) -> str:
     return "".join(out)
 
 
+def _source_heading(s: SourceInfo) -> str:
+    """Outlet and date, linked to the article's URL where it is a web address."""
+    words = esc(source_label(s, s.id))
+    if s.url and re.match(r"https?://", s.url, re.IGNORECASE):
+        return f'<a href="{esc(s.url)}" rel="noopener noreferrer nofollow">{words}</a>'
+    return words
+
+
 def _sources_section(ctx: _Context) -> Iterator[str]:
     """The section's lines, to be joined by newlines; an article's whole text is one."""
     yield from [
@@ -627,7 +971,16 @@ def _sources_section(ctx: _Context) -> Iterator[str]:
         '<mark class="single">claimed by this source only</mark> '
         '<mark class="unbound">a number no rule bound</mark></p>',
     ]
+    left_out = len(ctx.report.sources) - len(ctx.shown_sources)
+    if left_out > 0:
+        yield (
+            f'<p class="none">{left_out} of the {len(ctx.report.sources)} articles are not shown '
+            "in full: no conflict names them, and their figures are quoted in the tables above."
+            "</p>"
+        )
     for s in ctx.report.sources:
+        if s.id not in ctx.shown_sources:
+            continue
         text = ctx.texts.get(s.id)
         body = (
             _highlighted(ctx, s.id, text)
@@ -636,9 +989,9 @@ def _sources_section(ctx: _Context) -> Iterator[str]:
         )
         yield from [
             f'<article class="source" id="{esc(ctx.source_anchor[s.id])}">',
-            f"<h3>{esc(source_label(s, s.id))}</h3>",
-            f'<p class="meta">{_origin(s.path)}<code>{esc(s.path)}</code> · published '
-            f"{esc(_published(s))} · {esc(s.encoding)}</p>",
+            f"<h3>{_source_heading(s)}</h3>",
+            f'<p class="meta"><code class="id">{esc(s.id)}</code> · {_origin(s.path)}'
+            f"<code>{esc(s.path)}</code> · {esc(s.encoding)}</p>",
             body,
             "</article>",
         ]
@@ -664,6 +1017,9 @@ class _ChartGroup:
     unit: str | None
     is_date: bool
     claims: tuple[Claim, ...]
+    counts: tuple[int, ...] = ()  # a summarised chart: how many claims each row stands for
+    total: int = 0
+    hidden: int = 0  # distinct values not drawn
 
 
 def _chart_groups(report: Report) -> list[_ChartGroup]:
@@ -699,12 +1055,46 @@ def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> Iterator[st
 
 
 def _figure(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
+    if len(g.claims) > CHART_ROWS:
+        g = _summarised(ctx, g)
+    what = (
+        f"{len(g.claims)} values"
+        if not g.counts
+        else f"{g.total} claims, drawn as their {len(g.claims)} most stated values "
+        "(a row's ×N: how many claims state it)"
+        + (f"; {g.hidden} rarer values not drawn" if g.hidden else "")
+    )
     yield (
-        f'<figure class="chart">\n<figcaption><code>{esc(g.metric)}</code>'
-        f"{'' if g.unit is None else f' in {esc(g.unit)}'} · {len(g.claims)} values</figcaption>\n"
+        f'<figure class="chart">\n<figcaption>{esc(metric_words(g.metric, ctx.desk.metrics.get(g.metric, "")))} '
+        f'<code class="id">{esc(g.metric)}</code>'
+        f"{'' if g.unit is None else f' in {esc(g.unit)}'} · {esc(what)}</figcaption>\n"
     )
     yield from joined("\n", _chart(ctx, g, n))
     yield "\n</figure>"
+
+
+def _summarised(ctx: _Context, g: _ChartGroup) -> _ChartGroup:
+    """A metric with many claims charted as its distinct values (value, interval, subject,
+    period), the most stated first, each row standing for the claims that state it; a row
+    takes the colour of its most serious claim."""
+    rank = {"conflict": 0, "agreement": 1, "single": 2}
+    rows: dict[tuple[object, ...], list[Claim]] = {}
+    for c in g.claims:
+        p = c.period
+        key = (c.value, c.low, c.high, c.subject, p.start if p else None, p.end if p else None)
+        rows.setdefault(key, []).append(c)
+    ordered = sorted(rows.values(), key=lambda cs: (-len(cs), cs[0].sort_key))
+    kept = ordered[:CHART_ROWS]
+    kept.sort(key=lambda cs: _point(cs[0], cs[0].interval()))
+    return _ChartGroup(
+        g.metric,
+        g.unit,
+        g.is_date,
+        tuple(min(cs, key=lambda c: rank.get(ctx.status(c.id), 3)) for cs in kept),
+        counts=tuple(len(cs) for cs in kept),
+        total=len(g.claims),
+        hidden=len(ordered) - len(kept),
+    )
 
 
 _W, _ROW, _TOP, _AXIS = 860.0, 24.0, 10.0, 30.0
@@ -765,6 +1155,8 @@ def _chart(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
         colour = _COLOURS[ctx.status(c.id)]
         value_text, interval_text = ctx.value_interval(c)
         words = [_short(ctx.label(c.source), 18)]
+        if g.counts:
+            words = [f"×{g.counts[i]}"] + ([] if g.counts[i] > 1 else words)
         if subjects_vary:  # before the period: when subjects differ, they tell rows apart
             words.append(subject_text(c.subject))
         if c.period:
@@ -932,4 +1324,44 @@ svg text{font:12px system-ui,"Liberation Sans",Arial,sans-serif;fill:var(--fg)}
 svg text.tick{fill:var(--muted);font-size:11px}
 svg .grid{stroke:#eaecf0}svg .axis{stroke:#98a2b3}
 svg a:hover text.label{text-decoration:underline}
+code.id{font-size:11px;color:var(--muted)}
+details>summary{cursor:pointer}
+details>summary>h2{display:inline-block;border:0;margin:24px 0 6px}
+section>details>summary{border-bottom:2px solid var(--line);margin-bottom:8px}
+.values ul,.why ul{margin:4px 0 0;padding-left:20px}
+.values{margin:8px 0}
+.desk{margin:8px 0 0;padding:6px 10px;background:#eff8ff;border-left:4px solid #2e90fa}
+.badge{font-size:12px;font-weight:600;border-radius:10px;padding:1px 8px;vertical-align:middle}
+.badge.accepted,.st.accepted{background:#eff8ff;color:#175cd3}
+.st{font-size:12px;font-weight:600;border-radius:10px;padding:1px 8px}
+.st.conflict{background:var(--bad-bg);color:var(--bad)}.st.agreement{background:var(--good-bg);color:var(--good)}
+.filters{display:flex;flex-wrap:wrap;gap:8px 18px;align-items:center;margin:6px 0}
+.filters fieldset{border:1px solid var(--line);border-radius:6px;padding:2px 10px;margin:0}
+.filters legend{font-size:12px;color:var(--muted)}
+.filters select{max-width:260px}
+.home{max-width:1150px;margin:12px auto 0;padding:0 20px}
+h1.page{max-width:1150px;margin:4px auto;padding:0 20px;font-size:20px;color:var(--muted)}
+table.index td:first-child{width:1%;white-space:nowrap}
+@media (max-width:700px){
+header,main,nav{padding:0 10px}
+.scroll{overflow-x:visible}
+table.claims,table.claims tbody,table.claims tr,table.claims td{display:block;width:100%}
+table.claims thead{display:none}
+table.claims tr{border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:4px 0}
+table.claims td{border:0;padding:3px 8px}
+table.claims td:last-child{min-width:0}
+.value{white-space:normal}
+figure.chart{overflow-x:auto}
+}
+@media print{
+nav,.filters,#index{display:none}
+details>*{display:block}
+details::details-content{content-visibility:visible;display:block}
+details>summary{list-style:none}
+.scroll{overflow:visible}
+table{font-size:11px}
+table.claims td:last-child{min-width:0}
+.finding{break-inside:avoid}
+q,pre.text{white-space:pre-wrap;overflow-wrap:anywhere}
+}
 """

@@ -24,10 +24,15 @@ def render(result: GateResult) -> str:
     for f in result.report.findings:
         by_rule.setdefault(f.rule, []).append(f)
     rule_ids = sorted({*(r.id for r in result.rules), *by_rule})
+    # `time`: each check's run time, shared evenly among the testcases it gave.
+    seconds = {r.id: r.seconds for r in result.rules}
+    total = 0.0
     for rule in rule_ids:
         findings = by_rule.get(rule, [])
+        share = seconds.get(rule, 0.0) / max(len(findings), 1)
+        total += seconds.get(rule, 0.0)
         if not findings:
-            _case(suite, counts, rule, "no findings")
+            _case(suite, counts, rule, "no findings").set("time", _secs(share))
             continue
         for f in findings:
             g = gated.get(id(f))
@@ -43,14 +48,17 @@ def render(result: GateResult) -> str:
                 place.path if place else None,
                 place.line if place else None,
             )
+            case.set("time", _secs(share))
             if g is not None:
                 _conflict(case, counts, g, where)
     for e in result.fixed:
         case = _case(suite, counts, e.rule, f"baseline entry {e.fingerprint}")
+        case.set("time", _secs(0.0))
         ET.SubElement(case, "system-out").text = f"{e.fingerprint} {FIXED_HINT}"
     for k, v in counts.items():
         suite.set(k, str(v))
     suite.set("errors", "0")
+    suite.set("time", _secs(total))
     root = ET.Element(
         "testsuites", name="factcheck", tests=str(counts["tests"]), failures=str(counts["failures"])
     )
@@ -69,6 +77,10 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 def _visible(m: re.Match[str]) -> str:
     n = ord(m.group())
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def _secs(s: float) -> str:
+    return f"{s:.6f}"
 
 
 def _case(

@@ -1,8 +1,10 @@
 """The Markdown report (`consistency.md`): what a person reads in a pull request or a repository.
 
-Sections, in the order a reader needs them: a summary; conflicts, each with every source's
-value, quote and `source:line` and why they cannot all hold; agreements; single-source claims
-nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed); warnings.
+Sections, in the order a reader needs them: a summary; conflicts, one card per disagreement
+(every value with its sources, each source's value, quote and `source:line`, why they cannot
+all hold, and the desk's reason where the baseline accepted it); agreements; single-source
+claims nobody corroborates; coverage (numbers no rule bound, i.e. what the rules missed);
+warnings.  Values, periods and sources are worded by `factcheck.wording`.
 
 Article text is untrusted: every piece of it is escaped so a quote cannot break a table (a `|`),
 start a link, emphasis or raw HTML, or turn dollar amounts into math on GitHub.  Output depends
@@ -19,24 +21,29 @@ from collections.abc import Callable, Iterator, Sequence
 import tabulate as tabulate_module
 from tabulate import tabulate
 
-from factcheck.models import Claim, Finding, Report, SourceInfo
+from factcheck.models import Claim, Report, SourceInfo
 from factcheck.report.common import (
     NONE,
+    Card,
+    Desk,
+    card_title,
+    cards,
     claim_index,
-    claim_interval,
     claim_value,
     date_from,
-    finding_claims,
-    finding_title,
+    desk_note,
     joined,
     period_text,
+    shown_claims,
     source_index,
     subject_text,
     summarize,
     uncorroborated,
+    values_sentence,
 )
 from factcheck.report.common import agreements as agreement_findings
 from factcheck.report.common import conflicts as conflict_findings
+from factcheck.wording import modality_words, outlet_words, source_date_words, source_words
 
 # Characters that start Markdown (or GitHub) syntax inline.  `$` because GitHub renders
 # "$23.6 billion … ($22.1 billion)" as math; `&` only where it would start an entity.
@@ -126,11 +133,22 @@ def _wcswidth() -> Callable[[str], int] | None:
     return found
 
 
-def _where(source: str, place: str, sources: dict[str, SourceInfo]) -> str:
-    """`source:line` as code, then the outlet a reader recognises."""
+_WEB = re.compile(r"https?://[^\s<>\\]+\Z", re.IGNORECASE)
+
+
+def _source_link(source: str, sources: dict[str, SourceInfo], *, dated: bool = True) -> str:
+    """The outlet (and date) a reader recognises, linked to the article where its URL is known."""
     info = sources.get(source)
-    outlet = f" {escape(info.outlet)}" if info is not None and info.outlet else ""
-    return f"{code(f'{source}:{place}')}{outlet}"
+    words = escape(source_words(info, source) if dated else outlet_words(info, source))
+    url = info.url if info is not None else None
+    if url and _WEB.match(url):
+        words = f"[{words}](<{url}>)"
+    return words
+
+
+def _where(source: str, place: str, sources: dict[str, SourceInfo]) -> str:
+    """The source in words, then `source:line` as code for scripts and editors."""
+    return f"{_source_link(source, sources)} {code(f'{source}:{place}')}"
 
 
 class _ClaimRows:
@@ -148,9 +166,8 @@ class _ClaimRows:
             row = self._rows[key] = [
                 _where(c.source, str(c.line), self.sources),
                 escape(claim_value(c)),
-                escape(claim_interval(c)),
                 escape(period_text(c.period)),
-                *([escape(c.modality)] if modal else []),
+                *([escape(modality_words(c) or "as fact")] if modal else []),
                 escape(c.quote),
             ]
         return row
@@ -158,60 +175,83 @@ class _ClaimRows:
     def table(self, claims: Sequence[Claim]) -> str:
         # A modality column only when it says something: nearly every claim is an actual figure.
         modal = any(c.modality != "actual" for c in claims)
-        headers = ["source:line", "value", "interval", "period", *(["modality"] if modal else [])]
+        headers = ["source", "value", "period", *(["read as"] if modal else [])]
         return _table([self.row(c, modal) for c in claims], [*headers, "quote"])
 
 
-def _finding(n: int, f: Finding, claims: dict[str, Claim], rows: _ClaimRows) -> str:
-    involved = finding_claims(f, claims)
-    lines = [f"### {n}. {escape(finding_title(f))}", ""]
-    lines += [f"Rule {code(f.rule)} ({escape(f.kind)}, {escape(f.severity)}).", ""]
-    if involved:
-        lines += [rows.table(involved), ""]
-    missing = [cid for cid in f.claims if cid not in claims]
+_SHOWN_WHYS = 6
+
+
+def _card(n: int, card: Card, desk: Desk, rows: _ClaimRows) -> str:
+    f = card.first
+    lines = [f"### {n}. {escape(card_title(card, desk))}", ""]
+    rules = list(dict.fromkeys(x.rule for x in card.findings))
+    said = desk.checks.get(f.rule, "")
+    lines += [
+        f"Metric {code(f.metric)}; rule {', '.join(code(r) for r in rules)} "
+        f"({escape(f.kind)}, {escape(f.severity)})" + (f": {escape(said)}" if said else "") + ".",
+        "",
+    ]
+    if f.status == "conflict" and len(card.values) > 1:
+        lines += [f"**{escape(values_sentence(card, rows.sources))}.**", ""]
+    if card.claims:
+        listed = shown_claims(card)
+        lines += [rows.table(listed), ""]
+        if len(listed) < len(card.claims):
+            left = len(card.claims) - len(listed)
+            lines += [f"And {left} more claims: every one is in consistency.json.", ""]
+    have = {c.id for c in card.claims}
+    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
     if missing:
         lines += ["Claims not in this report: " + ", ".join(code(m) for m in missing) + ".", ""]
     why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
-    if f.explanation:
-        lines += [f"**{why}:** {escape(f.explanation)}", ""]
+    shown = card.whys[:_SHOWN_WHYS]
+    more = len(card.whys) - len(shown)
+    if len(shown) == 1 and not more:
+        lines += [f"**{why}:** {escape(shown[0])}", ""]
+    else:
+        lines += [f"**{why}:**", ""] + [f"- {escape(w)}" for w in shown]
+        lines += [f"- and {more} more" if more else "", ""] if more else [""]
     if f.known_fact:
+        source = desk.facts.get(f.fact or "", "")
         fact = f" {code(f.fact)}" if f.fact else ""
-        lines += [f"**Known fact{fact}:** {escape(f.message)}", ""]
-    elif not f.explanation:
-        lines += [f"**{why}:** {escape(f.message)}", ""]
+        said = f"from {escape(source)}" if source else escape(f.message)
+        lines += [f"**Known fact{fact}**, {said}.", ""]
+    if note := desk_note(card):
+        lines += [f"**Accepted by the desk:** {escape(note)}", ""]
     return "\n".join(lines)
 
 
 def _findings_section(
     title: str,
-    findings: Sequence[Finding],
-    claims: dict[str, Claim],
+    found: Sequence[Card],
+    desk: Desk,
     rows: _ClaimRows,
     empty: str,
 ) -> Iterator[str]:
-    yield from (f"## {title} ({len(findings)})", "")
-    if not findings:
+    yield from (f"## {title} ({len(found)})", "")
+    if not found:
         yield from (empty, "")
-    for n, f in enumerate(findings, 1):
-        yield _finding(n, f, claims, rows)
+    for n, card in enumerate(found, 1):
+        yield _card(n, card, desk, rows)
 
 
-def render(report: Report) -> str:
+def render(report: Report, desk: Desk | None = None) -> str:
     """The whole text, for callers that want one string; `factcheck report` streams `pieces`."""
-    return "".join(pieces(report))
+    return "".join(pieces(report, desk))
 
 
-def pieces(report: Report) -> Iterator[str]:
+def pieces(report: Report, desk: Desk | None = None) -> Iterator[str]:
     """The report's text in pieces, in order: its lines, each followed by a newline.
 
     The last line is a warning or "None.", which never ends in a newline (escape strips), so the
     text ends in exactly one.
     """
-    yield from joined("\n", _lines(report))
+    yield from joined("\n", _lines(report, desk or Desk()))
     yield "\n"
 
 
-def _lines(report: Report) -> Iterator[str]:
+def _lines(report: Report, desk: Desk) -> Iterator[str]:
     """The report's lines in order (a table or a finding is one "line" of several)."""
     claims = claim_index(report)
     sources = source_index(report)
@@ -231,13 +271,9 @@ def _lines(report: Report) -> Iterator[str]:
     if report.sources:
         rows = [
             [
+                _source_link(s.id, sources, dated=False),
                 code(s.id),
-                escape(s.outlet or NONE),
-                escape(
-                    s.published.isoformat()
-                    if s.published
-                    else (f"as of {s.as_of.isoformat()}" if s.as_of else NONE)
-                ),
+                escape(source_date_words(s) or NONE),
                 escape(date_from(s)),
                 code(s.path),
                 escape(s.encoding),
@@ -245,19 +281,23 @@ def _lines(report: Report) -> Iterator[str]:
             for s in report.sources
         ]
         yield from [
-            _table(rows, ["source", "outlet", "published", "date from", "file", "encoding"]),
+            _table(rows, ["outlet", "source", "published", "date from", "file", "encoding"]),
             "",
         ]
 
     yield from _findings_section(
         "Conflicts",
-        conflict_findings(report),
-        claims,
+        cards(conflict_findings(report), claims, desk, agreement_findings(report)),
+        desk,
         claim_rows,
         "No conflicts: nothing contradicts.",
     )
     yield from _findings_section(
-        "Agreements", agreement_findings(report), claims, claim_rows, "No agreements."
+        "Agreements",
+        cards(agreement_findings(report), claims, desk),
+        desk,
+        claim_rows,
+        "No agreements.",
     )
 
     lonely = uncorroborated(report)
@@ -274,13 +314,13 @@ def _lines(report: Report) -> Iterator[str]:
                         code(c.metric),
                         escape(subject_text(c.subject)),
                         escape(period_text(c.period)),
-                        escape(claim_value(c)),
-                        escape(claim_interval(c)),
+                        escape(claim_value(c))
+                        + (f" ({escape(modality_words(c))})" if modality_words(c) else ""),
                         escape(c.quote),
                     ]
                     for c in lonely
                 ],
-                ["source:line", "metric", "subject", "period", "value", "interval", "quote"],
+                ["source", "metric", "subject", "period", "value", "quote"],
             ),
             "",
         ]
@@ -302,7 +342,7 @@ def _lines(report: Report) -> Iterator[str]:
                     ]
                     for u in report.unbound
                 ],
-                ["source:line:column", "kind", "text"],
+                ["source", "kind", "text"],
             ),
             "",
         ]

@@ -10,8 +10,10 @@ rest of factcheck does.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+from importlib import metadata
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -47,10 +49,12 @@ def render(result: GateResult) -> str:
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    driver_uri = information_uri("")
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "factcheck",
+                **({"informationUri": driver_uri.split("#")[0]} if driver_uri else {}),
                 "version": __version__,
                 "semanticVersion": __version__,
                 "rules": [_descriptor(r) for r in rules],
@@ -83,14 +87,54 @@ def _rules(result: GateResult) -> list[RuleInfo]:
 
 
 def _descriptor(r: RuleInfo) -> dict[str, Any]:
-    text = r.description or f"{r.kind} check {r.id}: the figures it compares must all hold"
-    return {
+    """A check as a dashboard explains it: what it checks (its description, its metric's), and
+    the kind's own documentation (its module docstring, with a passing and a failing example)
+    as help; `informationUri` where the package's metadata names its documentation."""
+    doc = kind_doc(r.kind)
+    summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else ""
+    text = (
+        r.description or summary or f"{r.kind} check {r.id}: the figures it compares must all hold"
+    )
+    full = [text.rstrip(".") + "."]
+    if r.metric_description:
+        full.append(f"It checks {r.metric}: {r.metric_description.rstrip('.')}.")
+    if summary and summary != text:
+        full.append(summary)
+    out: dict[str, Any] = {
         "id": r.id,
         "name": r.id,
         "shortDescription": {"text": text},
+        "fullDescription": {"text": " ".join(full)},
         "defaultConfiguration": {"level": _LEVEL.get(r.severity, "error")},
-        "properties": {"kind": r.kind},
+        "properties": {"kind": r.kind, **({"metric": r.metric} if r.metric else {})},
     }
+    if doc:
+        out["help"] = {"text": doc, "markdown": f"**{r.kind}**\n\n```\n{doc}\n```"}
+    uri = information_uri(r.kind)
+    if uri:
+        out["helpUri"] = uri
+    return out
+
+
+def kind_doc(kind: str) -> str:
+    """The check kind's module docstring, the user's documentation of it ('' if none)."""
+    from factcheck.checks import REGISTRY
+
+    module = REGISTRY.get(kind)
+    return inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else ""
+
+
+def information_uri(kind: str) -> str | None:
+    """Where the README documents check kinds, from the package metadata's documentation or
+    home page URL (an absolute URI, as SARIF wants); None when the metadata names none."""
+    try:
+        meta = metadata.metadata("factcheck")
+    except metadata.PackageNotFoundError:
+        return None
+    urls = [u.split(",", 1)[-1].strip() for u in meta.get_all("Project-URL") or []]
+    home = meta["Home-page"] if "Home-page" in meta else ""  # noqa: SIM401 (no .get() on PackageMetadata)
+    base = next((u for u in [*urls, home] if u.startswith("http")), "")
+    return f"{base.rstrip('/')}#check-kinds" if base else None
 
 
 def _result(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -155,4 +156,117 @@ def test_markup_in_an_article_is_shown_not_run(watched: Watched, tmp_path: Path)
     assert "<script>window.__pwned=1</script>" in page.locator("#sources").inner_text()
     assert page.locator("#sources mark").count() >= 1
     page.screenshot(path=str(tmp_path / "injected.png"), full_page=True)
+    assert watched.problems == []
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_quote_column_is_visible_at_desktop_and_phone_width(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, viewport: dict[str, int]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["report", "seeds", "--rules", "rules", "--out", str(tmp_path)]) == 0
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto((tmp_path / "consistency.html").as_uri(), wait_until="load")
+        for card in ("#conflict-1", "#conflict-2", "#conflict-3"):
+            quote = page.locator(f"{card} table.claims q").first
+            quote.scroll_into_view_if_needed()
+            assert quote.is_visible()
+            box = quote.bounding_box()
+            assert box is not None and box["width"] > 40
+            # Wholly inside the viewport's width: not cut off at the right, nor scrolled away.
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, box
+        shot = tmp_path / f"report-{viewport['width']}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.stat().st_size > 5_000
+        # In print, folded sections open and the quote still fits the page.
+        page.emulate_media(media="print")
+        quote = page.locator("#conflict-1 table.claims q").first
+        assert quote.is_visible()
+    finally:
+        page.close()
+
+
+def test_index_filters_work_without_scripts(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["report", "seeds", "--rules", "rules", "--out", str(tmp_path)]) == 0
+    page = watched.open(tmp_path / "consistency.html")
+    rows = page.locator("#index tr.idx")
+    total = rows.count()
+    assert total >= 4
+    page.locator("#fs-agreement").check()
+    shown = [r for r in rows.all() if r.is_visible()]
+    assert shown and len(shown) < total
+    assert all(r.get_attribute("data-status") == "agreement" for r in shown)
+    assert not page.locator("#conflict-1").is_visible()
+    page.locator("#fs-all").check()
+    page.locator("#fm").select_option("trade_mission_opened")
+    visible = [r.get_attribute("data-metric") for r in rows.all() if r.is_visible()]
+    assert visible and set(visible) == {"trade_mission_opened"}
+    # The accepted conflicts of the committed baseline are marked so.
+    page.locator("#fm").select_option("")
+    assert page.locator("#conflict-2 .badge.accepted").is_visible()
+    assert watched.problems == []
+
+
+def test_a_large_archive_page_opens_on_its_index_with_agreements_folded(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive past the large-archive threshold: the first screen shows the verdict and the
+    index, agreements are folded, long tables are cut with a note, and only the articles a
+    conflict names are shown in full.  (Its size and paint time are measured by
+    bench/html_budget.py, not asserted here.)"""
+    import importlib.util
+
+    from factcheck.report import html as html_report
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus_gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_corpus", corpus_gen)  # its dataclasses look their module up
+    spec.loader.exec_module(corpus_gen)
+    corpus_gen.generate(tmp_path / "archive", 60, seed=5, plant_rate=0.2)
+    monkeypatch.setattr(html_report, "LARGE_ARCHIVE_SOURCES", 20)
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([tmp_path / "archive"], rules)
+    report = build_report(corpus, rules)
+    page_file = tmp_path / "consistency.html"
+    page_file.write_text(html_report.render(report, corpus.texts), encoding="utf-8")
+
+    page = watched.open(page_file)
+    sync_api.expect(page.locator("header .verdict")).to_be_in_viewport()
+    assert page.locator("#index tr.idx").count() >= 2
+    assert page.locator("#agreements details").get_attribute("open") is None
+    assert not page.locator("#agreements article.finding").first.is_visible()
+    shown = page.locator("#sources article.source").count()
+    assert 0 < shown < len(report.sources)
+    assert "are not shown in full" in page.locator("#sources").inner_text()
+    # A conflict's quote is visible and its link reaches its highlighted figure.
+    first = page.locator("#conflict-1")
+    assert first.locator("table.claims q").first.is_visible()
+    assert watched.problems == []
+
+
+def test_a_report_in_pages_links_its_index_and_metric_pages(
+    watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["report", "seeds", "--rules", "rules", "--out", str(tmp_path), "--html-pages"]
+    assert main([*args, "--no-store"]) == 0
+    page = watched.open(tmp_path / "consistency.html")
+    link = page.locator("#metrics a", has_text="Kazakh trade mission in Russia began").first
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("consistency-trade_mission_opened.html")
+    assert "2 values from 2 sources" in page.locator("#conflict-1").inner_text()
+    assert page.locator("#conflict-1 table.claims q").first.is_visible()
+    page.locator("p.home a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/consistency.html")
     assert watched.problems == []
