@@ -194,6 +194,9 @@ class Claim(Record):
     weekday: str | None = None
     # For a metric in `entities`: the entity ids a list names ("Its members are A, B and C").
     members: tuple[str, ...] = ()
+    # Who states or measured the figure, when the sentence says so ("according to OCHA",
+    # "the World Bank estimates"): a body's entity id, else the words naming it.
+    attribution: str | None = None
 
     @property
     def is_date(self) -> bool:

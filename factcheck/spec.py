@@ -95,6 +95,12 @@ class MetricSpec(Strict):
     modality_markers: tuple[str, ...] = Field(
         default=(), description="extra words that make a figure a forecast or a target"
     )
+    by_source: bool = Field(
+        default=False,
+        description="bodies measure this differently ('according to the UN', 'the ministry "
+        "estimates'): a claim is compared only with claims and facts of the same body, or, "
+        "when the sentence names none, with other claims that name none",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -133,6 +139,11 @@ class EntitySpec(Strict):
     aliases: tuple[str, ...] = Field(
         default=(), description="other names: capital, adjective, long form (Astana, Kazakh, ...)"
     )
+    body: bool = Field(
+        default=False,
+        description="a body that states or measures figures (an agency, a ministry, a bank): "
+        "named as who says a figure, never as what the figure is about",
+    )
 
 
 FactValue = float | int | dt.date | str | tuple[str | int | float, ...]
@@ -157,6 +168,11 @@ class FactSpec(Strict):
     valid_to: dt.date | None = Field(default=None, description="... up to this date")
     tolerance: str = Field(default="0", description="relative tolerance, e.g. '1 percent'")
     source: str = Field(min_length=1, description="where the fact comes from")
+    according_to: str | None = Field(
+        default=None,
+        description="the body (an entity id) whose figure this is; for a metric with "
+        "`by_source`, the fact is compared only with that body's claims",
+    )
     note: str = ""
 
     @field_validator("tolerance")

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import regex
 
+from factcheck.bind import attribution
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
 from factcheck.bind.words import Markers, Words, plain_lower
@@ -98,6 +99,7 @@ class _Doc:
     clauses: dict[Span, Span] = field(default_factory=dict)
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
+    anchors: dict[int, list[attribution.Anchor]] = field(default_factory=dict)
     lines: LineIndex | None = None
 
     def clause(self, i: int, m: Mention) -> Span:
@@ -168,6 +170,8 @@ class Binder:
         self.alias_to_entity = {
             alias: e.id for e in rules.entities.values() for alias in (e.id, *e.aliases)
         }
+        # Bodies state figures; they are never what a figure is about (`attribution`).
+        self.bodies = frozenset(e.id for e in rules.entities.values() if e.body)
 
     # ------------------------------------------------------------------ per source
 
@@ -344,6 +348,7 @@ class Binder:
         subject = self._subject(doc, i, m, metric)
         modality = self._modality(doc, i, m, metric)
         common = dict(
+            attribution=self._attribution(doc, i, m),
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
             metric=metric.id,
@@ -450,7 +455,7 @@ class Binder:
             if any(s <= start < e for s, e in near):
                 continue  # "US" of "US$8.4bn" is a currency, not a country
             ent = self.alias_to_entity.get(doc.text[start:end])
-            if ent:
+            if ent and ent not in self.bodies:
                 named.append((abs(start - m.span.start), ent))
         others = [e for _, e in sorted(named) if e not in default]
         if not others:
@@ -458,6 +463,43 @@ class Binder:
         if len(default) == 1:
             return (others[0],)
         return (*default[:-1], others[0])
+
+    def _attribution(self, doc: _Doc, i: int, m: Mention) -> str | None:
+        """Who states the figure, by `factcheck.bind.attribution` (the sentence's anchors are
+        read once)."""
+        found = doc.anchors.get(i)
+        if found is None:
+            found = doc.anchors[i] = attribution.anchors(
+                doc.text, doc.sents[i], doc.mention_spans(i), self._body_in, self._only_places
+            )
+        return attribution.attribution_of((m.span.start, m.span.end), found)
+
+    def _named(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The entities named in text[start:end], with where."""
+        if self.entities is None:
+            return []
+        out = []
+        for s, e in self.entities.spans(text, start, end):
+            ent = self.alias_to_entity.get(text[s:e])
+            if ent is not None:
+                out.append((s, e, ent))
+        return out
+
+    def _body_in(self, text: str, start: int, end: int) -> str | None:
+        return next((e for _, _, e in self._named(text, start, end) if e in self.bodies), None)
+
+    def _only_places(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] names only entities that are not bodies ("Mozambique and
+        Malawi"): a place, not a speaker."""
+        named = self._named(text, start, end)
+        if not named or any(e in self.bodies for _, _, e in named):
+            return False
+        rest, pos = [], start
+        for s, e, _ in named:
+            rest.append(text[pos:s])
+            pos = e
+        rest.append(text[pos:end])
+        return _PLACE_GLUE.fullmatch("".join(rest)) is not None
 
     def _modality(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> Modality:
         """A target marker in the clause before the figure makes a target, else a forecast
@@ -578,6 +620,7 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     )
 
 
+_PLACE_GLUE = regex.compile(r"(?i)(?:\s|,|and|both|the|['’]s?)*")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

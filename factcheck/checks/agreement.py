@@ -1,7 +1,7 @@
 """agreement: claims of one metric, subject and period must agree.
 
-Claims are grouped by subject, period and unit; claims of different subjects, periods or
-units are never compared.  Two claims agree when their intervals overlap (intervals that just
+Claims are grouped by subject, period and unit (and, for a metric with `by_source`, by the
+body the figure is attributed to); claims of different groups are never compared.  Two claims agree when their intervals overlap (intervals that just
 touch overlap), each widened by the check's relative tolerance; dates are never widened, their
 stated precision is their interval.  They conflict when they cannot both be true.  Within each
 group the largest set of mutually agreeing claims is found (the point most intervals cover, an
@@ -54,7 +54,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         p = c.period
         if p is None and needs_period:
             continue  # a flow with no known period compares with nothing
-        groups[(c.subject, p.start if p else None, p.end if p else None, c.unit)].append(c)
+        key = (c.subject, p.start if p else None, p.end if p else None, c.unit, ctx.body(c))
+        groups[key].append(c)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     # Groups in the order of their first claims; the engine sorts the findings in the end.

@@ -89,7 +89,8 @@ def period_text(period: Period | None) -> str:
 def claim_value(c: Claim) -> str:
     text = show_value(c)
     word = {"approx": "about ", "over": "over ", "under": "under "}.get(c.qualifier, "")
-    return f"{word}{text}"
+    said = f" according to {c.attribution}" if c.attribution else ""
+    return f"{word}{text}{said}"
 
 
 def claim_interval(c: Claim) -> str:

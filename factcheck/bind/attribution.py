@@ -1,0 +1,222 @@
+"""Who states a figure: the attribution of each figure within its sentence.
+
+A sentence says who stands behind a figure in a few grammatical ways, and this module reads
+those structures rather than listing sentences:
+
+- a prepositional phrase: "according to X", "data from X", "figures from X", "estimates by X",
+  "as reported by X" (X is the noun phrase up to the next punctuation);
+- the subject of a reporting verb: "X said", "X estimates", "X put the toll at", "X counted",
+  found by walking back from the verb over what English puts between a subject and its verb:
+  a parenthesis ("(INGD)"), a relative clause (", which has been compiling ..., "), an
+  apposition ("The UN humanitarian office, OCHA, put ..."); a clause opener ("while", "but")
+  ends the subject.  A verb after its subject's figure ("412 died, INGD said") and an inverted
+  one (", said the ministry") count too;
+- a possessive of a measurement noun: "X's figure of", "X's estimate", "X's count".
+
+Each figure takes the nearest such anchor before it in the sentence, else the first after it:
+"INGD said 412 people died, while OCHA put the toll at 389" gives each figure its own body.
+A verb whose subject is only a place ("Mozambique and Malawi recorded 412 and 96 deaths") is
+not a speaker: a place where deaths were recorded is not who recorded them.
+
+The anchor's words are resolved to a body entity (`body: true` in the rules) when one is named
+in them, else kept as written less a leading article ("Zimbabwe's civil protection unit").
+A pronoun ("it said") says nothing about who, and gives no attribution.
+
+A full dependency parse (spaCy) was measured for this and not used: the only English models on
+PyPI are third-party re-uploads, and the small model parses about 80 KB/s on one core against
+the pipeline's 2 MB/s (see bench/attribution.py and the README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from factcheck.bind.sentences import Span
+
+# Reporting verbs, in the forms a news sentence uses (present, past): closed-class grammar,
+# the words that introduce who says or measured something.
+_VERBS = (
+    "said|says|say|told|tells|stated|states|reported|reports|report|estimated|estimates|"
+    "estimate|counted|counts|recorded|records|registered|registers|measured|measures|"
+    "calculated|calculates|announced|announces|confirmed|confirms|tallied|put|puts|"
+    "found|finds|showed|shows|show|cited|cites|forecasts|forecast|predicts|predicted|"
+    "expects|expected|projects|projected|noted|notes|wrote|writes"
+)
+_VERB = regex.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])")
+# A verb only reads as reporting when its subject stands right before it; "put" and the like
+# need their object's "at" too ("put the toll at 389"), else "put pressure on" would count.
+_PUT_AT = regex.compile(r"\s+(?:the\s+|its\s+|their\s+)?[\w\s'’-]{0,40}?\bat\b")
+_PREPOSITION = regex.compile(
+    r"(?i)(?<![\w-])(?:according\s+to|data\s+(?:from|by)|figures\s+(?:from|by)|"
+    r"estimates?\s+(?:from|by)|(?:as\s+)?(?:reported|counted|estimated|measured|compiled)\s+by|"
+    r"citing)\s+"
+)
+_POSSESSIVE = regex.compile(
+    r"(?i)['’]s?\s+(?:(?:latest|own|official|preliminary|final|revised|new)\s+)?"
+    r"(?:figures?|estimates?|count|tally|data|assessment|calculations?|numbers?)\b"
+)
+# Between a subject and its verb: parentheses, relative clauses, appositions.
+_PARENS = regex.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_RELATIVE = regex.compile(r",\s+(?:which|who|whose|whom|that)\b[^,]*(?:,|$)")
+# What ends a subject going back from its verb, and what opens a clause before it.
+_BOUNDARY = regex.compile(r"[,;:—–]|\s-\s")
+_OPENER = regex.compile(
+    r"(?i)\s*(?:(?:and|but|while|whereas|as|although|though|when|after|since|because|so|"
+    r"yet|that|while|saying|adding)\s+)+"
+)
+_NP_END = regex.compile(r"[,;:.()\[\]—–]|\s-\s|\s(?:said|says|shows?|showed)\b")
+_ARTICLE = regex.compile(r"(?i)^(?:the|a|an)\s+")
+# Words that stand where a speaker would but name nobody in particular.
+_NOBODY = regex.compile(
+    r"(?i)^(?:it|he|she|they|we|i|you|this|that|these|those|one|who|which|officials?|"
+    r"sources?|reports?|people|authorities|experts?|analysts?)$"
+)
+_DETERMINER = ("the", "their", "its", "his", "her", "our", "a", "an")
+_MAX_WORDS = 9
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Who, and where in the sentence the words that say so stand."""
+
+    who: str
+    start: int
+    end: int
+
+
+def anchors(
+    text: str,
+    sent: Span,
+    figures: Sequence[Span],
+    resolve: Callable[[str, int, int], str | None],
+    is_place: Callable[[str, int, int], bool],
+) -> list[Anchor]:
+    """Every attribution anchor of a sentence, in text order.
+
+    `figures` are the sentence's numeric mentions (a subject holds none); `resolve(text, start, end)`
+    names the body entity named within a span, if any; `is_place(text, start, end)` tells a span
+    naming only places (non-body entities).
+    """
+    s0, s1 = sent
+    found: list[Anchor] = []
+    for p in _PREPOSITION.finditer(text, s0, s1):
+        np = _forward_np(text, p.end(), s1)
+        if np is not None:
+            who = _who(text, *np, resolve)
+            if who:
+                found.append(Anchor(who, p.start(), np[1]))
+    for v in _VERB.finditer(text, s0, s1):
+        if v.group() in ("put", "puts") and not _PUT_AT.match(text, v.end(), s1):
+            continue
+        subject = _subject_before(text, s0, v.start(), figures)
+        if subject is None:
+            # ", said the ministry": the subject after an inverted verb.
+            before = text[s0 : v.start()].rstrip()
+            if before.endswith(",") and v.group() in ("said", "says"):
+                subject = _forward_np(text, v.end(), s1)
+        if subject is None or is_place(text, *subject):
+            continue
+        who = _who(text, *subject, resolve)
+        if who:
+            found.append(Anchor(who, subject[0], v.end()))
+    for p in _POSSESSIVE.finditer(text, s0, s1):
+        subject = _subject_before(text, s0, p.start(), figures)
+        if subject is not None and not is_place(text, *subject):
+            who = _who(text, *subject, resolve)
+            if who:
+                found.append(Anchor(who, subject[0], p.end()))
+    found.sort(key=lambda a: (a.start, a.end))
+    return found
+
+
+def attribution_of(figure: Span, found: Sequence[Anchor]) -> str | None:
+    """The figure's anchor: the nearest that ends before it, else the first after it."""
+    before = [a for a in found if a.end <= figure[0]]
+    if before:
+        return max(before, key=lambda a: a.end).who
+    after = [a for a in found if a.start >= figure[1]]
+    return after[0].who if after else None
+
+
+def _forward_np(text: str, start: int, end: int) -> Span | None:
+    """The noun phrase from `start` to the next punctuation: "the UN" of "according to the UN:"."""
+    stop = _NP_END.search(text, start, end)
+    np_end = stop.start() if stop else end
+    while np_end > start and text[np_end - 1].isspace():
+        np_end -= 1
+    words = text[start:np_end].split()
+    if not words or len(words) > _MAX_WORDS or any(ch.isdigit() for ch in text[start:np_end]):
+        return None
+    return start, np_end
+
+
+def _subject_before(text: str, s0: int, verb: int, figures: Sequence[Span]) -> Span | None:
+    """The subject ending right before a verb, past parentheses, relative clauses and
+    appositions; None when what stands there is no noun phrase of a few words."""
+    # Blank out parentheses and relative clauses, keeping offsets.
+    chunk = list(text[s0:verb])
+    for pattern in (_PARENS, _RELATIVE):
+        for m in pattern.finditer("".join(chunk)):
+            for k in range(m.start(), m.end()):
+                chunk[k] = " "
+    blanked = "".join(chunk)
+    # An apposition: "The UN humanitarian office, OCHA, put": the piece between two commas
+    # right before the verb names the same body as the piece before it.
+    pieces = [(m.start(), m.end()) for m in _BOUNDARY.finditer(blanked)]
+    start = pieces[-1][1] if pieces else 0
+    if not blanked[start:].strip() and len(pieces) >= 1:
+        # The verb follows a comma: ", said the ministry" or a subject that ends in an
+        # apposition's comma ("The UN office, OCHA, put").
+        prev = pieces[-2][1] if len(pieces) >= 2 else 0
+        if blanked[prev : pieces[-1][0]].strip() and _short(blanked[prev : pieces[-1][0]]):
+            start = prev
+        else:
+            return None
+    opener = _OPENER.match(blanked, start)
+    if opener:
+        start = opener.end()
+    span_start = s0 + start
+    while span_start < verb and text[span_start].isspace():
+        span_start += 1
+    span_end = verb
+    while span_end > span_start and text[span_end - 1] in " ,\t\n":
+        span_end -= 1
+    if span_end <= span_start:
+        return None
+    words = blanked[start:].split()
+    if not words or len(words) > _MAX_WORDS:
+        return None
+    if any(fs < span_end and span_start < fe for fs, fe in figures):
+        return None  # "412 people died": a figure is no speaker
+    if any(ch.isdigit() for ch in blanked[start:]):
+        return None
+    if not words[0][0].isupper() and words[0].lower() not in _DETERMINER and len(words) > 1:
+        # A speaker is a name ("OCHA", "Zimbabwe's civil protection unit"), a determined
+        # noun phrase ("the government", "their agencies") or a bare noun ("economists").
+        return None
+    # Appositions and parentheses ("(INGD)") stay in the span for `resolve`; a relative
+    # clause does not: "INGD, which uses UN data, said" is INGD's word.
+    rel = _RELATIVE.search(text, span_start, span_end)
+    if rel is not None:
+        span_end = rel.start()
+    return span_start, span_end
+
+
+def _short(piece: str) -> bool:
+    return 0 < len(piece.split()) <= _MAX_WORDS
+
+
+def _who(
+    text: str, start: int, end: int, resolve: Callable[[str, int, int], str | None]
+) -> str | None:
+    body = resolve(text, start, end)
+    if body is not None:
+        return body
+    words = " ".join(_PARENS.sub(" ", text[start:end]).split())
+    words = _ARTICLE.sub("", words).strip(" ,;:'\"’")
+    if not words or _NOBODY.match(words):
+        return None
+    return words
