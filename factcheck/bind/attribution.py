@@ -76,6 +76,10 @@ _NOBODY = regex.compile(
 )
 _DETERMINER = ("the", "their", "its", "his", "her", "our", "a", "an")
 _MAX_WORDS = 9
+# Between a figure and a later anchor: a clause of another subject begins.
+_NEW_CLAUSE = regex.compile(r"[;:]|,\s*(?:and|but|while|whereas|though|although|since)\b")
+# "according to my observations": the writer, who is not a body.
+_FIRST_PERSON = regex.compile(r"(?i)^(?:my|our|me|us)\b")
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,17 @@ def anchors(
     return found
 
 
-def attribution_of(figure: Span, found: Sequence[Anchor]) -> str | None:
-    """The figure's anchor: the nearest that ends before it, else the first after it."""
+def attribution_of(text: str, figure: Span, found: Sequence[Anchor]) -> str | None:
+    """The figure's anchor: the nearest that ends before it, else the first after it in the
+    same clause ("412 died, INGD said"; not "since 2012, and since then, according to ...",
+    where the anchor opens a clause of its own)."""
     before = [a for a in found if a.end <= figure[0]]
     if before:
         return max(before, key=lambda a: a.end).who
     after = [a for a in found if a.start >= figure[1]]
-    return after[0].who if after else None
+    if not after or _NEW_CLAUSE.search(text, figure[1], after[0].start):
+        return None
+    return after[0].who
 
 
 def _forward_np(text: str, start: int, end: int) -> Span | None:
@@ -189,8 +197,6 @@ def _subject_before(text: str, s0: int, verb: int, figures: Sequence[Span]) -> S
     words = blanked[start:].split()
     if not words or len(words) > _MAX_WORDS:
         return None
-    if any(fs < span_end and span_start < fe for fs, fe in figures):
-        return None  # "412 people died": a figure is no speaker
     if any(ch.isdigit() for ch in blanked[start:]):
         return None
     if not words[0][0].isupper() and words[0].lower() not in _DETERMINER and len(words) > 1:
@@ -202,6 +208,8 @@ def _subject_before(text: str, s0: int, verb: int, figures: Sequence[Span]) -> S
     rel = _RELATIVE.search(text, span_start, span_end)
     if rel is not None:
         span_end = rel.start()
+    if any(fs < span_end and span_start < fe for fs, fe in figures):
+        return None  # "412 people died": a figure is no speaker
     return span_start, span_end
 
 
@@ -217,6 +225,6 @@ def _who(
         return body
     words = " ".join(_PARENS.sub(" ", text[start:end]).split())
     words = _ARTICLE.sub("", words).strip(" ,;:'\"’")
-    if not words or _NOBODY.match(words):
+    if not words or _NOBODY.match(words) or _FIRST_PERSON.match(words):
         return None
     return words

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import regex
 
-from factcheck.bind import attribution
+from factcheck.bind import attribution, subjects
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
 from factcheck.bind.words import Markers, Words, plain_lower
@@ -216,6 +216,8 @@ class Binder:
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
+                if subjects.not_a_figure(text, doc.clause(i, m)[0], m.span.start, m.span.end):
+                    continue  # "the two countries", "including $400 million"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
                 if claim is not None:
                     claims.append(claim)
@@ -446,6 +448,9 @@ class Binder:
         if not metric.subject.from_text or not metric.subject.parties:
             return default
         c_start, c_end = doc.clause(i, m)
+        own = self._own_subject(doc, i, m, (c_start, c_end), default)
+        if own is not None:
+            return own
         hits = self.entities.spans(doc.text, c_start, c_end) if self.entities else []
         if not hits:
             return default
@@ -464,6 +469,45 @@ class Binder:
             return (others[0],)
         return (*default[:-1], others[0])
 
+    def _own_subject(
+        self, doc: _Doc, i: int, m: Mention, clause: Span, default: tuple[str, ...]
+    ) -> tuple[str, ...] | None:
+        """A subject the figure's place in a coordination or a whole gives it
+        (`factcheck.bind.subjects`), or None to let the nearest entity decide."""
+        text = doc.text
+        figure = (m.span.start, m.span.end)
+        near = doc.mention_spans(i)
+        members = [
+            (p.span.start, p.span.end)
+            for p in doc.by_sentence[i]
+            if p.kind == m.kind
+            and clause[0] <= p.span.start
+            and p.span.end <= clause[1]
+            and not subjects.not_a_figure(text, clause[0], p.span.start, p.span.end)
+        ]
+        if figure not in members:
+            return None
+        k = members.index(figure)
+        lo = members[k - 1][1] if k > 0 else clause[0]
+        hi = members[k + 1][0] if k + 1 < len(members) else clause[1]
+        if len(default) <= 1 and subjects.whole_marker(text, lo, hi):
+            sent = doc.sents[i]
+            named = [n for n in self._named(text, *sent) if n[2] not in self.bodies]
+            parts = subjects.whole(named)
+            if parts is not None:
+                return parts
+        named = [
+            n
+            for n in self._named(text, *clause)
+            if n[2] not in self.bodies and not any(s <= n[0] < e for s, e in near)
+        ]
+        ent = subjects.coordinated(figure, members, named, clause, text)
+        if ent is None:
+            return None
+        if len(default) <= 1:
+            return (ent,)
+        return None if ent == default[0] else (*default[:-1], ent)
+
     def _attribution(self, doc: _Doc, i: int, m: Mention) -> str | None:
         """Who states the figure, by `factcheck.bind.attribution` (the sentence's anchors are
         read once)."""
@@ -472,7 +516,7 @@ class Binder:
             found = doc.anchors[i] = attribution.anchors(
                 doc.text, doc.sents[i], doc.mention_spans(i), self._body_in, self._only_places
             )
-        return attribution.attribution_of((m.span.start, m.span.end), found)
+        return attribution.attribution_of(doc.text, (m.span.start, m.span.end), found)
 
     def _named(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         """The entities named in text[start:end], with where."""

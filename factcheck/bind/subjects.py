@@ -1,0 +1,109 @@
+"""One subject per figure: coordinated and listed figures, wholes and parts.
+
+A clause often gives several figures of one kind, each with its own entity:
+
+- the entity after each figure: "$3.1 billion for Mozambique and $1.2 billion for Malawi",
+  "389 people were killed in Mozambique and 96 in Malawi";
+- the entity before each figure: "Mozambique's toll of 412 and Malawi's 96", and the
+  table-like "Mozambique 389, Malawi 96, Zimbabwe 14";
+- "respectively": "Mozambique and Malawi recorded 412 and 96 deaths respectively" pairs the
+  n-th figure with the n-th entity.
+
+The figures of a clause that are of one kind are its members; each member owns the stretch of
+text up to the next member (entities after) or back to the one before (entities before).  The
+side is the one on which every member has an entity of its own; when both are, the one whose
+entities stand nearer.  When neither is, the clause is no coordination and the binder's
+nearest-entity rule decides.
+
+A figure stated for a whole ("for the two countries combined", "485 in total") is about all
+the entities its sentence names together (their ids, sorted), not about the nearest one.
+
+Two phrases are never claims of their own: a numeral that is part of a definite reference
+("the two countries", "both", "all three provinces" name a known set, they do not count it)
+and a figure introduced as a part of another ("$1.8 billion, including $400 million from the
+World Bank", "412 dead, of whom 40 children"): it is not the whole the cue is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from factcheck.bind.sentences import Span
+
+Named = tuple[int, int, str]  # where an entity is named, and its id
+
+_RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
+_NUMBER_WORD = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"  # a set's size
+)
+# A figure for a whole: "combined", "in total", "the two countries", "both countries".
+_WHOLE = regex.compile(
+    rf"(?i)\b(?:combined|in\s+total|in\s+all|altogether|all\s+told|taken\s+together|"
+    rf"(?:the|these|those|all)\s+{_NUMBER_WORD}\s+[a-z]+|both\s+[a-z]+)\b"
+)
+# "the two countries": a numeral after a definite determiner names a known set.
+_DEFINITE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those|all|both)\s+$")
+# "including $400 million", "of which 40", "among them 12": a part, not the whole.
+_PART_BEFORE = regex.compile(
+    r"(?i)\b(?:including|includes|included|of\s+which|of\s+whom|among\s+them|among\s+whom|"
+    r"among\s+which|of\s+them|incl\.)\s+(?:\S+\s+){0,2}$"
+)
+
+
+def coordinated(
+    figure: Span, members: Sequence[Span], named: Sequence[Named], clause: Span, text: str
+) -> str | None:
+    """The entity a coordinated figure is about, or None when the clause does not settle it.
+
+    `members` are the clause's figures of the figure's kind (itself among them), `named` the
+    entities named in the clause that a figure can be about (not bodies, not inside figures).
+    """
+    members = sorted(members)
+    if len(members) < 2 or figure not in members or not named:
+        return None
+    k = members.index(figure)
+    names = sorted(named)
+    if _RESPECTIVELY.search(text, members[-1][1], clause[1]):
+        ids = list(dict.fromkeys(e for _, _, e in names))
+        return ids[k] if len(ids) == len(members) else None
+    after: list[tuple[int, str]] = []
+    before: list[tuple[int, str]] = []
+    for j, (start, end) in enumerate(members):
+        nxt = members[j + 1][0] if j + 1 < len(members) else clause[1]
+        prev = members[j - 1][1] if j > 0 else clause[0]
+        a = [(s - end, e) for s, _, e in names if end <= s and s < nxt]
+        b = [(start - t, e) for s, t, e in names if prev <= s and t <= start]
+        if a:
+            after.append(a[0])
+        if b:
+            before.append(b[-1])
+    sides = [
+        side for side in (after, before) if len(side) == len(members)
+    ]  # every member has an entity of its own on that side
+    if not sides:
+        return None
+    best = min(sides, key=lambda side: sum(d for d, _ in side))
+    return best[k][1]
+
+
+def whole_marker(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] says its figure is for a whole ("combined", "in total")."""
+    return _WHOLE.search(text, start, end) is not None
+
+
+def whole(named: Sequence[Named]) -> tuple[str, ...] | None:
+    """A whole's subject: the distinct entities its sentence names, sorted; None for fewer
+    than two (the text does not say which whole)."""
+    ids = sorted({e for _, _, e in named})
+    return tuple(ids) if len(ids) >= 2 else None
+
+
+def not_a_figure(text: str, clause_start: int, start: int, end: int) -> bool:
+    """A numeral in a definite reference ("the two countries") or a figure introduced as a
+    part ("including $400 million"): either way, not a figure of the cue's whole."""
+    before = text[clause_start:start]
+    if text[start:end].isalpha() and _DEFINITE_BEFORE.search(before):
+        return True
+    return _PART_BEFORE.search(before) is not None
