@@ -24,7 +24,7 @@ A pronoun ("it said") says nothing about who, and gives no attribution.
 
 A full dependency parse (spaCy) was measured for this and not used: the only English models on
 PyPI are third-party re-uploads, and the small model parses about 80 KB/s on one core against
-the pipeline's 2 MB/s (see bench/attribution.py and the README).
+the pipeline's 2 MB/s (measured by bench/parser_probe.py; see the README).
 """
 
 from __future__ import annotations
