@@ -319,6 +319,12 @@ class Binder:
             dist = min(max(s - figure_end, figure_start - e, 0) for s, e in cues)
             if dist > metric.max_distance:
                 continue
+            if metric.is_date and not subjects.dates_the_event(
+                (figure_start, figure_end),
+                cues,
+                [(d.span.start, d.span.end) for d in doc.by_sentence[i] if accepts(metric, d)],
+            ):
+                continue  # another date of the sentence is the one beside the cue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
                 continue
             if metric.exclude:

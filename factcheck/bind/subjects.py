@@ -15,6 +15,10 @@ side is the one on which every member has an entity of its own; when both are, t
 entities stand nearer.  When neither is, the clause is no coordination and the binder's
 nearest-entity rule decides.
 
+A date metric's cue dates one event: of the dates in its sentence, only the nearest to an
+occurrence of the cue is that event's date ("made landfall on March 11 and the toll rose to 412
+on March 14" dates the landfall to March 11 only).
+
 A figure stated for a whole ("for the two countries combined", "485 in total") is about all
 the entities its sentence names together (their ids, sorted), not about the nearest one.
 
@@ -86,6 +90,17 @@ def coordinated(
         return None
     best = min(sides, key=lambda side: sum(d for d, _ in side))
     return best[k][1]
+
+
+def dates_the_event(figure: Span, cues: Sequence[Span], dates: Sequence[Span]) -> bool:
+    """Whether a date is the one that dates an event its cue names: the date nearest to some
+    occurrence of the cue.  "Mira made landfall on March 11 and the toll rose to 412 on March
+    14": March 11 dates the landfall, March 14 the toll; one cue dates one event."""
+
+    def gap(a: Span, b: Span) -> int:
+        return max(a[0] - b[1], b[0] - a[1], 0)
+
+    return any(min(dates, key=lambda d: (gap(d, cue), d)) == figure for cue in cues)
 
 
 def whole_marker(text: str, start: int, end: int) -> bool:
