@@ -454,21 +454,21 @@ class Binder:
         if not metric.subject.from_text or not metric.subject.parties:
             return default
         c_start, c_end = doc.clause(i, m)
-        own = self._own_subject(doc, i, m, (c_start, c_end), default)
+        hits = self.entities.spans(doc.text, c_start, c_end) if self.entities else []
+        near = doc.mention_spans(i)
+        # Entities a figure can be about: not bodies, not inside a figure ("US" of "US$8.4bn").
+        named = [
+            (s, e, ent)
+            for s, e in hits
+            if (ent := self.alias_to_entity.get(doc.text[s:e])) is not None
+            and ent not in self.bodies
+            and not any(a <= s < b for a, b in near)
+        ]
+        own = self._own_subject(doc, i, m, (c_start, c_end), default, named)
         if own is not None:
             return own
-        hits = self.entities.spans(doc.text, c_start, c_end) if self.entities else []
-        if not hits:
-            return default
-        near = doc.mention_spans(i)
-        named: list[tuple[int, str]] = []
-        for start, end in hits:
-            if any(s <= start < e for s, e in near):
-                continue  # "US" of "US$8.4bn" is a currency, not a country
-            ent = self.alias_to_entity.get(doc.text[start:end])
-            if ent and ent not in self.bodies:
-                named.append((abs(start - m.span.start), ent))
-        others = [e for _, e in sorted(named) if e not in default]
+        nearest = sorted((abs(s - m.span.start), ent) for s, _, ent in named)
+        others = [e for _, e in nearest if e not in default]
         if not others:
             return default
         if len(default) == 1:
@@ -476,37 +476,34 @@ class Binder:
         return (*default[:-1], others[0])
 
     def _own_subject(
-        self, doc: _Doc, i: int, m: Mention, clause: Span, default: tuple[str, ...]
+        self,
+        doc: _Doc,
+        i: int,
+        m: Mention,
+        clause: Span,
+        default: tuple[str, ...],
+        named: list[tuple[int, int, str]],
     ) -> tuple[str, ...] | None:
         """A subject the figure's place in a coordination or a whole gives it
         (`factcheck.bind.subjects`), or None to let the nearest entity decide."""
         text = doc.text
         figure = (m.span.start, m.span.end)
-        near = doc.mention_spans(i)
         members = [
             (p.span.start, p.span.end)
             for p in doc.by_sentence[i]
-            if p.kind == m.kind
-            and clause[0] <= p.span.start
-            and p.span.end <= clause[1]
-            and not subjects.not_a_figure(text, clause[0], p.span.start, p.span.end)
+            if p.kind == m.kind and clause[0] <= p.span.start and p.span.end <= clause[1]
         ]
-        if figure not in members:
-            return None
+        if len(members) > 1:  # "the two countries" and parts are no members
+            members = [
+                p for p in members if p == figure or not subjects.not_a_figure(text, clause[0], *p)
+            ]
         k = members.index(figure)
         lo = members[k - 1][1] if k > 0 else clause[0]
         hi = members[k + 1][0] if k + 1 < len(members) else clause[1]
-        if len(default) <= 1 and subjects.whole_marker(text, lo, hi):
-            sent = doc.sents[i]
-            named = [n for n in self._named(text, *sent) if n[2] not in self.bodies]
-            parts = subjects.whole(named)
-            if parts is not None:
-                return parts
-        named = [
-            n
-            for n in self._named(text, *clause)
-            if n[2] not in self.bodies and not any(s <= n[0] < e for s, e in near)
-        ]
+        marker = subjects.whole_marker(text, lo, hi) if len(default) <= 1 else None
+        if marker is not None:
+            everyone = [n for n in self._named(text, *doc.sents[i]) if n[2] not in self.bodies]
+            return subjects.whole(everyone, marker)
         ent = subjects.coordinated(figure, members, named, clause, text)
         if ent is None:
             return None

@@ -20,7 +20,9 @@ occurrence of the cue is that event's date ("made landfall on March 11 and the t
 on March 14" dates the landfall to March 11 only).
 
 A figure stated for a whole ("for the two countries combined", "485 in total") is about all
-the entities its sentence names together (their ids, sorted), not about the nearest one.
+the entities its sentence names together (their ids, sorted), not about the nearest one; when
+the sentence names fewer than two, its subject is the words that say it is a whole ("the two
+countries"), never a guess at its members.
 
 Two phrases are never claims of their own: a numeral that is part of a definite reference
 ("the two countries", "both", "all three provinces" name a known set, they do not count it)
@@ -30,6 +32,7 @@ World Bank", "412 dead, of whom 40 children"): it is not the whole the cue is ab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import regex
@@ -48,12 +51,15 @@ _WHOLE = regex.compile(
     rf"(?:the|these|those|all)\s+{_NUMBER_WORD}\s+[a-z]+|both\s+[a-z]+)\b"
 )
 # "the two countries": a numeral after a definite determiner names a known set.
-_DEFINITE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those|all|both)\s+$")
+_DEFINITE_BEFORE = re.compile(r"(?i)\b(?:the|these|those|all|both)\s+$")
 # "including $400 million", "of which 40", "among them 12": a part, not the whole.
-_PART_BEFORE = regex.compile(
+_PART_BEFORE = re.compile(
     r"(?i)\b(?:including|includes|included|of\s+which|of\s+whom|among\s+them|among\s+whom|"
     r"among\s+which|of\s+them|incl\.)\s+(?:\S+\s+){0,2}$"
 )
+
+
+_REACH = 40  # characters before a figure that can introduce it as a part
 
 
 def coordinated(
@@ -103,22 +109,25 @@ def dates_the_event(figure: Span, cues: Sequence[Span], dates: Sequence[Span]) -
     return any(min(dates, key=lambda d: (gap(d, cue), d)) == figure for cue in cues)
 
 
-def whole_marker(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] says its figure is for a whole ("combined", "in total")."""
-    return _WHOLE.search(text, start, end) is not None
+def whole_marker(text: str, start: int, end: int) -> str | None:
+    """The words in text[start:end] that say its figure is for a whole ("combined", "in
+    total", "the two countries"), or None."""
+    found = _WHOLE.search(text, start, end)
+    return " ".join(found.group().split()) if found else None
 
 
-def whole(named: Sequence[Named]) -> tuple[str, ...] | None:
-    """A whole's subject: the distinct entities its sentence names, sorted; None for fewer
-    than two (the text does not say which whole)."""
+def whole(named: Sequence[Named], marker: str) -> tuple[str, ...]:
+    """A whole's subject: the distinct entities its sentence names, sorted; when it names
+    fewer than two, the words that say it is a whole ("the two countries"), since the text
+    does not say which entities make it up."""
     ids = sorted({e for _, _, e in named})
-    return tuple(ids) if len(ids) >= 2 else None
+    return tuple(ids) if len(ids) >= 2 else (marker,)
 
 
 def not_a_figure(text: str, clause_start: int, start: int, end: int) -> bool:
     """A numeral in a definite reference ("the two countries") or a figure introduced as a
     part ("including $400 million"): either way, not a figure of the cue's whole."""
-    before = text[clause_start:start]
+    before = text[max(clause_start, start - _REACH) : start]
     if text[start:end].isalpha() and _DEFINITE_BEFORE.search(before):
         return True
     return _PART_BEFORE.search(before) is not None
