@@ -13,11 +13,27 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from factcheck.checks import agreement, calendar, growth, known_fact, range, subperiod_bound
+from factcheck.checks import (
+    agreement,
+    calendar,
+    growth,
+    known_fact,
+    parts_sum,
+    range,
+    subperiod_bound,
+)
 from factcheck.checks.base import CheckContext, CheckSpec
 from factcheck.models import Finding
 
-MODULES: tuple[ModuleType, ...] = (agreement, known_fact, growth, subperiod_bound, calendar, range)
+MODULES: tuple[ModuleType, ...] = (
+    agreement,
+    known_fact,
+    growth,
+    subperiod_bound,
+    calendar,
+    range,
+    parts_sum,
+)
 REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in MODULES}
 
 AnyCheck = Annotated[
@@ -26,7 +42,8 @@ AnyCheck = Annotated[
     | growth.Spec
     | subperiod_bound.Spec
     | calendar.Spec
-    | range.Spec,
+    | range.Spec
+    | parts_sum.Spec,
     Field(discriminator="kind"),
 ]
 
