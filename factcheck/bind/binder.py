@@ -320,6 +320,7 @@ class Binder:
             if dist > metric.max_distance:
                 continue
             if metric.is_date and not subjects.dates_the_event(
+                doc.text,
                 (figure_start, figure_end),
                 cues,
                 [(d.span.start, d.span.end) for d in doc.by_sentence[i] if accepts(metric, d)],

@@ -59,7 +59,13 @@ _PART_BEFORE = re.compile(
 )
 
 
-_REACH = 40  # characters before a figure that can introduce it as a part
+_REACH = 40  # characters before a figure that can introduce it as a part, or a cue's date
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
+    r"(?:last|this|next)\s+(?:week|month|year|weekend))"
+)
+# "Tuesday's flood", "yesterday's quake", "last week's landfall": the event's own date.
+_POSSESSIVE_DATE = re.compile(rf"(?i)\b{_DAY}['’]s\s+(?:[\w-]+\s+){{0,2}}$")
 
 
 def coordinated(
@@ -98,15 +104,21 @@ def coordinated(
     return best[k][1]
 
 
-def dates_the_event(figure: Span, cues: Sequence[Span], dates: Sequence[Span]) -> bool:
+def dates_the_event(text: str, figure: Span, cues: Sequence[Span], dates: Sequence[Span]) -> bool:
     """Whether a date is the one that dates an event its cue names: the date nearest to some
     occurrence of the cue.  "Mira made landfall on March 11 and the toll rose to 412 on March
-    14": March 11 dates the landfall, March 14 the toll; one cue dates one event."""
+    14": March 11 dates the landfall, March 14 the toll; one cue dates one event.  A cue dated
+    by a possessive ("Tuesday's flood") takes no other date of its sentence: "Tuesday's flood
+    toll rose to 412 on Friday" does not date the flood to Friday."""
 
     def gap(a: Span, b: Span) -> int:
         return max(a[0] - b[1], b[0] - a[1], 0)
 
-    return any(min(dates, key=lambda d: (gap(d, cue), d)) == figure for cue in cues)
+    return any(
+        min(dates, key=lambda d: (gap(d, cue), d)) == figure
+        and not _POSSESSIVE_DATE.search(text, max(0, cue[0] - _REACH), cue[0])
+        for cue in cues
+    )
 
 
 def whole_marker(text: str, start: int, end: int) -> str | None:
