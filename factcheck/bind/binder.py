@@ -216,7 +216,9 @@ class Binder:
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
-                if subjects.not_a_figure(text, doc.clause(i, m)[0], m.span.start, m.span.end):
+                if subjects.not_a_figure(
+                    text, doc.clause(i, m)[0], m.span.start, m.span.end, sents[i]
+                ):
                     continue  # "the two countries", "including $400 million"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
                 if claim is not None:
@@ -496,7 +498,9 @@ class Binder:
         ]
         if len(members) > 1:  # "the two countries" and parts are no members
             members = [
-                p for p in members if p == figure or not subjects.not_a_figure(text, clause[0], *p)
+                p
+                for p in members
+                if p == figure or not subjects.not_a_figure(text, clause[0], *p, doc.sents[i])
             ]
         k = members.index(figure)
         lo = members[k - 1][1] if k > 0 else clause[0]

@@ -59,6 +59,10 @@ _PART_BEFORE = re.compile(
 )
 
 
+# "40 of them", "12 of whom": the figure is a part of one named before.
+_PART_AFTER = re.compile(r"(?i)\s+of\s+(?:them|whom|which|these|those|it)\b")
+# "Of the 412 dead, 40 were children": figures after the opening are parts of its whole.
+_PARTITIVE_OPENING = re.compile(r"(?i)\s*of\s+(?:the|these|those|its|their)\s+[^,;]{1,60},")
 _REACH = 40  # characters before a figure that can introduce it as a part, or a cue's date
 _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
@@ -136,10 +140,16 @@ def whole(named: Sequence[Named], marker: str) -> tuple[str, ...]:
     return tuple(ids) if len(ids) >= 2 else (marker,)
 
 
-def not_a_figure(text: str, clause_start: int, start: int, end: int) -> bool:
+def not_a_figure(text: str, clause_start: int, start: int, end: int, sent: Span) -> bool:
     """A numeral in a definite reference ("the two countries") or a figure introduced as a
-    part ("including $400 million"): either way, not a figure of the cue's whole."""
+    part ("including $400 million", "40 of them children", "Of the 412 dead, 40 were
+    children"): either way, not a figure of the cue's whole."""
     before = text[max(clause_start, start - _REACH) : start]
     if text[start:end].isalpha() and _DEFINITE_BEFORE.search(before):
         return True
-    return _PART_BEFORE.search(before) is not None
+    if _PART_BEFORE.search(before) is not None:
+        return True
+    if _PART_AFTER.match(text, end, min(sent[1], end + _REACH)) is not None:
+        return True
+    opening = _PARTITIVE_OPENING.match(text, sent[0], start)
+    return opening is not None and opening.end() <= start
