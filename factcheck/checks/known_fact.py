@@ -128,6 +128,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         unit = metric.unit if metric else None
         target = fact_interval(fact, unit)
         tol = max(fraction(fact.tolerance), spec.tolerance_fraction)
+        said = f" according to {fact.according_to}" if fact.according_to else ""
         for c in ctx.of_metric(fact.metric):
             if not _applies(fact, c, ctx):
                 continue
@@ -146,7 +147,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     "agreement" if ok else "conflict",
                     [c],
                     f"{ctx.texts.describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
-                    f"{fact_label(fact)} ({fact.source})",
+                    f"{fact_label(fact)}{said} ({fact.source})",
                     why,
                     known_fact=True,
                     fact=fact.id,
