@@ -86,7 +86,8 @@ _ARTICLE = regex.compile(r"(?i)^(?:the|a|an)\s+")
 # Words that stand where a speaker would but name nobody in particular.
 _NOBODY = regex.compile(
     r"(?i)^(?:it|he|she|they|we|i|you|this|that|these|those|one|who|which|officials?|"
-    r"sources?|reports?|people|authorities|experts?|analysts?)$"
+    r"sources?|reports?|people|authorities|experts?|analysts?|data|figures?|statistics|"
+    r"estimates?|numbers?|records?)$"
 )
 _DETERMINER = ("the", "their", "its", "his", "her", "our", "a", "an")
 _MAX_WORDS = 9
