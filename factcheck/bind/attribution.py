@@ -69,15 +69,15 @@ _OPENER = regex.compile(
     r"(?i)\s*(?:(?:and|but|while|whereas|as|although|though|when|after|since|because|so|"
     r"yet|that|saying|adding)\s+)+"
 )
-# The last boundary before a figure, and a gapped speaker between it and the figure.
-_BOUNDARY_BEFORE = regex.compile(r"(?r)[,;:]|\b(?:while|whereas)\b")
-_GAPPED = regex.compile(
+_GAP_CHARS = 60
+# A gapped speaker between the last boundary before a figure and the figure.
+_GAPPED = re.compile(
     r"\s*(?:(?:and|but|while|whereas)\s+)?"
     r"(?P<np>(?:(?:[Tt]he|[Ii]ts|[Tt]heir)\s+[\w'’.&-]+|[A-Z][\w'’.&-]*)(?:\s+[\w'’.&-]+){0,3}?)"
     r"\s*(?:,\s*)?(?:at|of|with|:)?\s*"
 )
 # Words that cannot stand in a gapped speaker's noun phrase: it would be a clause, not a name.
-_NOT_IN_NP = regex.compile(
+_NOT_IN_NP = re.compile(
     rf"(?i)(?<![\w'’-])(?:{_VERBS}|on|after|before|in|to|from|by|since|than|as|was|were|is|are|"
     r"had|has|have|rose|fell|reached|stood)(?![\w'’-])"
 )
@@ -168,9 +168,20 @@ def _gapped(
     that opens its piece of the sentence and stands right before a figure is that figure's
     speaker when it names a body, or when an earlier anchor gives the verb it shares."""
     out: list[Anchor] = []
+    if len(figures) < 2:
+        return out  # a gapped verb is shared with an earlier figure's clause
     for start, _ in figures:
-        piece = _BOUNDARY_BEFORE.search(text, max(s0, start - 80), start)
-        opens = piece.end() if piece is not None else s0
+        lo = max(s0, start - 80)
+        opens = max(
+            text.rfind(",", lo, start), text.rfind(";", lo, start), text.rfind(":", lo, start)
+        )
+        opens = s0 if opens < 0 else opens + 1
+        for word in (" while ", " whereas "):
+            at = text.rfind(word, opens, start)
+            if at >= 0:
+                opens = at + len(word) - 1
+        if start - opens > _GAP_CHARS:
+            continue  # more than a short name stands between: a clause, not a gapped speaker
         gap = _GAPPED.fullmatch(text, opens, start)
         if gap is None:
             continue
