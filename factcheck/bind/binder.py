@@ -218,8 +218,8 @@ class Binder:
                     continue
                 if subjects.not_a_figure(
                     text, doc.clause(i, m)[0], m.span.start, m.span.end, sents[i]
-                ):
-                    continue  # "the two countries", "including $400 million"
+                ) or self._in_a_name(doc, i, m):
+                    continue  # "the two countries", "including $400 million", "Group of 20"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
                 if claim is not None:
                     claims.append(claim)
@@ -477,6 +477,18 @@ class Binder:
         if len(default) == 1:
             return (others[0],)
         return (*default[:-1], others[0])
+
+    def _in_a_name(self, doc: _Doc, i: int, m: Mention) -> bool:
+        """Whether the figure is part of a cue phrase ("12-month job losses") or of an
+        entity's name ("the Group of 20"): then it names, it does not state."""
+        start, end = m.span.start, m.span.end
+        for spans in doc.cues.phrases(i).values():
+            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
+                return True
+        if self.entities is None:
+            return False
+        lo, hi = max(doc.sents[i][0], start - 40), min(doc.sents[i][1], end + 40)
+        return any(s <= start and end <= e for s, e in self.entities.spans(doc.text, lo, hi))
 
     def _own_subject(
         self,
