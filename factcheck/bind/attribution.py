@@ -204,14 +204,17 @@ def _gapped(
 def attribution_of(text: str, figure: Span, found: Sequence[Anchor]) -> str | None:
     """The figure's anchor: the nearest that ends before it, else the first after it in the
     same clause ("412 died, INGD said"; not "since 2012, and since then, according to ...",
-    where the anchor opens a clause of its own)."""
+    where the anchor opens a clause of its own); the one after it also wins when a new clause
+    begins between the one before and the figure."""
     before = [a for a in found if a.end <= figure[0]]
-    if before:
-        return max(before, key=lambda a: a.end).who
+    prior = max(before, key=lambda a: a.end) if before else None
     after = [a for a in found if a.start >= figure[1] and a.back]
-    if not after or _NEW_CLAUSE.search(text, figure[1], after[0].start):
-        return None
-    return after[0].who
+    own = after[0] if after and not _NEW_CLAUSE.search(text, figure[1], after[0].start) else None
+    if prior is not None and (own is None or not _NEW_CLAUSE.search(text, prior.end, figure[0])):
+        return prior.who
+    # "..., according to the central bank, and Uganda's 3.1 %, according to its office": a
+    # new clause's figure takes the anchor of its own clause over the one before it.
+    return own.who if own is not None else None
 
 
 def _forward_np(text: str, start: int, end: int) -> Span | None:
