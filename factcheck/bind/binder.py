@@ -172,6 +172,10 @@ class Binder:
         }
         # Bodies state figures; they are never what a figure is about (`attribution`).
         self.bodies = frozenset(e.id for e in rules.entities.values() if e.body)
+        # Whether some cue or name holds a number ("12-month job losses", "Group of 20"): only
+        # then can a figure be part of one (`_in_a_name`).
+        self.numbered_cues = any(subjects.has_number(c) for m in every for c in m.cues)
+        self.numbered_names = any(subjects.has_number(n) for n in names)
 
     # ------------------------------------------------------------------ per source
 
@@ -482,10 +486,11 @@ class Binder:
         """Whether the figure is part of a cue phrase ("12-month job losses") or of an
         entity's name ("the Group of 20"): then it names, it does not state."""
         start, end = m.span.start, m.span.end
-        for spans in doc.cues.phrases(i).values():
-            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
-                return True
-        if self.entities is None:
+        if self.numbered_cues:
+            for spans in doc.cues.phrases(i).values():
+                if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
+                    return True
+        if self.entities is None or not self.numbered_names:
             return False
         lo, hi = max(doc.sents[i][0], start - 40), min(doc.sents[i][1], end + 40)
         return any(s <= start and end <= e for s, e in self.entities.spans(doc.text, lo, hi))

@@ -140,6 +140,17 @@ def whole(named: Sequence[Named], marker: str) -> tuple[str, ...]:
     return tuple(ids) if len(ids) >= 2 else (marker,)
 
 
+_NUMBER_IN = re.compile(
+    r"(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|billion|dozen|first|second|third)\b"
+)
+
+
+def has_number(phrase: str) -> bool:
+    """Whether a cue or a name holds something the extractor may read as a number."""
+    return _NUMBER_IN.search(phrase) is not None
+
+
 def not_a_figure(text: str, clause_start: int, start: int, end: int, sent: Span) -> bool:
     """A numeral in a definite reference ("the two countries") or a figure introduced as a
     part ("including $400 million", "40 of them children", "Of the 412 dead, 40 were
