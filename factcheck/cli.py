@@ -2,7 +2,9 @@
 
 factcheck extract [PATHS...] [--format table|json]
 factcheck report  [SOURCES...] [--rules DIR] [--out DIR] [--format json ...]
-factcheck rules check [--rules DIR]
+factcheck rules check [--rules DIR] [--format text|github|json]
+factcheck rules test  [--rules DIR] [--format text|github|json]
+factcheck explain SOURCE:LINE[:COL] | CLAIM_ID [SOURCES...] [--rules DIR] [--format text|json]
 factcheck schema rules|report [--write]
 factcheck check    [SOURCES...] [--rules DIR] [--baseline FILE] [--format text|github|sarif|junit|json]
 factcheck baseline [SOURCES...] [--rules DIR] [--baseline FILE] [--reason TEXT]
@@ -38,6 +40,7 @@ DEFAULT_RULES = Path("rules")
 DEFAULT_OUT = Path("reports")
 DEFAULT_BASELINE = Path("factcheck-baseline.yaml")
 GATE_FORMATS = ("text", "github", "sarif", "junit", "json")
+RULES_FORMATS = ("text", "github", "json")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -140,6 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     rc = rsub.add_parser("check", help="validate rule files")
     rc.add_argument("paths", nargs="*", type=Path)
     rc.add_argument("--rules", type=Path, action="append")
+    rc.add_argument("--format", choices=RULES_FORMATS, default="text")
+    rt = rsub.add_parser("test", help="run the metrics' examples")
+    rt.add_argument("paths", nargs="*", type=Path)
+    rt.add_argument("--rules", type=Path, action="append")
+    rt.add_argument("--format", choices=RULES_FORMATS, default="text")
+
+    xp = sub.add_parser("explain", help="why each figure at a place bound, or did not")
+    xp.add_argument("target", help="SOURCE:LINE[:COL] (a file or a source id) or a claim id")
+    xp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    xp.add_argument("--rules", type=Path, action="append", help="rules folder or file")
+    xp.add_argument("--format", choices=("text", "json"), default="text")
 
     sc = sub.add_parser("schema", help="print a JSON Schema")
     sc.add_argument("which", choices=("rules", "report"))
@@ -189,7 +203,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "report":
         return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format, args)
     if args.command == "rules":
-        return cmd_rules_check([*args.paths, *(args.rules or [])] or [DEFAULT_RULES])
+        paths = [*args.paths, *(args.rules or [])] or [DEFAULT_RULES]
+        if args.rules_command == "test":
+            return cmd_rules_test(paths, args.format)
+        return cmd_rules_check(paths, args.format)
+    if args.command == "explain":
+        from factcheck.explain import explain
+
+        print(
+            explain(args.target, args.sources, args.rules or [DEFAULT_RULES], args.format), end=""
+        )
+        return EXIT_OK
     if args.command == "schema":
         return cmd_schema(args.which, args.write)
     if args.command == "check":
@@ -381,16 +405,43 @@ def cmd_report(
     return EXIT_OK
 
 
-def cmd_rules_check(paths: list[Path]) -> int:
+def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
     from factcheck.rules import load_rules
+    from factcheck.ruletest import collect, problems_of, render
 
-    rs = load_rules(paths)
+    try:
+        rs = load_rules(paths)
+        collect(paths, rs)  # the examples of rules/tests/*.yaml are rule files too
+    except FactcheckError as exc:
+        if fmt == "text":
+            raise
+        sys.stdout.write(render(problems_of(exc), fmt, "rule files have mistakes"))
+        return EXIT_USAGE
     n_metrics = len(rs.metrics) - 1  # the built-in weekday metric
-    print(
+    summary = (
         f"{len(rs.files)} rule file(s) OK: {n_metrics} metrics, {len(rs.checks)} checks, "
         f"{len(rs.facts)} facts, {len(rs.entities)} entities"
     )
+    sys.stdout.write(render([], fmt, summary) if fmt != "text" else summary + "\n")
     return EXIT_OK
+
+
+def cmd_rules_test(paths: list[Path], fmt: str) -> int:
+    """Run every metric's examples: exit 1 when one fails, 2 when the rules have mistakes."""
+    from factcheck.ruletest import problems_of, render, run
+
+    try:
+        total, failed = run(paths)
+    except FactcheckError as exc:
+        if fmt == "text":
+            raise
+        sys.stdout.write(render(problems_of(exc), fmt, "rule files have mistakes"))
+        return EXIT_USAGE
+    summary = f"{total - len(failed)} of {total} example(s) hold"
+    if failed:
+        summary += f"; {len(failed)} failed"
+    sys.stdout.write(render(failed, fmt, summary))
+    return EXIT_CONFLICT if failed else EXIT_OK
 
 
 def cmd_schema(which: str, write: Path | None) -> int:

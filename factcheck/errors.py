@@ -26,17 +26,20 @@ class Location:
 class FactcheckError(Exception):
     """A mistake in the user's input, with where it is and how to fix it."""
 
-    def __init__(self, message: str, location: Location, hint: str = "") -> None:
+    def __init__(self, message: str, location: Location, hint: str = "", code: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.hint = hint
+        self.code = code  # a stable code for rule-file mistakes ("FC101"), see rules.ERROR_CODES
 
     def __str__(self) -> str:
         return self.render()
 
     def render(self, show_line: bool = True) -> str:
         out = f"{self.location}: {self.message}"
+        if self.code:
+            out += f" [{self.code}]"
         if show_line and self.location.line is not None:
             excerpt = _source_line(self.location.path, self.location.line)
             if excerpt is not None:

@@ -246,6 +246,9 @@ class Unbound(Record):
     text: str
     line: int
     column: int
+    # Why a figure a metric took made no claim: "no period for trade_turnover" (the metric
+    # says `period: required`).  Empty for a number no metric took.
+    reason: str = ""
 
 
 class Report(Record):

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,12 +22,38 @@ from factcheck.checks import REGISTRY, AnyCheck, calendar, growth, known_fact
 from factcheck.checks import range as range_check
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.errors import ErrorGroup, FactcheckError, Location
-from factcheck.spec import EntitySpec, FactSpec, MetricSpec, SubjectSpec
+from factcheck.spec import (
+    CONTRADICTION,
+    EntitySpec,
+    ExpectedClaim,
+    FactSpec,
+    MetricExample,
+    MetricSpec,
+    SubjectSpec,
+)
 from factcheck.units import UnitError
 from factcheck.yamlload import YamlDoc, load_yaml
 
 RULE_SUFFIXES = (".yaml", ".yml")
+M = TypeVar("M", bound=BaseModel)
 SCHEMA_FILE = "rules.schema.json"
+# Stable codes of rule-file mistakes, for CI annotations and editors (README "Error codes").
+ERROR_CODES = {
+    "FC100": "no rule files, or no such rules path",
+    "FC101": "unknown key",
+    "FC102": "unknown check kind",
+    "FC103": "a check without a kind",
+    "FC104": "missing required key",
+    "FC105": "a value of the wrong type or form",
+    "FC106": "unknown metric",
+    "FC107": "unknown entity",
+    "FC108": "duplicate id",
+    "FC109": "a value not in its metric's unit, or a metric of the wrong unit for a check",
+    "FC110": "not readable YAML (syntax, duplicate key, unsafe tag, too large)",
+    "FC111": "contradictory options (a range's min above its max, a period ending before it "
+    "starts)",
+    "FC112": "a built-in metric's id reused",
+}
 BUILTIN_METRICS = {
     WEEKDAY_METRIC: MetricSpec(
         id=WEEKDAY_METRIC, unit="date", description="a date stated with its weekday"
@@ -73,7 +99,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
             out.append(p)
         else:
             raise FactcheckError(
-                "no such rules file or folder", Location(str(p)), "pass --rules DIR"
+                "no such rules file or folder", Location(str(p)), "pass --rules DIR", "FC100"
             )
     return out
 
@@ -87,6 +113,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
             "no rule files (*.yaml) found",
             Location(", ".join(map(str, paths)) or "."),
             "pass --rules DIR with at least one rules file",
+            "FC100",
         )
     parsed: list[tuple[YamlDoc, RuleFile]] = []
     digest = hashlib.sha256()
@@ -94,6 +121,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
         try:
             doc = load_yaml(f)
         except FactcheckError as exc:
+            exc.code = exc.code or "FC110"
             errors.append(exc)
             continue
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -112,6 +140,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                     f"duplicate {section} id {ident!r} (first defined at {first})",
                     loc,
                     "ids are never reused; rename one of them",
+                    "FC108",
                 )
             )
             return False
@@ -126,7 +155,9 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
             loc = doc.location(("metrics", i, "id"))
             if m.id in BUILTIN_METRICS:
                 errors.append(
-                    FactcheckError(f"{m.id!r} is a built-in metric", loc, "choose another id")
+                    FactcheckError(
+                        f"{m.id!r} is a built-in metric", loc, "choose another id", "FC112"
+                    )
                 )
             elif unique("metric", m.id, loc):
                 rs.metrics[m.id] = m
@@ -163,6 +194,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                             f"facts.{i}.value: {exc}",
                             doc.location(("facts", i, "value")),
                             _unit_hint(unit),
+                            "FC109",
                         )
                     )
             members = fact.value if isinstance(fact.value, tuple) else ()
@@ -212,6 +244,7 @@ def _unknown_entity(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
         loc,
         f"{hint}add it under `entities:` (with its aliases) or fix the spelling; "
         f"known: {', '.join(sorted(rs.entities)) or 'none'}",
+        "FC107",
     )
 
 
@@ -235,6 +268,20 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
 
     if isinstance(c, range_check.Spec) and unit_of("metric") is not None:
         unit = unit_of("metric")
+        try:
+            low, high = range_check.bounds(c, unit)
+        except UnitError:
+            low, high = 0.0, 0.0  # a bound that misfits is reported below
+        if low > high:
+            out.append(
+                FactcheckError(
+                    f"checks.{i}: min {c.min!r} is above max {c.max!r}: no claim can lie in "
+                    "the range",
+                    doc.location(("checks", i, "min")),
+                    "swap them, or leave one out for a one-sided bound",
+                    "FC111",
+                )
+            )
         for key in ("min", "max"):
             try:
                 range_check.bounds(c.model_copy(update={"min": getattr(c, key), "max": None}), unit)
@@ -244,6 +291,7 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
                         f"checks.{i}.{key}: {exc}",
                         doc.location(("checks", i, key)),
                         _unit_hint(unit or ""),
+                        "FC109",
                     )
                 )
     if isinstance(c, growth.Spec):
@@ -254,6 +302,7 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
                     f"{unit_of('metric')}",
                     doc.location(("checks", i, "metric")),
                     "name the growth metric under `metric:` and the levels' under `level:`",
+                    "FC109",
                 )
             )
         if unit_of("level") in ("percent", "year", "date"):
@@ -263,6 +312,7 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
                     f"{unit_of('level')}",
                     doc.location(("checks", i, "level")),
                     "name the metric of the levels (e.g. trade_turnover) under `level:`",
+                    "FC109",
                 )
             )
     if isinstance(c, calendar.Spec):
@@ -274,6 +324,7 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
                         f"event metric {ref!r} is in {m.unit}, not a date or a year",
                         doc.location(("checks", i, "event_metrics", j)),
                         "list only metrics with `unit: date` or `unit: year`",
+                        "FC109",
                     )
                 )
     return out
@@ -282,33 +333,47 @@ def _check_units(doc: YamlDoc, i: int, c: Any, rs: RuleSet) -> list[FactcheckErr
 def _unknown_metric(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
     close = difflib.get_close_matches(ref, list(rs.metrics), n=1)
     hint = f"did you mean {close[0]!r}?" if close else "define it under `metrics:`"
-    return FactcheckError(f"unknown metric {ref!r}", loc, hint)
+    return FactcheckError(f"unknown metric {ref!r}", loc, hint, "FC106")
 
 
 def _validate(doc: YamlDoc, errors: list[FactcheckError]) -> RuleFile | None:
+    return validate_as(RuleFile, doc, errors)
+
+
+def validate_as(model: type[M], doc: YamlDoc, errors: list[FactcheckError]) -> M | None:
+    """`doc` as a `model` (a rule file, a rule-test file), its mistakes added to `errors`."""
     data = doc.value
     if data is None:
-        return RuleFile()
+        return model()
     if not isinstance(data, dict):
         errors.append(
             FactcheckError(
                 "a rule file is a mapping with the sections metrics, checks, facts, entities",
                 doc.location(()),
                 "start the file with `metrics:` or `checks:`",
+                "FC105",
             )
         )
         return None
     try:
-        return RuleFile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         # A union reports one error per member at the same place; say it once.
         by_path: dict[tuple[Any, ...], list[Any]] = {}
         for e in exc.errors():
             path, rest = _data_path(data, tuple(e["loc"]))
+            if e["type"] == "literal_error" and isinstance(_at(data, path), dict):
+                continue  # a union's word member (`claim: none`) said of a mapping: noise
             by_path.setdefault((path, rest[-1:] if e["type"] == "missing" else ()), []).append(e)
         for (path, _), errs in by_path.items():
             errors.append(_located(doc, path, errs))
         return None
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for p in path:
+        data = data[p]
+    return data
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -347,6 +412,7 @@ def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckE
             f"unknown key {field_name!r}",
             doc.location(path, key=True),
             hint + "`factcheck schema rules` lists the allowed keys",
+            "FC101",
         )
     if kind == "union_tag_invalid":
         tag = e.get("ctx", {}).get("tag", "?")
@@ -356,12 +422,14 @@ def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckE
             f"unknown check kind {tag!r}",
             doc.location((*path, "kind")),
             f"{hint}kinds: {', '.join(sorted(REGISTRY))}",
+            "FC102",
         )
     if kind == "union_tag_not_found":
         return FactcheckError(
             "a check needs a `kind`",
             doc.location(path),
             f"add `kind:` one of {', '.join(sorted(REGISTRY))}",
+            "FC103",
         )
     if kind == "missing":
         missing = e["loc"][-1]
@@ -370,11 +438,13 @@ def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckE
                 f"{where}: too few items (item {missing + 1} is missing)",
                 doc.location(path),
                 "a period is written [start, end]: [2022-01-01, 2022-12-31]",
+                "FC104",
             )
         return FactcheckError(
             f"missing required key {missing!r}",
             doc.location(path),
             f"add `{missing}:`",
+            "FC104",
         )
     msgs = [str(x["msg"]).removeprefix("Value error, ") for x in errs]
     if len(msgs) > 1:
@@ -382,11 +452,25 @@ def _located(doc: YamlDoc, path: tuple[Any, ...], errs: list[Any]) -> FactcheckE
         msg = "Input should be " + " or ".join(dict.fromkeys(wanted))
     else:
         msg = msgs[0]
-    return FactcheckError(f"{where}: {msg}", doc.location(path), _hint_for(kind, field_name))
+    code = "FC111" if msg.startswith(CONTRADICTION) else "FC105"
+    return FactcheckError(
+        f"{where}: {msg.removeprefix(CONTRADICTION)}",
+        doc.location(path),
+        _hint_for(kind, field_name),
+        code,
+    )
 
 
 def _all_keys() -> set[str]:
-    models: list[type[BaseModel]] = [RuleFile, MetricSpec, FactSpec, EntitySpec, SubjectSpec]
+    models: list[type[BaseModel]] = [
+        RuleFile,
+        MetricSpec,
+        FactSpec,
+        EntitySpec,
+        SubjectSpec,
+        MetricExample,
+        ExpectedClaim,
+    ]
     models.extend(m.Spec for m in REGISTRY.values())
     return {name for m in models for name in m.model_fields}
 
@@ -412,7 +496,34 @@ def _hint_for(kind: str, field_name: str) -> str:
 def rules_schema() -> dict[str, Any]:
     schema = RuleFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["properties"]["checks"]["items"] = _check_branches(
+        schema["properties"]["checks"]["items"]
+    )
     return schema
+
+
+def _check_branches(union: dict[str, Any]) -> dict[str, Any]:
+    """A check as one `if kind is K then K's schema` branch per kind, behind an enum of kinds.
+
+    pydantic writes the union as `oneOf` with an OpenAPI `discriminator`, which JSON Schema
+    validators and editors ignore: a misspelt kind then fails every branch, and the message
+    names some unrelated required key.  With the enum first, the message names the kind.
+    """
+    mapping: dict[str, str] = union["discriminator"]["mapping"]
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"enum": sorted(mapping), "description": "the check kind: one module each"}
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": ref},
+            }
+            for kind, ref in sorted(mapping.items())
+        ],
+    }
 
 
 def rules_schema_text() -> str:

@@ -11,15 +11,25 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from factcheck.units import UnitError, check_unit, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
 
+# Validators prefix a message with this when two options contradict each other (a period ending
+# before it starts): the loader reports it under its own code, FC111.
+CONTRADICTION = "contradiction: "
+
 # Cue patterns are user regexes run on every sentence: bound their time so no rule can hang a run.
 REGEX_TIMEOUT_S = 0.05
+
+
+# A tolerance is text ('1 percent') or a YAML number (0.01), kept as text: the schema says both.
+ToleranceText = Annotated[
+    str, WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number", "minimum": 0}]})
+]
 
 
 class Strict(BaseModel):
@@ -53,6 +63,40 @@ UnitName = Annotated[
         description="a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
     ),
 ]
+
+
+class ExpectedClaim(Strict):
+    """What an example sentence must yield: each key given must match (`factcheck rules test`)."""
+
+    value: float | int | dt.date | str = Field(
+        description="a number in the metric's unit (22.2e9), a quantity ('22.2 billion USD'), "
+        "a year (2002) or a date (1992-10-22)"
+    )
+    unit: str | None = None
+    period: int | str | None = Field(
+        default=None, description="2022, 2022-11 or 2022-01/2022-11; 'none' for no period"
+    )
+    subject: tuple[str, ...] | None = Field(default=None, description="entity ids, in order")
+    modality: Literal["actual", "forecast", "target"] | None = None
+    qualifier: Literal["exact", "approx", "over", "under"] | None = None
+
+
+class Example(Strict):
+    """A sentence and the claim of its metric it must yield, or `none`: a rule's test."""
+
+    text: str = Field(min_length=1, description="the sentence, as an article would give it")
+    published: dt.date | None = Field(
+        default=None, description="the article's date, for 'last year' and weekdays"
+    )
+    claim: ExpectedClaim | Literal["none"] = Field(
+        description="the claim the metric must make of it, or `none` for no claim of it"
+    )
+
+
+class MetricExample(Example):
+    """An example in a rules/tests/*.yaml file, which names its metric."""
+
+    metric: str
 
 
 class MetricSpec(Strict):
@@ -100,6 +144,10 @@ class MetricSpec(Strict):
         description="bodies measure this differently ('according to the UN', 'the ministry "
         "estimates'): a claim is compared only with claims and facts of the same body, or, "
         "when the sentence names none, with other claims that name none",
+    )
+    examples: tuple[Example, ...] = Field(
+        default=(),
+        description="sentences and the claim each must yield (or none): `factcheck rules test`",
     )
 
     @field_validator("unit")
@@ -166,7 +214,9 @@ class FactSpec(Strict):
         default=None, description="the fact holds for articles from this date on"
     )
     valid_to: dt.date | None = Field(default=None, description="... up to this date")
-    tolerance: str = Field(default="0", description="relative tolerance, e.g. '1 percent'")
+    tolerance: ToleranceText = Field(
+        default="0", description="relative tolerance: '1 percent' or 0.01"
+    )
     source: str = Field(min_length=1, description="where the fact comes from")
     according_to: str | None = Field(
         default=None,
@@ -175,15 +225,22 @@ class FactSpec(Strict):
     )
     note: str = ""
 
-    @field_validator("tolerance")
+    @field_validator("tolerance", mode="before")
     @classmethod
-    def _tol(cls, v: str) -> str:
-        return check_tolerance(v)
+    def _tol(cls, v: object) -> object:
+        return check_tolerance(tolerance_text(v))
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+        if v is not None and v[1] < v[0]:
+            raise ValueError(f"{CONTRADICTION}the period ends ({v[1]}) before it starts ({v[0]})")
+        return v
 
     @model_validator(mode="after")
     def _validity(self) -> FactSpec:
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
-            raise ValueError("valid_from is after valid_to")
+            raise ValueError(f"{CONTRADICTION}valid_from is after valid_to")
         return self
 
 
@@ -209,7 +266,16 @@ def tolerance_fraction(text: str) -> float:
     return read_quantity(q, "count")
 
 
-def check_tolerance(text: str) -> str:
+def tolerance_text(v: object) -> object:
+    """A tolerance written as a YAML number (`tolerance: 0.01`) read as its text ('0.01')."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return repr(v)
+    return v
+
+
+def check_tolerance(text: object) -> str:
+    if not isinstance(text, str):
+        raise ValueError("a tolerance is a number or a quoted amount: 0.01 or '1 percent'")
     try:
         f = tolerance_fraction(text)
     except UnitError:

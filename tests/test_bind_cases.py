@@ -18,7 +18,6 @@ Each file names the rules it binds with (`rules:`, a path relative to the reposi
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from factcheck.extract import extract
 from factcheck.ingest import SourceMeta, build_source
 from factcheck.models import Claim, Period
 from factcheck.rules import RuleSet, load_rules
+from factcheck.ruletest import period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "bind"
@@ -53,21 +53,7 @@ def load_cases() -> list[Any]:
 
 
 def as_period(p: Any) -> Period | None:
-    if p is None:
-        return None
-    a, _, b = str(p).partition("/")
-    b = b or a
-
-    def first(s: str) -> dt.date:
-        y, *m = s.split("-")
-        return dt.date(int(y), int(m[0]) if m else 1, 1)
-
-    def last(s: str) -> dt.date:
-        y, *m = s.split("-")
-        yy, mo = int(y), int(m[0]) if m else 12
-        return dt.date(yy + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
-
-    return Period(start=first(a), end=last(b))
+    return period_of(p)
 
 
 def same_value(want: Any, got: float | str) -> bool:

@@ -55,11 +55,6 @@ def test_no_false_conflict_and_every_claim_and_finding(report: Report, tmp_path:
 
 
 @pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
-@pytest.mark.xfail(
-    strict=True,
-    reason="'killed hundreds in two countries' binds 'two' as a toll: which noun a count "
-    "counts is count attachment (issue 15), not attribution or subjects",
-)
 def test_no_false_claim(report: Report, tmp_path: Path) -> None:
     assert "false claims 0" in _score(report, tmp_path).splitlines()[-1]
 

@@ -1,7 +1,9 @@
 """Binding: mentions + metric definitions → claims.
 
 For each figure in a sentence, the metrics whose unit fits and whose cue phrase stands in the
-same sentence (within `max_distance` characters) are candidates; the nearest cue wins.  Then:
+same sentence (within `max_distance` characters) are candidates; the nearest cue wins (on a
+tie the longer cue, then the metric listed first).  A count is a candidate only for a metric
+whose cue it counts ("3,348 joint ventures", not "two districts": `attachment.py`).  Then:
 
 - subject: the metric's default parties, unless the figure's clause names another entity
   ("with China"), which replaces the counterparty;
@@ -10,6 +12,10 @@ same sentence (within `max_distance` characters) are candidates; the nearest cue
   own period back a year and "at the end of last year" meaning the whole year for a flow;
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
+
+A metric with `period: required` makes no claim of a figure without a period; the figure is
+listed in the coverage as "no period".  Given a `BindTrace`, the binder records each decision
+(`trace.py`), for `factcheck explain` and `factcheck rules test`.
 
 A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
 place" only the second figure is a claim about now.
@@ -30,8 +36,10 @@ from functools import lru_cache
 import regex
 
 from factcheck.bind import attribution, subjects
+from factcheck.bind.attachment import Attachment, attachment
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
+from factcheck.bind.trace import BindTrace, FigureTrace
 from factcheck.bind.words import Markers, Words, plain_lower
 from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
@@ -101,6 +109,11 @@ class _Doc:
     spans: dict[int, list[Span]] = field(default_factory=dict)
     anchors: dict[int, list[attribution.Anchor]] = field(default_factory=dict)
     lines: LineIndex | None = None
+    trace: BindTrace | None = None  # filled only for `explain` and `rules test`
+
+    def traced(self, i: int, m: Mention) -> FigureTrace | None:
+        """The trace of a figure of sentence i, when the binder is asked to keep one."""
+        return None if self.trace is None else self.trace.figure(m, self.sents[i])
 
     def clause(self, i: int, m: Mention) -> Span:
         """`clause` of a mention of sentence i."""
@@ -180,8 +193,9 @@ class Binder:
     # ------------------------------------------------------------------ per source
 
     def bind(
-        self, source: Source, mentions: Sequence[Mention]
+        self, source: Source, mentions: Sequence[Mention], trace: BindTrace | None = None
     ) -> tuple[list[Claim], list[Unbound]]:
+        """The source's claims, and its figures no rule bound; `trace` records why."""
         text = source.text
         sents = sentence_spans(text, source.furniture)
         lower = plain_lower(text)
@@ -203,6 +217,7 @@ class Binder:
             SentenceHits(self.set_cues, text, lower, sents),
             SentenceHits(self.contexts, text, lower, sents),
             SentenceHits(self.excludes, text, lower, sents),
+            trace=trace,
         )
         # Only sentences with figures or a possible member list can give claims.
         lists = set(self.set_cues.sentences_to_search(lower, sents)) if self.set_metrics else set()
@@ -210,12 +225,20 @@ class Binder:
         claims: list[Claim] = []
         used: set[Span] = set()
         used_as_period: set[Span] = set()
+        no_period: dict[Span, str] = {}  # figures dropped for want of a required period
         for i in busy:
             ms = by_sentence[i]
             for pos, m in enumerate(ms):
                 if m.weekday and m.date is not None and m.date.precision == "day":
                     claims.append(self._weekday_claim(source, text, sents[i], m))
                 if m.kind not in self.kinds or _is_from_value(text, ms, pos):
+                    seen = doc.traced(i, m)
+                    if seen is not None:
+                        seen.skipped = (
+                            f"no metric takes a {m.kind}"
+                            if m.kind not in self.kinds
+                            else "the earlier value of 'from … to …', not a claim about now"
+                        )
                     continue
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
@@ -225,18 +248,29 @@ class Binder:
                 ) or self._in_a_name(doc, i, m):
                     continue  # "the two countries", "including $400 million", "Group of 20"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
+                if doc.trace is not None:
+                    doc.trace.figure(m, sents[i]).claim = claim
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
+                elif metric.period == "required":
+                    # `accepts` saw its quantity: what it lacked is the period (see _claim).
+                    no_period[(m.span.start, m.span.end)] = metric.id
             if i in lists:
                 claims.extend(self._member_lists(source, doc, i))
         used |= used_as_period
         unbound = [
             Unbound(
-                source=source.id, kind=m.kind, text=m.text, line=m.span.line, column=m.span.column
+                source=source.id,
+                kind=m.kind,
+                text=m.text,
+                line=m.span.line,
+                column=m.span.column,
+                reason=f"no period for {no_period[key]}" if key in no_period else "",
             )
             for m in mentions
-            if _is_figure(m) and (m.span.start, m.span.end) not in used
+            if (key := (m.span.start, m.span.end)) not in used
+            and (_is_figure(m) or key in no_period)
         ]
         return claims, unbound
 
@@ -301,29 +335,51 @@ class Binder:
     # ------------------------------------------------------------------ metric choice
 
     def _choose_metric(self, doc: _Doc, i: int, m: Mention) -> MetricSpec | None:
-        """The metric with the nearest cue (the first listed on a tie) that takes the figure."""
+        """The metric with the nearest cue that takes the figure; on a tie, the longer cue (the
+        more specific), then the first listed.  A count must count the cue (`attachment`).
+        With a trace kept, each metric weighed is recorded with what decided it (`seen`)."""
         found = doc.cues.phrases(i)
         patterned = self.cues.pattern_owners
+        seen = doc.traced(i, m)
         if not found and not patterned:
+            if seen is not None:
+                seen.skipped = "no metric's cue stands in its sentence"
             return None
-        # The winner is the least (distance, order): the owners' order does not matter.
+        # The winner is the least (distance, -cue length, order): the owners' order does not matter.
         owners = found.keys() | patterned if patterned else found.keys()
         figure_start, figure_end = m.span.start, m.span.end
-        best: tuple[int, int, MetricSpec] | None = None
+        best: tuple[int, int, int, MetricSpec] | None = None
         for metric_id in owners:
             known = self.metric_order.get(metric_id)
             if known is None:
                 continue  # a member list's cue
             order, metric = known
             if not accepts(metric, m):
+                if seen is not None:
+                    seen.unit_mismatch(metric, found.get(metric_id, []))
                 continue
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
             if not cues:
+                if seen is not None:
+                    seen.reject(metric.id, "no cue in its sentence")
                 continue
-            dist = min(max(s - figure_end, figure_start - e, 0) for s, e in cues)
+            dist, cue = min((max(s - figure_end, figure_start - e, 0), (s, e)) for s, e in cues)
+            how = None
+            if metric.unit == "count":
+                att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
+                if att is None:
+                    att = self._listed(doc, i, m, cues)
+                if att is None:
+                    if seen is not None:
+                        seen.unattached(doc.text, metric, cue, dist)
+                    continue
+                cue, how = att.cue, att.how
+                dist = max(cue[0] - figure_end, figure_start - cue[1], 0)
             if dist > metric.max_distance:
+                if seen is not None:
+                    seen.too_far(doc.text, metric, cue, dist)
                 continue
             if metric.is_date and not subjects.dates_the_event(
                 doc.text,
@@ -333,14 +389,25 @@ class Binder:
             ):
                 continue  # another date of the sentence is the one beside the cue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
+                if seen is not None:
+                    seen.no_context(metric, dist)
                 continue
             if metric.exclude:
-                c_start, c_end = doc.clause(i, m)
-                if any(c_start <= s and e <= c_end for s, e in doc.excludes(i).get(metric.id, ())):
+                c_start, c_end = clause_span = doc.clause(i, m)
+                hits = doc.excludes(i).get(metric.id, ())
+                hit = next(((s, e) for s, e in hits if c_start <= s and e <= c_end), None)
+                if hit is not None:
+                    if seen is not None:
+                        seen.excluded(doc.text, metric, hit, clause_span, dist)
                     continue
-            if best is None or (dist, order) < (best[0], best[1]):
-                best = (dist, order, metric)
-        return best[2] if best else None
+            key = (dist, cue[0] - cue[1], order)
+            if seen is not None:
+                seen.candidate(doc.text, metric, cue, dist, how, _context_found(doc, i, metric))
+            if best is None or key < best[:3]:
+                best = (*key, metric)
+        if seen is not None and best is not None:
+            seen.choose(best[3].id)
+        return best[3] if best else None
 
     # ------------------------------------------------------------------ claim building
 
@@ -355,12 +422,25 @@ class Binder:
     ) -> Claim | None:
         text, sent = doc.text, doc.sents[i]
         period: Period | None = None
+        seen = doc.traced(i, m)
         if metric.period != "none":
             found = self._period(doc, i, m, metric)
             if found is not None:
                 period, pm = found
                 used_as_period.add((pm.span.start, pm.span.end))
+                if seen is not None:
+                    seen.period_from(pm, period)
+            elif metric.period == "required":
+                # Without its period a flow's figure compares with nothing: it is listed in
+                # the coverage as "no period" rather than kept as a claim no check can use.
+                if seen is not None:
+                    seen.dropped = (
+                        "no period: the metric says `period: required` and none is stated"
+                    )
+                return None
         subject = self._subject(doc, i, m, metric)
+        if seen is not None:
+            seen.subject_from(doc.text, metric, subject, doc.clause(i, m))
         modality = self._modality(doc, i, m, metric)
         common = dict(
             attribution=self._attribution(doc, i, m),
@@ -482,6 +562,46 @@ class Binder:
             return (others[0],)
         return (*default[:-1], others[0])
 
+    def _listed(self, doc: _Doc, i: int, m: Mention, cues: Sequence[Span]) -> Attachment | None:
+        """A count listed with others of its sentence, each beside its own entity, counts
+        what one of them counts: "389 people were killed in Mozambique and 96 in Malawi",
+        "Mozambique and Malawi recorded 412 and 96 deaths respectively", "Deaths by country:
+        Mozambique 389, Malawi 96"; and so does a total of them ("485 in total")."""
+        text, sent = doc.text, doc.sents[i]
+        members = [
+            p
+            for p in doc.by_sentence[i]
+            if p.kind == m.kind
+            and (p is m or not subjects.not_a_figure(text, sent[0], p.span.start, p.span.end, sent))
+        ]
+        if len(members) < 2:
+            return None
+        spans = [(p.span.start, p.span.end) for p in members]
+        figure = (m.span.start, m.span.end)
+        near = doc.mention_spans(i)
+        named = [
+            n
+            for n in self._named(text, *sent)
+            if n[2] not in self.bodies and not any(s <= n[0] < e for s, e in near)
+        ]
+        label = subjects.labelled_list(text, sent, figure, cues, named)
+        if label is not None:
+            return Attachment("listed", label)
+        k = spans.index(figure)
+        lo = spans[k - 1][1] if k > 0 else sent[0]
+        hi = spans[k + 1][0] if k + 1 < len(spans) else sent[1]
+        own = subjects.coordinated(figure, spans, named, sent, text)
+        if own is None and subjects.whole_marker(text, lo, hi) is None:
+            return None
+        if not subjects.no_noun_of_its_own(text, *figure, sent):
+            return None  # "and damaged 3,000 homes in Malawi" counts homes
+        for p in members:
+            if p is not m:
+                att = attachment(text, p, cues, sent, doc.by_sentence[i])
+                if att is not None:
+                    return Attachment("listed", att.cue)
+        return None
+
     def _in_a_name(self, doc: _Doc, i: int, m: Mention) -> bool:
         """Whether the figure is part of a cue phrase ("12-month job losses") or of an
         entity's name ("the Group of 20"): then it names, it does not state."""
@@ -576,18 +696,35 @@ class Binder:
         text, lower = doc.text, doc.lower
         start, end = max(doc.clause(i, m)[0], m.span.start - 80), m.span.start
         forecast, modal = self.markers.get(metric.id, (_FORECAST, _MODAL))
+        seen = doc.traced(i, m)
         if modal.may_stand(lower, start, end):
             before = text[start:end]
-            if _TARGET.exact.search(before):
-                return "target"
-            if forecast.exact.search(before):
-                return "forecast"
+            if hit := _TARGET.exact.search(before):
+                return _noted(seen, "target", f"{hit.group()!r} before it")
+            if hit := forecast.exact.search(before):
+                return _noted(seen, "forecast", f"{hit.group()!r} before it")
         if _FORECAST_AFTER.search(text, lower, m.span.end, min(doc.sents[i][1], m.span.end + 30)):
-            return "forecast"
-        return "actual"
+            return _noted(seen, "forecast", "'expected' or the like just after it")
+        return _noted(seen, "actual", "no forecast or target word before it")
+
+
+def _noted(seen: FigureTrace | None, modality: Modality, why: str) -> Modality:
+    """`modality`, recorded with the words that set it when a trace is kept."""
+    if seen is not None:
+        seen.notes.append(("modality", f"{modality}: {why}"))
+    return modality
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _context_found(doc: _Doc, i: int, metric: MetricSpec) -> str | None:
+    """The context phrase that let the metric in, for a trace: the nearest sentence's first."""
+    for j in range(i, max(0, i - metric.context_window) - 1, -1):
+        spans = doc.contexts(j).get(metric.id) if metric.context else None
+        if spans:
+            return " ".join(doc.text[spans[0][0] : spans[0][1]].split())
+    return None
 
 
 _KINDS = {

@@ -63,6 +63,13 @@ _PART_BEFORE = re.compile(
 _PART_AFTER = re.compile(r"(?i)\s+of\s+(?:them|whom|which|these|those|it)\b")
 # "Of the 412 dead, 40 were children": figures after the opening are parts of its whole.
 _PARTITIVE_OPENING = re.compile(r"(?i)\s*of\s+(?:the|these|those|its|their)\s+[^,;]{1,60},")
+# After a listed figure: punctuation, a conjunction or a preposition, never its own noun.
+_OWN_NOUN_ABSENT = re.compile(
+    r"(?i)\s*(?:[,.;:)]|$|(?:and|or|respectively|in|for|at|across|combined|altogether)\b)"
+)
+_POSSESSED = re.compile(r"['’]s\s*$")
+# Between a list's colon and a figure: blanked labels, figures, commas, "and", "%".
+_LABELS = re.compile(r"[\s\d.,%]*(?:(?:,|and)[\s\d.,%]*)*")
 _REACH = 40  # characters before a figure that can introduce it as a part, or a cue's date
 _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
@@ -125,11 +132,45 @@ def dates_the_event(text: str, figure: Span, cues: Sequence[Span], dates: Sequen
     )
 
 
+def no_noun_of_its_own(text: str, start: int, end: int, sent: Span) -> bool:
+    """Whether a listed figure stands without a noun of its own: "96 in Malawi", "96,",
+    "Malawi's 96", "412 and 96 deaths respectively"; not "3,000 homes"."""
+    if _OWN_NOUN_ABSENT.match(text, end, sent[1]) or end == sent[1]:
+        return True
+    return _POSSESSED.search(text, max(sent[0], start - 4), start) is not None
+
+
+def labelled_list(
+    text: str, sent: Span, figure: Span, cues: Sequence[Span], named: Sequence[Named]
+) -> Span | None:
+    """The cue of a labelled list the figure stands in: "Deaths by country: Mozambique 389,
+    Malawi 96, Zimbabwe 14" (a cue before a colon, then entity labels and figures only)."""
+    colon = text.rfind(":", sent[0], figure[0])
+    if colon < 0:
+        return None
+    before = [c for c in cues if c[1] <= colon]
+    if not before:
+        return None
+    rest = list(text[colon + 1 : figure[0]])
+    for s, e, _ in named:
+        if colon < s and e <= figure[0]:
+            rest[s - colon - 1 : e - colon - 1] = " " * (e - s)
+    # Only labels (blanked), figures, commas and "and" between the colon and the figure, and
+    # a label right before the figure.
+    gap = "".join(rest)
+    if not _LABELS.fullmatch(gap) or not any(e <= figure[0] and colon < s for s, e, _ in named):
+        return None
+    last_label = max(e for s, e, _ in named if colon < s and e <= figure[0])
+    if text[last_label : figure[0]].strip(" '’s") != "":
+        return None
+    return max(before)
+
+
 def whole_marker(text: str, start: int, end: int) -> str | None:
     """The words in text[start:end] that say its figure is for a whole ("combined", "in
     total", "the two countries"), or None."""
     found = _WHOLE.search(text, start, end)
-    return " ".join(found.group().split()) if found else None
+    return " ".join(found.group().lower().split()) if found else None
 
 
 def whole(named: Sequence[Named], marker: str) -> tuple[str, ...]:

@@ -8,7 +8,10 @@ group the largest set of mutually agreeing claims is found (the point most inter
 O(n log n) sweep); every claim outside it is a conflict with the nearest claim inside.  An
 open-ended claim ("over $26 billion") agrees with every figure above its bound.  Forecasts and
 targets never take part; for a metric with `period: required`, neither do claims without a
-period.  With `across_sources_only`, a group drawn from a single source is not checked.
+period.  With `across_sources_only`, two figures of one article are never paired: a group
+drawn from a single source is not checked, agreeing claims are reported only when they come
+from two sources or more, and a claim outside the agreeing set conflicts only with the
+nearest agreeing claim of another source (or with none).
 
 Passing::
 
@@ -77,7 +80,8 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
     for c, (lo, hi) in zip(claims, ivs, strict=True):
         (core if lo <= best_point <= hi else rest).append((c, lo, hi))
     out: list[Finding] = []
-    if len(core) >= 2:
+    across = spec.across_sources_only
+    if len(core) >= 2 and (not across or len({c.source for c, _, _ in core}) >= 2):
         agreeing = [c for c, _, _ in core]
         out.append(
             finding(
@@ -97,6 +101,14 @@ def _group(spec: Spec, texts: ClaimTexts, claims: list[Claim], tol: float) -> li
     lowest = min(core, key=lambda e: (e[1], e[0].sort_key))[0]
     for c, lo, _ in rest:
         other = highest if lo > best_point else lowest
+        if across and other.source == c.source:
+            others = [e for e in core if e[0].source != c.source]
+            if not others:
+                continue  # only its own article disagrees with it
+            if lo > best_point:
+                other = max(others, key=lambda e: (e[2], e[0].sort_key))[0]
+            else:
+                other = min(others, key=lambda e: (e[1], e[0].sort_key))[0]
         out.append(
             finding(
                 spec,

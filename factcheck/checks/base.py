@@ -17,9 +17,11 @@ from factcheck.spec import (
     Id,
     MetricSpec,
     Strict,
+    ToleranceText,
     check_tolerance,
     read_quantity,
     tolerance_fraction,
+    tolerance_text,
 )
 from factcheck.units import UnitError
 
@@ -35,14 +37,14 @@ class CheckSpec(Strict):
     id: Id
     severity: Severity = "error"
     description: str = ""
-    tolerance: str = Field(
+    tolerance: ToleranceText = Field(
         default="0", description="relative tolerance added to each interval, e.g. '1 percent'"
     )
 
-    @field_validator("tolerance")
+    @field_validator("tolerance", mode="before")
     @classmethod
-    def _tolerance(cls, v: str) -> str:
-        return check_tolerance(v)
+    def _tolerance(cls, v: object) -> object:
+        return check_tolerance(tolerance_text(v))
 
     @property
     def tolerance_fraction(self) -> float:

@@ -488,7 +488,8 @@ def _coverage_section(ctx: _Context) -> Iterator[str]:
             )
             + f'<br><span class="outlet">{esc(ctx.label(u.source))}</span>',
             esc(u.kind),
-            f'<span class="value">{esc(u.text)}</span>',
+            f'<span class="value">{esc(u.text)}</span>'
+            + (f' <span class="outlet">({esc(u.reason)})</span>' if u.reason else ""),
         ]
         for i, u in enumerate(unbound)
     )

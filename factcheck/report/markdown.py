@@ -293,7 +293,7 @@ def _lines(report: Report) -> Iterator[str]:
                     [
                         _where(u.source, f"{u.line}:{u.column}", sources),
                         escape(u.kind),
-                        escape(u.text),
+                        escape(u.text) + (f" ({escape(u.reason)})" if u.reason else ""),
                     ]
                     for u in report.unbound
                 ],

@@ -1,0 +1,188 @@
+"""How much of a parallel run is serial: the parent's own CPU against the workers', per N jobs.
+
+    python bench/serial.py [--docs 1000] [--jobs 1,2] [--dir /tmp/factcheck-bench]
+
+For each N, a fresh child process runs what `factcheck report ARCHIVE --no-store --format json
+--jobs N` runs (discover, analyse, check, render JSON) and records:
+
+- the parent's own CPU seconds (`RUSAGE_SELF`) and the workers' (`RUSAGE_CHILDREN`, read once
+  the pool has been shut down and its processes reaped);
+- the bytes that cross process boundaries per article: every chunk of tasks sent to a worker
+  and every list of outcomes it returns, pickled as the pool pickles them (measured in a
+  separate, untimed pass, so counting them costs the timed run nothing);
+- wall seconds.
+
+From the one-process run's CPU `T1` and a parallel run's parent CPU `P` and workers' CPU `W`:
+
+- serial fraction `P / T1`: the share of one-core work still done by one process;
+- IPC overhead `(P + W - T1) / T1`: what going parallel adds (pickling both ways, worker
+  start-up and imports);
+- projected speed-up at n cores `T1 / (P + W / n)`, Amdahl's law from the measured figures
+  (the parent's work does not shrink with n; the workers' is spread over n).
+
+Works on a 2-core machine: nothing here needs the cores it projects.  Figures only; the issue's
+goal (serial fraction at most 5 %, IPC overhead at most 10 % of one-core CPU) is compared in the
+last column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GOAL_SERIAL = 0.05
+GOAL_IPC = 0.10
+
+
+def _cpu(who: int) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
+    """One run in this process; the caller made it fresh, so RUSAGE_CHILDREN starts at zero."""
+    from factcheck import engine
+    from factcheck.report import json as json_report
+    from factcheck.rules import load_rules
+
+    sent: list[int] = []
+    received: list[int] = []
+    if count_bytes:
+        original = engine.ProcessRunner.run
+
+        def counting(self: engine.ProcessRunner, tasks: list[engine.Task]) -> list[Any]:
+            size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
+            for i in range(0, len(tasks), size):
+                sent.append(len(pickle.dumps(tasks[i : i + size], pickle.HIGHEST_PROTOCOL)))
+            outcomes = original(self, tasks)
+            for i in range(0, len(outcomes), size):
+                received.append(len(pickle.dumps(outcomes[i : i + size], pickle.HIGHEST_PROTOCOL)))
+            return outcomes
+
+        engine.ProcessRunner.run = counting  # type: ignore[method-assign]
+
+    rules = load_rules([ROOT / "rules"])
+    self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()
+    corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
+    report = engine.build_report(corpus, rules)
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        for piece in json_report.pieces(report):
+            sink.write(piece)
+    wall = time.time() - wall0
+    docs = len(corpus.analysed)
+    return {
+        "jobs": jobs,
+        "docs": docs,
+        "parent_cpu": _cpu(resource.RUSAGE_SELF) - self0,
+        "workers_cpu": _cpu(resource.RUSAGE_CHILDREN) - kids0,
+        "wall": wall,
+        "sent_per_doc": sum(sent) / docs if docs else 0.0,
+        "received_per_doc": sum(received) / docs if docs else 0.0,
+    }
+
+
+def run_child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", str(folder), "--jobs", str(jobs)]
+    if count_bytes:
+        cmd.append("--count-bytes")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--docs", type=int, default=1000)
+    p.add_argument("--jobs", default="1,2", help="comma-separated job counts (1 is always run)")
+    p.add_argument("--repeat", type=int, default=2, help="best of this many runs per job count")
+    p.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench")
+    p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--count-bytes", action="store_true", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.child is not None:
+        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes)))
+        return 0
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scale import ensure_corpus
+
+    folder = a.dir / f"n{a.docs}"  # the folder bench/scale.py makes for that size
+    ensure_corpus(folder, a.docs)
+    jobs = sorted({1, *(int(j) for j in a.jobs.split(","))})
+    best: dict[int, dict[str, Any]] = {}
+    for _ in range(a.repeat):
+        for n in jobs:  # alternated, so a busy spell of the machine hits every N alike
+            r = run_child(folder, n, count_bytes=False)
+            total = r["parent_cpu"] + r["workers_cpu"]
+            if n not in best or total < best[n]["parent_cpu"] + best[n]["workers_cpu"]:
+                best[n] = r
+    for n in jobs:
+        if n > 1:
+            counted = run_child(folder, n, count_bytes=True)
+            best[n]["sent_per_doc"] = counted["sent_per_doc"]
+            best[n]["received_per_doc"] = counted["received_per_doc"]
+
+    t1 = best[1]["parent_cpu"] + best[1]["workers_cpu"]
+    rows = []
+    for n in jobs:
+        r = best[n]
+        par, wrk = r["parent_cpu"], r["workers_cpu"]
+        serial = par / t1
+        ipc = (par + wrk - t1) / t1
+        proj = [t1 / (par + wrk / k) for k in (16, 64)] if n > 1 else [1.0, 1.0]
+        meets = "yes" if n > 1 and serial <= GOAL_SERIAL and ipc <= GOAL_IPC else "no"
+        rows.append(
+            [
+                n,
+                r["docs"],
+                f"{r['wall']:.2f}",
+                f"{par:.2f}",
+                f"{wrk:.2f}",
+                f"{serial:.1%}" if n > 1 else "100%",
+                f"{ipc:+.1%}" if n > 1 else "",
+                f"{r['sent_per_doc']:.0f} / {r['received_per_doc']:.0f}" if n > 1 else "",
+                f"{proj[0]:.1f}x / {proj[1]:.1f}x" if n > 1 else "",
+                meets if n > 1 else "",
+            ]
+        )
+    print(
+        f"{folder} ({best[1]['docs']} articles), cores here: {os.cpu_count()}, best of {a.repeat}"
+    )
+    print(
+        tabulate(
+            rows,
+            headers=[
+                "jobs",
+                "docs",
+                "wall s",
+                "parent CPU s",
+                "workers CPU s",
+                "serial",
+                "IPC overhead",
+                "bytes/doc sent / back",
+                "projected 16 / 64 cores",
+                f"goal ≤{GOAL_SERIAL:.0%} serial, ≤{GOAL_IPC:.0%} IPC",
+            ],
+            tablefmt="github",
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
