@@ -243,8 +243,14 @@ class Binder:
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
+                # A part whose own clause holds a cue of the metric after it is that cue's.
+                c_end = doc.clause(i, m)[1]
+                own_cue = any(
+                    m.span.end <= s and e <= c_end
+                    for s, e in doc.cues.phrases(i).get(metric.id, ())
+                )
                 if subjects.not_a_figure(
-                    text, doc.clause(i, m)[0], m.span.start, m.span.end, sents[i]
+                    text, doc.clause(i, m)[0], m.span.start, m.span.end, sents[i], own_cue
                 ) or self._in_a_name(doc, i, m):
                     continue  # "the two countries", "including $400 million", "Group of 20"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)

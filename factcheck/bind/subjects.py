@@ -192,13 +192,19 @@ def has_number(phrase: str) -> bool:
     return _NUMBER_IN.search(phrase) is not None
 
 
-def not_a_figure(text: str, clause_start: int, start: int, end: int, sent: Span) -> bool:
+def not_a_figure(
+    text: str, clause_start: int, start: int, end: int, sent: Span, own_cue: bool = False
+) -> bool:
     """A numeral in a definite reference ("the two countries") or a figure introduced as a
     part ("including $400 million", "40 of them children", "Of the 412 dead, 40 were
-    children"): either way, not a figure of the cue's whole."""
+    children"): either way, not a figure of the cue's whole.  A part with a cue of its own
+    after it (`own_cue`: "642,300 ballots were cast, of which 9,870 were invalid") is a
+    figure of that cue's metric."""
     before = text[max(clause_start, start - _REACH) : start]
     if text[start:end].isalpha() and _DEFINITE_BEFORE.search(before):
         return True
+    if own_cue:
+        return False
     if _PART_BEFORE.search(before) is not None:
         return True
     if _PART_AFTER.match(text, end, min(sent[1], end + _REACH)) is not None:
