@@ -1,6 +1,7 @@
 """The date half of the peer benchmark: factcheck's dates against dateparser's search_dates.
 
     python bench/peers_dates.py [--spec-dir DIR] [--mb 1] [--misses SUITE] [--peer-kb 40]
+    python bench/peers_dates.py --before main      # factcheck's figures at a git revision too
 
 `bench/peers.py` imports this module and calls `run(spec_dir, corpus_text)`.
 
@@ -33,6 +34,10 @@ month and year wrong.  To give it its best reading, each text it finds is parsed
 whole week, month or year.  factcheck's dates are its year, date and period mentions that are
 resolved (a relative date with no reference stays open and is not a date).
 
+`--before REV` runs the same suites with factcheck's code at a git revision (exported with
+`git archive` to a temporary folder and run there in a subprocess), so a change's effect on
+accuracy is measured on the same cases, before and after, with dateparser beside both.
+
 Throughput: factcheck's `find_dates` over the whole corpus; dateparser over a `--peer-kb`
 slice (it runs at about 0.2 MB/s), the rate scaled to MB/s, as the row's note says.  Both in
 CPU time of this process, MB in UTF-8 bytes, as `bench/peers.py` measures.
@@ -43,8 +48,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import io
 import json
+import os
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -312,6 +322,38 @@ def corpus(mb: float) -> str:
     return ((seeds + "\n\n") * (target // (len(seeds) + 2) + 1))[:target]
 
 
+def before_rows(rev: str, spec_dir: Path, mb: float) -> list[dict[str, Any]]:
+    """factcheck's rows at git revision `rev`: this script run from an export of that tree."""
+    with tempfile.TemporaryDirectory(prefix="factcheck-before-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        script = Path(tmp) / "bench" / "peers_dates.py"
+        if not script.is_file():
+            raise SystemExit(f"{rev} has no bench/peers_dates.py")
+        env = {**os.environ, "PYTHONPATH": tmp}
+        cmd = [sys.executable, str(script), "--spec-dir", str(spec_dir), "--mb", str(mb)]
+        # An old script may not know --json: its table is parsed instead.
+        out = subprocess.run(
+            [*cmd, "--peer-kb", "0.001"], check=True, capture_output=True, text=True, env=env
+        ).stdout
+    rows = []
+    for line in out.splitlines():
+        parts = line.split()
+        if "factcheck" not in parts or "/" not in line:
+            continue
+        k = parts.index("factcheck")
+        good, total = parts[k + 2].split("/")
+        rows.append(
+            {"suite": " ".join(parts[:k]), "library": f"factcheck dates @ {rev}",
+             "correct": int(good), "total": int(total), "mb_per_s": float(parts[k + 5]),
+             "note": "before"}
+        )  # fmt: skip
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--spec-dir", type=Path, default=SPEC_DIR)
@@ -319,8 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-kb", type=float, default=PEER_KB, help="dateparser's slice")
     ap.add_argument("--misses", default=None, help="list factcheck's misses in this suite")
     ap.add_argument("--library", default="factcheck dates", help="whose misses to list")
+    ap.add_argument("--before", default=None, metavar="REV", help="also run a git revision")
     args = ap.parse_args(argv)
     rows, misses = run_with_misses(args.spec_dir, corpus(args.mb), args.peer_kb)
+    if args.before:
+        rows = before_rows(args.before, args.spec_dir, args.mb) + rows
     for r in rows:
         print(
             f"{r['suite']:15s} {r['library']:25s} {r['correct']:4d}/{r['total']:<4d} "

@@ -22,6 +22,7 @@ from factcheck import checks, store
 from factcheck.bind.binder import Binder
 from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
+from factcheck.extract.dateline import date_warnings
 from factcheck.ingest import (
     SourceMeta,
     decode,
@@ -58,7 +59,10 @@ class Corpus:
     fresh: int = 0
 
 
-def source_info(s: Source) -> SourceInfo:
+def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
+    """What the report says about a source, with the warnings about its date (see
+    factcheck.extract.dateline), which need its mentions."""
+    warnings = [*s.date_warnings, *date_warnings(s.published, s.published_from, s.text, mentions)]
     return SourceInfo(
         id=s.id,
         path=s.path,
@@ -68,13 +72,15 @@ def source_info(s: Source) -> SourceInfo:
         url=s.url,
         published=s.published,
         as_of=s.as_of,
+        published_from=s.published_from,
+        warnings=tuple(f"{s.path}:{w}" for w in warnings),
     )
 
 
 def analyse_source(source: Source, binder: Binder) -> Analysed:
     mentions = extract(source)
     claims, unbound = binder.bind(source, mentions)
-    return Analysed(source_info(source), tuple(mentions), tuple(claims), tuple(unbound))
+    return Analysed(source_info(source, mentions), tuple(mentions), tuple(claims), tuple(unbound))
 
 
 # ---------------------------------------------------------------------- one document, anywhere
@@ -128,7 +134,7 @@ def run_task(task: Task, binder: Binder) -> Outcome:
         else tuple(extract(source))
     )
     claims, unbound = binder.bind(source, mentions)
-    info = source_info(source)
+    info = source_info(source, mentions)
     analysed = Analysed(
         info, tuple(mentions) if task.keep_mentions else (), tuple(claims), tuple(unbound)
     )
@@ -365,6 +371,7 @@ def _window(
             corpus.warnings.append(o.warning or f"skipped {files[i - offset]}")
             continue
         corpus.analysed.append(o.analysed)
+        corpus.warnings.extend(o.analysed.source.warnings)
         if o.text is not None:
             corpus.texts[o.analysed.source.id] = o.text
         if o.analysed_row is None and o.extracted_row is None and st is not None and not o.rebound:

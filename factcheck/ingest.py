@@ -27,7 +27,7 @@ from pathlib import Path
 import regex
 
 from factcheck.errors import FactcheckError, Location
-from factcheck.models import Source
+from factcheck.models import PublishedFrom, Source
 from factcheck.yamlload import load_yaml
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -35,27 +35,6 @@ SOURCES_FILE = "sources.yaml"
 # A long read is a few hundred kB of text.  Anything this large is a dump or a log, and reading
 # it would take minutes of extraction and gigabytes of records, so it is skipped with a warning.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
-
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for name in names
-}
 
 
 class IngestError(FactcheckError):
@@ -238,40 +217,6 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-# ---------------------------------------------------------------------------------- header date
-
-_HEADER_DATE = regex.compile(
-    r"""(?ix)^[ \t]*(?:
-        (?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})
-      | (?P<d2>\d{1,2})\s+(?P<mon>[a-z]+)\s+(?P<y2>(?:19|20)\d{2})
-      | (?P<mon3>[a-z]+)\s+(?P<d3>\d{1,2}),\s+(?P<y3>(?:19|20)\d{2})
-    )\s+\d{1,2}:\d{2}\b"""
-)
-
-
-def header_date(text: str, furniture: Iterable[tuple[int, int]]) -> dt.date | None:
-    """The publication date an article states in its header: a date followed by a time."""
-    skip = {start for start, _ in furniture}
-    for n, m in enumerate(regex.finditer(r"[^\r\n]*", text)):
-        if n > 60:
-            break
-        if m.start() in skip:
-            continue
-        h = _HEADER_DATE.match(m.group())
-        if not h:
-            continue
-        try:
-            if h["d"]:
-                return dt.date(int(h["y"]), int(h["m"]), int(h["d"]))
-            if h["d2"] and h["mon"].lower() in MONTHS:
-                return dt.date(int(h["y2"]), MONTHS[h["mon"].lower()], int(h["d2"]))
-            if h["d3"] and h["mon3"].lower() in MONTHS:
-                return dt.date(int(h["y3"]), MONTHS[h["mon3"].lower()], int(h["d3"]))
-        except ValueError:
-            continue
-    return None
-
-
 # ---------------------------------------------------------------------------------- metadata
 
 
@@ -431,11 +376,14 @@ def build_source(
 ) -> Source:
     meta = meta or SourceMeta()
     furniture = furniture_spans(text)
+    from factcheck.extract.dateline import find_dateline  # extract imports this module
+
     published = meta.published
-    published_from = "sources-file" if published else "none"
+    published_from: PublishedFrom = "sources-file"
+    date_warnings: tuple[str, ...] = ()
     if published is None:
-        published = header_date(text, furniture)
-        published_from = "text-header" if published else "none"
+        found = find_dateline(text, furniture)
+        published, published_from, date_warnings = found.date, found.how, found.warnings
     raw = data if data is not None else text.encode("utf-8")
     return Source(
         id=stem,
@@ -447,6 +395,7 @@ def build_source(
         url=meta.url,
         published=published,
         published_from=published_from,
+        date_warnings=date_warnings,
         as_of=meta.as_of,
         furniture=furniture,
     )

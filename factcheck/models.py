@@ -23,6 +23,9 @@ Modality = Literal["actual", "forecast", "target"]
 Precision = Literal["year", "month", "day", "range"]
 Status = Literal["conflict", "agreement"]
 Severity = Literal["error", "warning", "info"]
+# Where an article's date came from: the sources file, the article's header line, its byline,
+# a wire dateline ("LONDON, March 5 (Reuters) -"), the HTML page's metadata, or nowhere.
+PublishedFrom = Literal["sources-file", "header", "byline", "dateline", "metadata", "none"]
 
 
 class Record(BaseModel):
@@ -90,6 +93,13 @@ class Mention(Record):
         None  # "the same period the previous year": the sentence's period, shifted
     )
     furniture: bool = False  # page furniture: view counters, calendar widgets, footers
+    # A season or fiscal year by the calendar year it ends in ("2019/20 season", "FY2023"):
+    # the binder places it by the rule's `year_starts`; `date` is the two calendar years it
+    # can lie in ("2019/20"), or None when the text alone does not say ("FY2023").
+    fiscal_year: int | None = None
+    # "So far this season", "fiscal year to date": from the start of the rule's season or
+    # fiscal year (`year_starts`) to the article's date, placed by the binder.
+    season_to_date: bool = False
 
     @property
     def sort_key(self) -> tuple[str, int, int]:
@@ -107,10 +117,13 @@ class Source(Record):
     outlet: str | None = None
     url: str | None = None
     published: dt.date | None = None
-    published_from: Literal["sources-file", "text-header", "none"] = "none"
+    published_from: PublishedFrom = "none"
     # Estimated date the article speaks from, for undated articles (sources file `as_of`).
     as_of: dt.date | None = None
     furniture: tuple[tuple[int, int], ...] = ()
+    # What finding the date raised ("03/05/2021" read either way, a dateline with no year...),
+    # each "line:column: message" (factcheck.extract.dateline).
+    date_warnings: tuple[str, ...] = ()
 
     @property
     def reference_date(self) -> dt.date | None:
@@ -128,6 +141,9 @@ class SourceInfo(Record):
     url: str | None = None
     published: dt.date | None = None
     as_of: dt.date | None = None
+    published_from: PublishedFrom = "none"
+    # Warnings about the article's date, each "path:line:column: message" (see Source).
+    warnings: tuple[str, ...] = ()
 
 
 class Period(Record):
@@ -143,6 +159,20 @@ class Period(Record):
     @property
     def label(self) -> str:
         return span_label(self.start, self.end, "range")
+
+    @property
+    def moment_label(self) -> str:
+        """An as-of date: '2021-03-05' for one day, '2021-03' for a month, '2021' for a year,
+        else the span's label."""
+        start, end = self.start, self.end
+        if start == end:
+            return start.isoformat()
+        if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+            if (start.year, start.month) == (end.year, end.month):
+                return span_label(start, end, "month")
+            if (start.month, end.month, start.year) == (1, 12, end.year):
+                return span_label(start, end, "year")
+        return self.label
 
 
 @functools.lru_cache(maxsize=4096)
@@ -197,6 +227,9 @@ class Claim(Record):
     # Who states or measured the figure, when the sentence says so ("according to OCHA",
     # "the World Bank estimates"): a body's entity id, else the words naming it.
     attribution: str | None = None
+    # For a stock or running total: the moment the level holds at ("as of 3 March", "so far":
+    # the article's date), a span when the text gives one ("by mid-November", "in 2022").
+    as_of: Period | None = None
 
     @property
     def is_date(self) -> bool:

@@ -8,7 +8,7 @@ beside their check kind, in `factcheck/checks/`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
@@ -34,6 +34,36 @@ ToleranceText = Annotated[
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+MonthName = Literal[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+YearStarts = Annotated[
+    Annotated[int, Field(ge=1, le=12)] | MonthName,
+    Field(
+        description="the month a season or fiscal year starts: a number (7) or a name (July); "
+        "'FY2023' and '2022/23' are the year that ends in 2023",
+    ),
+]
+
+
+def month_of(year_starts: int | str) -> int:
+    """A `year_starts` value as a month number."""
+    if isinstance(year_starts, int):
+        return year_starts
+    return get_args(MonthName).index(year_starts) + 1
 
 
 class SubjectSpec(Strict):
@@ -149,6 +179,24 @@ class MetricSpec(Strict):
         default=(),
         description="sentences and the claim each must yield (or none): `factcheck rules test`",
     )
+    stock: bool = Field(
+        default=False,
+        description="the figure is a level at a moment, not a flow over a period (debt, "
+        "reserves, companies operating): each claim carries an as-of date ('as of 3 March', "
+        "'by mid-November', 'so far', else the article's date), and agreement compares "
+        "claims of the same as-of date only",
+    )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="for seasons and fiscal years ('the 2019/20 season', 'FY2023'): the month "
+        "this metric's year starts; without it (or its entity's) '2019/20' spans both calendar "
+        "years and 'FY2023' stays open",
+    )
+    cumulative: bool = Field(
+        default=False,
+        description="a running total since some start (vaccinations given, flights operated "
+        "since a route opened): a stock that never decreases; implies `stock`",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -179,6 +227,20 @@ class MetricSpec(Strict):
     def is_date(self) -> bool:
         return self.unit in ("year", "date")
 
+    @property
+    def is_stock(self) -> bool:
+        """A level at a moment: a stock or a running total."""
+        return self.stock or self.cumulative
+
+    @model_validator(mode="after")
+    def _stock_or_flow(self) -> MetricSpec:
+        if self.flow and self.is_stock:
+            raise ValueError(
+                "a metric is a flow over a period or a stock at a moment, not both: drop "
+                "`flow` or `stock`/`cumulative`"
+            )
+        return self
+
 
 class EntitySpec(Strict):
     """A country, bloc or organisation, with the names texts use for it."""
@@ -191,6 +253,10 @@ class EntitySpec(Strict):
         default=False,
         description="a body that states or measures figures (an agency, a ministry, a bank): "
         "named as who says a figure, never as what the figure is about",
+    )
+    year_starts: YearStarts | None = Field(
+        default=None,
+        description="the month this entity's fiscal year starts (a metric's own wins)",
     )
 
 

@@ -13,7 +13,8 @@ Each file names the rules it binds with (`rules:`, a path relative to the reposi
       # `attribution` (who states the figure: a body's id, the words, or null) is matched too
       only: true                     # optional: no other claims besides weekday claims
 
-`period` is written like the gold file: YYYY, YYYY-MM or START/END; null for none.
+`period` is written like the gold file: YYYY, YYYY-MM, YYYY-MM-DD or START/END; null for none.  A stock's
+`as_of` is its moment: a day (2021-03-03), a month (2021-03), a year, or null when open.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def matches(want: dict[str, Any], c: Claim) -> bool:
     for key in ("modality", "qualifier", "unit", "attribution"):
         if key in want and getattr(c, key) != want[key]:
             return False
+    if "as_of" in want:
+        got = c.as_of.moment_label if c.as_of else None
+        return got == (None if want["as_of"] is None else str(want["as_of"]))
     return True
 
 

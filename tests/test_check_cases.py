@@ -18,7 +18,7 @@ Each file is one kind's cases:
 A claim's `metric` defaults to the check's, `unit` to its metric's, `subject` to the file's
 `subject`, `low`/`high` to the value (a date's to the span it names; `null` is unbounded),
 `modality` to actual.  Amounts may be written `22.2bn`.  `period` is YYYY, YYYY-MM or
-START/END.  A finding matches on `status`, the set of `claims`, and, when given, `known_fact`,
+START/END, and so is a stock's `as_of`.  A finding matches on `status`, the set of `claims`, and, when given, `known_fact`,
 `fact`, `metric`, and fragments of `message` and `explanation`.
 """
 
@@ -115,6 +115,7 @@ def build_claim(
         weekday=rec.get("weekday"),
         members=members,
         attribution=rec.get("attribution"),
+        as_of=as_period(rec.get("as_of")),
     )
 
 

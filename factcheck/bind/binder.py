@@ -45,7 +45,7 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import MetricSpec
+from factcheck.spec import MetricSpec, month_of
 
 FORECAST_MARKERS = (
     "could",
@@ -104,6 +104,7 @@ class _Doc:
     set_cues: SentenceHits
     contexts: SentenceHits
     excludes: SentenceHits
+    ref: dt.date | None = None  # the source's reference date, for "so far this season"
     clauses: dict[Span, Span] = field(default_factory=dict)
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
@@ -217,6 +218,7 @@ class Binder:
             SentenceHits(self.set_cues, text, lower, sents),
             SentenceHits(self.contexts, text, lower, sents),
             SentenceHits(self.excludes, text, lower, sents),
+            source.reference_date,
             trace=trace,
         )
         # Only sentences with figures or a possible member list can give claims.
@@ -448,6 +450,7 @@ class Binder:
         if seen is not None:
             seen.subject_from(doc.text, metric, subject, doc.clause(i, m))
         modality = self._modality(doc, i, m, metric)
+        as_of = as_of_date(doc.text, doc.by_sentence[i], doc.sents[i], m, period, source)
         common = dict(
             attribution=self._attribution(doc, i, m),
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
@@ -462,6 +465,7 @@ class Binder:
             column=m.span.column,
             start=m.span.start,
             end=m.span.end,
+            as_of=as_of if metric.is_stock else None,
         )
         if metric.is_date:
             if m.date is None:
@@ -512,7 +516,11 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
-        if before:
+        if after and _stated_right_after(doc.text, m, after[0]):
+            # "109 million tonnes in 2020", "90 million at this point last year": a period
+            # right after the figure is its own, whatever the sentence said before it.
+            pick = after[0]
+        elif before:
             pick = before[-1]
         elif after:
             pick = after[0]
@@ -537,9 +545,33 @@ class Binder:
                 return None
             p = _as_period(base[-1].date, base[-1].part, metric)
             return _shifted(p, shift), pick
+        if pick.fiscal_year is not None:
+            season = fiscal_period(pick, self._year_starts(metric))
+            return (season, pick) if season is not None else None
+        if pick.season_to_date:
+            starts, ref = self._year_starts(metric), doc.ref
+            if starts is None or ref is None:
+                return None  # the season's start or the article's date is not known: open
+            first = dt.date(ref.year if ref.month >= starts else ref.year - 1, starts, 1)
+            return _period_of(first, ref), pick
         if pick.date is None:
             return None
+        by = _BY.search(doc.text, max(0, pick.span.start - 16), pick.span.start)
+        if metric.flow and pick.part == "end" and by:
+            # A flow "by the end of May" is the year to date: January to May.
+            last = pick.date.end
+            return _period_of(dt.date(last.year, 1, 1), last), pick
         return _as_period(pick.date, pick.part, metric), pick
+
+    def _year_starts(self, metric: MetricSpec) -> int | None:
+        """The month the metric's year starts, else its home entity's; None for neither."""
+        if metric.year_starts is not None:
+            return month_of(metric.year_starts)
+        for party in metric.subject.parties[:1]:
+            entity = self.rules.entities.get(party)
+            if entity is not None and entity.year_starts is not None:
+                return month_of(entity.year_starts)
+        return None
 
     def _subject(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> tuple[str, ...]:
         """The metric's parties, the counterparty replaced by an entity named in the clause."""
@@ -778,11 +810,27 @@ def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
 
 
 def _is_period(m: Mention) -> bool:
+    if m.fiscal_year is not None or m.season_to_date:
+        return True
     return (
         m.kind in ("year", "period", "date")
         and (m.date is not None or m.shift_years is not None)
         and (m.shift_years is not None or (m.date is not None and m.date.precision != "day"))
     )
+
+
+def fiscal_period(m: Mention, starts: int | None) -> Period | None:
+    """A season or fiscal year ("2019/20 season", "FY2023") in the calendar: the twelve months
+    from `starts` that end in its year.  Without `starts`, "2019/20" is the two calendar years it
+    spans and "FY2023" stays open (None)."""
+    assert m.fiscal_year is not None
+    year = m.fiscal_year
+    if starts is None:
+        return _period_of(m.date.start, m.date.end) if m.date is not None else None
+    if starts == 1:
+        return _period_of(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    end = dt.date(year, starts, 1) - dt.timedelta(days=1)
+    return _period_of(dt.date(year - 1, starts, 1), end)
 
 
 def _as_period(span: DateSpan, part: str | None, metric: MetricSpec) -> Period:
@@ -833,6 +881,98 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
 
 
 _PLACE_GLUE = regex.compile(r"(?i)(?:\s|,|and|both|the|['’]s?)*")
+# ---------------------------------------------------------------------- as-of dates (stocks)
+
+# Words right before a date that make it the moment a level holds at: "as of 3 March", "by
+# mid-November", "at the end of 2022" (the part is the date's own), "on 5 May".
+_AS_OF_BEFORE = regex.compile(
+    r"(?i)\b(?P<w>as\s+(?:of|at|on)|by|until|till|through|up\s+to|on|at)\s+(?:the\s+)?"
+    r"(?P<edge>mid-?|early|late)?\s*$"
+)
+_UP_TO = ("by", "until", "till", "through", "up to")
+# Words that put a level at the article's date: "so far", "to date", "currently".
+_SO_FAR = regex.compile(
+    r"(?i)\b(?:so\s+far|to\s+date|thus\s+far|as\s+yet|until\s+now|up\s+to\s+now|"
+    r"currently|at\s+present|as\s+it\s+stands|now)\b"
+)
+
+
+def as_of_date(
+    text: str,
+    mentions: Sequence[Mention],
+    sent: Span,
+    m: Mention,
+    period: Period | None,
+    source: Source,
+) -> Period | None:
+    """The moment a stock's figure holds at, as a span (one day when the text says which).
+
+    In order: a date the sentence marks as the moment ("as of 3 March", "by mid-November",
+    "at the end of 2022", "on 5 May"), nearest the figure; "so far", "to date", "currently"
+    (the article's date); the period the figure was bound to ("in March 2021"); the article's
+    date.  None when none of these is known: an undated article's "so far" stays open.
+    """
+    best: tuple[int, Period] | None = None
+    for d in mentions:
+        if d is m or d.date is None or d.kind not in ("date", "year", "period"):
+            continue
+        before = _AS_OF_BEFORE.search(text, max(sent[0], d.span.start - 24), d.span.start)
+        if before is None and d.part is None:
+            continue
+        span = _moment(d, before)
+        dist = abs(d.span.start - m.span.start)
+        if best is None or dist < best[0]:
+            best = (dist, span)
+    if best is not None:
+        return best[1]
+    ref = source.reference_date
+    if _SO_FAR.search(text, sent[0], sent[1]):
+        return _period_of(ref, ref) if ref else None
+    if period is not None:
+        return period
+    return _period_of(ref, ref) if ref else None
+
+
+def _moment(d: Mention, before: regex.Match[str] | None) -> Period:
+    """The moment a marked date names: its end for "by", "until" and "the end of", its start
+    for "the start of", the middle of a month for "mid-", else the span it states."""
+    assert d.date is not None
+    start, end = d.date.start, d.date.end
+    word = regex.sub(r"\s+", " ", before["w"].lower()) if before else ""
+    edge = (before["edge"] or "").lower().rstrip("-") if before else ""
+    if edge == "mid" or d.part == "middle":
+        mid = start + (end - start) / 2
+        start = end = mid
+    elif edge == "early":
+        end = min(end, start + (end - start) / 3)
+    elif edge == "late":
+        start = max(start, end - (end - start) / 3)
+    if d.part == "end" or word in _UP_TO:
+        start = end
+    elif d.part == "start":
+        end = start
+    return _period_of(start, end)
+
+
+# Between a figure and a period that is its own: at most two words (a unit: "tonnes", "barrels
+# a day") and a preposition, no comma, no comparison ("higher than in 2021" names the base's).
+_UNIT_WORDS = r"\s*(?:(?!than\b|compared\b|from\b|against\b|versus\b|vs\b)[\p{L}-]+\s+){0,2}"
+_PREPOSITION = r"(?:in|during|for|at|over|on|as\s+of|as\s+at)\s"
+_RIGHT_AFTER = regex.compile(rf"(?i){_UNIT_WORDS}{_PREPOSITION}\s*")
+_WORDS_ONLY = regex.compile(rf"(?i){_UNIT_WORDS}")
+_PREPOSITION_FIRST = regex.compile(rf"(?i){_PREPOSITION}")
+
+
+def _stated_right_after(text: str, m: Mention, period: Mention) -> bool:
+    """Whether `period`, after the figure, is the figure's own (see _RIGHT_AFTER); its
+    preposition may open the period's own text ("at this point last year")."""
+    start = period.span.start
+    if _PREPOSITION_FIRST.match(text, start):
+        return bool(_WORDS_ONLY.fullmatch(text, m.span.end, start))
+    return bool(_RIGHT_AFTER.fullmatch(text, m.span.end, start))
+
+
+_BY = regex.compile(r"(?i)\b(?:by|until|through|up\s+to)\s+(?:at\s+)?\Z")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

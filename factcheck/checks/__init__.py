@@ -20,6 +20,7 @@ from factcheck.checks import (
     known_fact,
     parts_sum,
     range,
+    running_total,
     subperiod_bound,
 )
 from factcheck.checks.base import CheckContext, CheckSpec
@@ -33,6 +34,7 @@ MODULES: tuple[ModuleType, ...] = (
     calendar,
     range,
     parts_sum,
+    running_total,
 )
 REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in MODULES}
 
@@ -43,7 +45,8 @@ AnyCheck = Annotated[
     | subperiod_bound.Spec
     | calendar.Spec
     | range.Spec
-    | parts_sum.Spec,
+    | parts_sum.Spec
+    | running_total.Spec,
     Field(discriminator="kind"),
 ]
 

@@ -13,6 +13,12 @@ drawn from a single source is not checked, agreeing claims are reported only whe
 from two sources or more, and a claim outside the agreeing set conflicts only with the
 nearest agreeing claim of another source (or with none).
 
+For a stock or running total (`stock: true` or `cumulative: true` on the metric) claims are
+grouped by their as-of date instead of their period: debt of $5 bn "as of March" and $6 bn "as
+of June" are two moments, not a conflict.  Two as-of dates are the same moment when their
+first and last days each lie within `as_of_tolerance_days` of each other; a claim with no
+as-of date (an undated article's "so far") is compared with nothing.
+
 Passing::
 
     a: "trade turnover reached $22.2 billion in 2022"
@@ -28,9 +34,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Literal
 
 from factcheck.checks.base import (
+    AsOfToleranceDays,
     CheckContext,
     CheckSpec,
     ClaimTexts,
@@ -46,10 +54,13 @@ class Spec(CheckSpec):
     kind: Literal["agreement"]
     metric: str
     across_sources_only: bool = False
+    as_of_tolerance_days: AsOfToleranceDays = 0
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     metric = ctx.metrics.get(spec.metric)
+    if metric is not None and metric.is_stock:
+        return _checked(spec, ctx, stock_groups(ctx.of_metric(spec.metric), spec, ctx))
     needs_period = metric is not None and metric.period == "required"
     # Grouped by subject, period and unit; the period by its dates, which hash and compare in C.
     groups: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
@@ -59,10 +70,44 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
             continue  # a flow with no known period compares with nothing
         key = (c.subject, p.start if p else None, p.end if p else None, c.unit, ctx.body(c))
         groups[key].append(c)
+    return _checked(spec, ctx, list(groups.values()))
+
+
+def stock_groups(
+    claims: Sequence[Claim], spec: Spec, ctx: CheckContext | None = None
+) -> list[list[Claim]]:
+    """Claims of one subject and unit (and body, with `by_source`) whose as-of dates are the
+    same moment, within the tolerance in days of the group's earliest; in claim order within
+    each group."""
+    tol = spec.as_of_tolerance_days
+    by_key: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.as_of is not None:
+            by_key[(c.subject, c.unit, ctx.body(c) if ctx else None)].append(c)
+    out: list[list[Claim]] = []
+    for key in sorted(by_key, key=repr):
+        ordered = sorted(by_key[key], key=lambda c: (c.as_of.start, c.as_of.end, c.sort_key))  # type: ignore[union-attr]
+        group: list[Claim] = []
+        for c in ordered:
+            assert c.as_of is not None
+            first = group[0].as_of if group else None
+            if first is not None and (
+                (c.as_of.start - first.start).days > tol
+                or abs((c.as_of.end - first.end).days) > tol
+            ):
+                out.append(sorted(group, key=lambda x: x.sort_key))
+                group = []
+            group.append(c)
+        if group:
+            out.append(sorted(group, key=lambda x: x.sort_key))
+    return out
+
+
+def _checked(spec: Spec, ctx: CheckContext, groups: list[list[Claim]]) -> list[Finding]:
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     # Groups in the order of their first claims; the engine sorts the findings in the end.
-    for claims in groups.values():
+    for claims in groups:
         if (
             len({c.source for c in claims}) < (2 if spec.across_sources_only else 1)
             or len(claims) < 2

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -29,6 +30,18 @@ from factcheck.units import UnitError
 # two intervals that touch on paper ("$22.2 billion" and "$22.3 billion") touching.
 FLOAT_SLACK = 1e-9
 DATE_UNITS = ("year", "date")
+
+
+# For stocks: as-of dates this many days apart are one moment (agreement), or not yet an
+# earlier and a later one (running_total).
+AsOfToleranceDays = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=3660,
+        description="for a stock: as-of dates at most this many days apart count as one moment",
+    ),
+]
 
 
 class CheckSpec(Strict):
@@ -132,6 +145,8 @@ class ClaimTexts:
         hit = self._described.get(id(c))
         if hit is None or hit[0] is not c:
             period = f" for {self.period_label(c.period)}" if c.period else ""
+            if c.as_of is not None:
+                period = f" as of {c.as_of.moment_label}"
             said = f" according to {c.attribution}" if c.attribution else ""
             text = f'{show_value(c)}{period}{said} ({c.source}:{c.line}: "{c.quote}")'
             hit = self._described[id(c)] = (c, text)

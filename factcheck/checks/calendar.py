@@ -20,28 +20,16 @@ Failing::
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from factcheck.checks.base import CheckContext, CheckSpec, date_span, finding
 from factcheck.models import Finding
+from factcheck.spec import MonthName
 
 KIND = "calendar"
 WEEKDAY_METRIC = "weekday"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS: tuple[str, ...] = get_args(MonthName)
 
 
 class Spec(CheckSpec):

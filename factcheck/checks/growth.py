@@ -7,7 +7,9 @@ Levels from the growth claim's own source are used first; with `across_sources` 
 come from other sources too.  Levels must be of the growth claim's subject ("34.9 % with China"
 is not checked against turnover with Russia); the tolerance widens the stated rate relatively.
 An open-ended level ("over $23 billion") leaves the implied growth open on one side.  Forecasts
-and targets are not checked.
+and targets are not checked.  When the levels are a stock (`stock`/`cumulative` on the level
+metric), growth over P compares the level as of P's last day with the level as of the same day
+a year earlier (by the claims' as-of dates, not their periods).
 
 Passing::
 
@@ -26,7 +28,7 @@ from collections import defaultdict
 from typing import Literal
 
 from factcheck.checks.base import CheckContext, CheckSpec, finding, overlap
-from factcheck.models import Claim, Finding, shift_years
+from factcheck.models import Claim, Finding, Period, shift_years
 
 KIND = "growth"
 
@@ -42,16 +44,19 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     # Levels by subject and period dates: date tuples hash and compare in C, Periods do not.
     # With `by_source` on the level metric, a growth rate is set against its own body's levels.
     levels: dict[tuple[tuple[str, ...], dt.date, dt.date, str | None], Levels] = defaultdict(Levels)
+    level_metric = ctx.metrics.get(spec.level)
+    stock = level_metric is not None and level_metric.is_stock
     for lv in ctx.of_metric(spec.level):  # in claim order: a Levels' first is the first claim
-        if lv.period is not None:
-            levels[(lv.subject, lv.period.start, lv.period.end, ctx.body(lv))].add(lv)
+        when = lv.as_of if stock else lv.period
+        if when is not None:
+            levels[(lv.subject, when.start, when.end, ctx.body(lv))].add(lv)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     texts = ctx.texts
     for g in ctx.of_metric(spec.metric):
         if g.period is None or g.unit != "percent":
             continue
-        p = g.period
+        p = g.period if not stock else Period(start=g.period.end, end=g.period.end)
         body = ctx.body(g, spec.level)
         now = _pick(levels.get((g.subject, p.start, p.end, body)), g, spec.across_sources)
         # The same period a year earlier, as Period.shifted_years(-1) has it.

@@ -7,7 +7,9 @@ conflict.  Claims are compared across sources, within one subject and unit, one 
 at a time: each part above the lowest whole is a conflict with that whole, and the parts that
 fit agree with every whole in one finding, so an archive restating a figure many times gives
 findings in proportion to its claims, not to their pairs.  Two claims of the same period are
-left to the agreement check, and forecasts and targets take no part.
+left to the agreement check, and forecasts and targets take no part.  A stock or running
+total (`stock`/`cumulative` on the metric) has no parts: its levels at two dates are compared
+by `growth` and `running_total`, never here.
 
 Passing::
 
@@ -45,6 +47,9 @@ class Spec(CheckSpec):
 
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
+    metric = ctx.metrics.get(spec.metric)
+    if metric is not None and metric.is_stock:
+        return []
     # Claims by (subject, unit), then by period: the period by its dates, which hash and compare
     # in C.
     groups: dict[tuple[tuple[str, ...], str | None, str | None], dict[DateRange, list[Claim]]] = (

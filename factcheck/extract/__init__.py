@@ -84,7 +84,8 @@ def extract_text(
 def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool) -> Mention:
     kind: MentionKind
     if d.span is None:
-        kind = "period" if d.shift_years is not None else "date"
+        seasonal = d.fiscal_year is not None or d.season_to_date
+        kind = "period" if d.shift_years is not None or seasonal else "date"
     elif d.span.precision == "year":
         kind = "year"
     elif d.span.precision == "range":
@@ -99,9 +100,11 @@ def _date_mention(source: str, text: str, d: DateHit, sp: Span, furniture: bool)
         date=d.span,
         weekday=d.weekday,
         relative=d.relative,
-        resolved=d.span is not None or d.shift_years is not None,
+        resolved=d.span is not None or d.shift_years is not None or d.fiscal_year is not None,
+        season_to_date=d.season_to_date,
         part=d.part,
         shift_years=d.shift_years,
+        fiscal_year=d.fiscal_year,
         qualifier=d.qualifier,
         furniture=furniture,
     )

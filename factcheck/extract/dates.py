@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -133,6 +133,12 @@ class DateHit:
     part: str | None = None  # "end" / "start" of the period: "at the end of last year"
     shift_years: int | None = None  # "the same period the previous year": context shift
     qualifier: str = "exact"
+    # A season or fiscal year, by the calendar year it ends in ("2019/20 season": 2020,
+    # "FY2023": 2023): the binder places it by the metric's or entity's `year_starts`.
+    fiscal_year: int | None = None
+    season_to_date: bool = False  # "so far this season": see Mention.season_to_date
+    # A month (and day) stated without a year, for `carry_years`: (month, day or None).
+    yearless: tuple[int, int | None] | None = None
 
 
 @dataclass
@@ -165,6 +171,135 @@ def nearest_year(month: int, day: int | None, ref: dt.date | None) -> int | None
             best = (gap, y)
     assert best is not None
     return best[1]
+
+
+def directed_year(
+    month: int, day: int | None, ref: dt.date | None, tense: str | None
+) -> int | None:
+    """The year of a month (and day) stated without one, the way the sentence's tense points:
+    in the past, the latest such day on or before the reference date ("met on 3 May", "began
+    in September"); in the future, the first on or after it ("will meet in June"); with no
+    tense, the nearest (`nearest_year`)."""
+    if ref is None or tense is None:
+        return nearest_year(month, day, ref)
+    for y in (
+        (ref.year - 1, ref.year, ref.year + 1)
+        if tense == "future"
+        else (ref.year + 1, ref.year, ref.year - 1)
+    ):
+        first = dt.date(y, month, min(day or 1, last_day(y, month)))
+        last = dt.date(y, month, min(day or last_day(y, month), last_day(y, month)))
+        if tense == "future" and last >= ref:
+            return y
+        if tense == "past" and first <= ref:
+            return y
+    return nearest_year(month, day, ref)
+
+
+# Words that set the tense of the clause a date stands in; the nearest to the date wins: "said
+# the ministers will meet on Tuesday" is the future.  Read word by word (a regex of these
+# alternatives, case-insensitive, cost more than the rest of the date scan).
+_FUTURE_WORDS = frozenset(["will", "shall", "upcoming", "scheduled", "'ll", "forthcoming"])
+# "to" is future after these: "going to", "is to", "plans to", "expected to" ...
+_FUTURE_TO = frozenset(
+    [
+        "going",
+        "is",
+        "are",
+        "plan",
+        "plans",
+        "planning",
+        "due",
+        "expected",
+        "set",
+        "intend",
+        "intends",
+        "likely",
+        "aims",
+    ]
+)
+_PAST_WORDS = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "said",
+        "says",
+        "since",
+        "ago",
+        "began",
+        "met",
+        "held",
+        "took",
+        "came",
+        "went",
+        "saw",
+        "rose",
+        "fell",
+        "grew",
+        "won",
+        "lost",
+        "sold",
+        "bought",
+        "left",
+        "been",
+        "told",
+        "made",
+        "gave",
+        "paid",
+        "spent",
+    ]
+)
+_NOT_PAST_ED = frozenset(["scheduled", "expected", "planned", "proposed", "needed", "based"])
+_WORD = re.compile(r"[^\W\d_]+|'ll")
+_CLAUSE_EDGE = re.compile(r"[.!?;\n]")
+
+
+def _word_tense(words: list[str], i: int) -> str | None:
+    """The tense word i of a clause sets, given the words before it."""
+    w = words[i]
+    prev = words[i - 1] if i else ""
+    if w in _FUTURE_WORDS or (w == "to" and prev in _FUTURE_TO):
+        return "future"
+    past = w in _PAST_WORDS or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED)
+    if not past:
+        return None
+    # "will be held", "is to be signed", "will have been": a participle after a future
+    # auxiliary is the future.
+    before = words[max(0, i - 3) : i]
+    if "be" in before or "have" in before:
+        k = max(j for j, x in enumerate(before) if x in ("be", "have"))
+        if k and before[k - 1] in ("will", "shall", "to", "'ll"):
+            return "future"
+    return "past"
+
+
+def tense_at(text: str, start: int, end: int) -> str | None:
+    """ "past", "future" or None: the tense cue nearest the date at text[start:end], looked for
+    in its clause up to 80 characters before and 40 after."""
+    lo = max(0, start - 80)
+    edges = [e.end() for e in _CLAUSE_EDGE.finditer(text, lo, start)]
+    if edges:
+        lo = edges[-1]
+    hi = min(len(text), end + 40)
+    nxt = _CLAUSE_EDGE.search(text, end, hi)
+    if nxt is not None:
+        hi = nxt.start()
+    found = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text, lo, hi)]
+    words = [w for _, _, w in found]
+    best: tuple[int, int, str] | None = None
+    for i, (ws, we, _) in enumerate(found):
+        if start <= ws < end:
+            continue
+        tense = _word_tense(words, i)
+        if tense is None:
+            continue
+        dist = start - we if we <= start else ws - end
+        rank = (dist, 0 if tense == "future" else 1)
+        if best is None or rank < best[:2]:
+            best = (*rank, tense)
+    return best[2] if best else None
 
 
 def safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -297,6 +432,26 @@ def _month_word_numeric(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d)) if d else None
 
 
+@pattern(
+    rf"""(?i:since\s+(?:the\s+)?)(?:(?P<d>{DAY}){ORD_SUFFIX}?\s+(?:of\s+)?(?P<mon>{MONTH})
+    |(?P<mon2>{MONTH})\s+(?P<d2>{DAY}){ORD_SUFFIX}?(?![\d:.%]))(?:,?\s+(?P<y>{YEAR}))?(?!\d)""",
+    anchors={"mon": 16},
+)
+def _since_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Since July 1, since 1 July 2021: a to-date period from that day to the reference date
+    (without one the day is read alone, by the patterns after this)."""
+    if ctx.ref is None:
+        return None
+    month = month_number(m.group("mon") or m.group("mon2"))
+    day = int(m.group("d") or m.group("d2"))
+    year = int(m.group("y")) if m.group("y") else directed_year(month, day, ctx.ref, "past")
+    start = safe_date(year, month, day) if year is not None else None
+    if start is None or start >= ctx.ref:
+        return None
+    span = DateSpan(start=start, end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True)
+
+
 _RANGE_LEAD = regex.compile(r"(?i:\b(from|between)\s+)\Z")
 _DAY_TO = r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*"
 
@@ -386,6 +541,38 @@ def _numeric_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     return DateHit(m.start(), m.end(), day_span(d)) if d else None
 
 
+_EDGE_PART = {"early": "start", "mid": "middle", "late": "end"}
+
+
+@pattern(
+    rf"""(?i:(?P<edge>early|mid|late)(?:-|\s+|-\s*))(?:(?P<mon>{MONTH_CAP})(?:,?\s+(?:of\s+)?
+    (?P<my>{YEAR}|{REL_YEAR}))?|(?P<y>{YEAR})(?![\d%]|'?s\b|[.,]\d))""",
+    anchors={"mon": 8, "y4": 8},
+)
+def _edge_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """Early March, mid-November, late 2022: the month or year, and which part of it (for an
+    as-of date: "by mid-November" is the middle of November)."""
+    part = _EDGE_PART[m.group("edge").lower()]
+    if m.group("y"):
+        return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
+    return _month_part(m, ctx, part)
+
+
+def _month_part(m: regex.Match[str], ctx: _Ctx, part: str) -> DateHit:
+    """A month named with a part of it ("the end of April", "mid-November"): its year as
+    stated ("of last year", group `my`), else the one the clause's tense points to."""
+    month = month_number(m.group("mon"))
+    year, relative = _resolve_rel_year(m, ctx, "my")
+    yearless = None
+    if not m.group("my"):
+        tense = tense_at(ctx.text, m.start(), m.end())
+        year, relative, yearless = directed_year(month, None, ctx.ref, tense), True, (month, None)
+    if year is None:
+        return DateHit(m.start(), m.end(), None, relative=True, part=part, yearless=yearless)
+    span = month_span(year, month)
+    return DateHit(m.start(), m.end(), span, relative=relative, part=part, yearless=yearless)
+
+
 @pattern(
     rf"""(?i:(?:the\s+)?(?P<ord>first|last|\d{{1,2}}{ORD_SUFFIX}|{_small_alt})\s+day\s+of\s+)
     (?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}|{REL_YEAR}))?""",
@@ -450,6 +637,94 @@ def _months(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
+    r"""(?i:(?:so|thus)\s+far\s+this\s+(?:season|(?:marketing|fiscal|financial|crop)\s+year)
+    |this\s+season\s+(?:so\s+far|to\s+date)|(?:in\s+)?the\s+season\s+to\s+date|season[\s-]to[\s-]date
+    |(?:fiscal|financial)[\s-]year[\s-]to[\s-]date|fytd(?!\p{L}))""",
+    anchors={"season": 28, "fiscal": 16, "financial": 16, "FY": 0},
+)
+def _season_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """So far this season, the season to date, fiscal year to date: from the start of the
+    rule's season (`year_starts`) to the article's date; the binder places it.  The span is the
+    year up to the reference date, within which any such season starts."""
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True, season_to_date=True)
+    first = ctx.ref - dt.timedelta(days=365)
+    span = DateSpan(start=first, end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True, season_to_date=True)
+
+
+@pattern(
+    r"""(?i:(?:so|thus)\s+far\s+(?:this|in\s+the\s+current)\s+year|this\s+year\s+(?:so\s+far|to\s+date)
+    |(?:the\s+)?year[\s-]to[\s-]date|ytd(?!\p{L})
+    |since\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year)""",
+    anchors={"year": 28, "ytd": 0},
+)
+def _year_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """So far this year, year to date, YTD: from 1 January to the reference date."""
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    span = DateSpan(start=dt.date(ctx.ref.year, 1, 1), end=ctx.ref, precision="range")
+    return DateHit(m.start(), m.end(), span, relative=True)
+
+
+_WINDOW_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade"}
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?P<dir>last|past|previous|next|coming|preceding)
+    \s+(?:(?P<n>\d{{1,3}}|{_small_alt}|twelve|a\s+few|few|several|couple\s+of)\s+)?
+    (?P<unit>day|week|month|year|decade)s?)(?!\p{{L}})""",
+    anchors={"day": 24, "week": 24, "month": 24, "year": 24, "decade": 20},
+)
+def _window(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The last two years, the next three months, the past decade: a window that ends (or
+    starts) at the reference date.  "Last year", "next month" (no count) are the calendar
+    unit, read by `_rel_unit`; "the past decade" is ten years back."""
+    unit = m.group("unit").lower()
+    n_text = m.group("n")
+    if n_text is None and unit != "decade":
+        return None
+    n = 1 if n_text is None else _count(n_text)
+    if n is None or n < 1:
+        return None
+    if unit == "decade":
+        unit, n = "year", 10 * n
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    ahead = m.group("dir").lower() in ("next", "coming")
+    other = _shift(ctx.ref, unit, n if ahead else -n)
+    start, end = (ctx.ref, other) if ahead else (other, ctx.ref)
+    if unit == "day":  # "the next three days" are the three after today, "the last three" before
+        one = dt.timedelta(days=1)
+        start, end = (start + one, end) if ahead else (start, end - one)
+    approx = n_text is not None and n_text.lower().startswith(("a few", "few", "several", "couple"))
+    return DateHit(
+        m.start(),
+        m.end(),
+        DateSpan(start=start, end=end, precision="range"),
+        relative=True,
+        qualifier="approx" if approx else "exact",
+    )
+
+
+@pattern(
+    rf"""(?i:(?:the\s+)?(?:first|initial)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months)(?!\s+(?i:of|in)\b)""",
+    anchors={"month": 40},
+)
+def _first_n_months_to_date(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """In the first 10 months (no year): of the current year when they are over by the
+    reference date, else of the year before."""
+    n_text = m.group("n")
+    n = _count(n_text)
+    if n is None or not 1 <= n <= 12:
+        return None
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    year = ctx.ref.year if ctx.ref.month > n else ctx.ref.year - 1
+    return DateHit(m.start(), m.end(), months_span(year, 1, n), relative=True)
+
+
+@pattern(
     rf"""(?i:(?:the\s+)?(?:first|initial|last|final)\s+(?P<n>\d{{1,2}}|{_small_alt}|twelve)\s+months\s+
     (?:of\s+)?)(?P<y>{YEAR}|(?i:the\s+)?(?i:last|this|next|previous|current)\s+year)""",
     anchors={"month": 40},
@@ -500,8 +775,74 @@ def _quarter(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     )
 
 
+# Seasons and fiscal years.  A year pair with a season word, or with a slash ("2019/20"), is
+# one season across two calendar years; "FY2023", "fiscal 2023" name a fiscal year by the year
+# it ends in, which only a rule's `year_starts` places in the calendar.
+_SEASON_WORD = (
+    r"(?i:(?:marketing|financial|fiscal|crop|budget|tax|school|academic|sporting|harvest|"
+    r"heating|agricultural)\s+year|season|campaign)"
+)
+_FY = r"(?i:FY|fiscal(?:\s+year)?|financial\s+year)"
+
+
 @pattern(
-    rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
+    rf"""(?:{_FY}\s*)?(?<![\d.,$€£/])(?P<a>{YEAR})\s*(?P<sep>/|-|–|—)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%/])
+    (?P<word>\s+{_SEASON_WORD})?
+    |{_FY}[\s-]?(?P<fy>{YEAR}|\d{{2}})(?![\d%/.,]\d|\d|\s*[/-]\s*\d)
+    |(?P<fy2>{YEAR})\s+(?i:fiscal|financial)\s+year""",
+    anchors={"y4": 0, "FY": 0, "fiscal": 0, "financial": 0},
+)
+def _season(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The 2019/20 season, the 2019-20 marketing year, FY2023, fiscal 2023, FY2022/23."""
+    if m.group("a"):
+        a, b_text = int(m.group("a")), m.group("b")
+        b = int(b_text) if len(b_text) == 4 else (a // 100) * 100 + int(b_text)
+        fy_word = m.group(0)[:1].lower() in ("f",)
+        if b != a + 1 or not (m.group("word") or m.group("sep") == "/" or fy_word):
+            return None  # "2010-11" is two years unless a season word or a slash says otherwise
+        span = DateSpan(start=dt.date(a, 1, 1), end=dt.date(b, 12, 31), precision="range")
+        return DateHit(m.start(), m.end(), span, fiscal_year=b)
+    fy = m.group("fy") or m.group("fy2")
+    year = int(fy) if len(fy) == 4 else 2000 + int(fy)
+    return DateHit(m.start(), m.end(), None, fiscal_year=year)
+
+
+_ORDINAL_PART = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2}
+_ORDINAL_PART |= {"3rd": 3, "4th": 4}
+
+
+@pattern(
+    r"""(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half))
+    (?!\s+(?i:of|century|centuries)\b)(?!\p{L})
+    |(?<![\p{L}\d])(?P<qq>[QH][1-4])(?![\p{L}\d])""",
+    anchors={"quarter": 24, "half": 24, "QH": 0},
+)
+def _quarter_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
+    """The third quarter, H1, Q3 (no year): a period, never the ordinal 3.  Its year is the
+    reference date's, or the one the clause's tense points to ("rose in the fourth quarter"
+    in a February article is last year's); without a reference date it stays open."""
+    if m.group("qq"):
+        unit = "quarter" if m.group("qq")[0] == "Q" else "half"
+        n = int(m.group("qq")[1])
+    else:
+        unit, n = m.group("unit").lower(), _ORDINAL_PART[m.group("q").lower()]
+    size = 3 if unit == "quarter" else 6
+    if n > 12 // size:
+        return None
+    if ctx.ref is None:
+        return DateHit(m.start(), m.end(), None, relative=True)
+    first = (n - 1) * size + 1
+    year = ctx.ref.year
+    tense = tense_at(ctx.text, m.start(), m.end())
+    if tense == "past" and dt.date(year, first, 1) > ctx.ref:
+        year -= 1
+    elif tense == "future" and dt.date(year, first + size - 1, 28) < ctx.ref:
+        year += 1
+    return DateHit(m.start(), m.end(), months_span(year, first, first + size - 1), relative=True)
+
+
+@pattern(
+    rf"""(?<![\d.,])(?P<a>{YEAR})\s*(?:-|–|—|/|~)\s*(?P<b>{YEAR}|\d{{2}})(?![\d%])""",
     anchors={"y4": 4},
 )
 def _year_range(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
@@ -537,13 +878,7 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
         m.group("part").lower(), m.group("part").lower()
     )
     if m.group("mon"):
-        month = month_number(m.group("mon"))
-        year, relative = _resolve_rel_year(m, ctx, "my")
-        if not m.group("my"):
-            year, relative = nearest_year(month, None, ctx.ref), True
-        if year is None:
-            return DateHit(m.start(), m.end(), None, relative=True, part=part)
-        return DateHit(m.start(), m.end(), month_span(year, month), relative=relative, part=part)
+        return _month_part(m, ctx, part)
     if m.group("y"):
         return DateHit(m.start(), m.end(), year_span(int(m.group("y"))), part=part)
     year = relative_year(m.group("rel"), ctx.ref)
@@ -554,7 +889,8 @@ def _part_of(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 @pattern(
     r"""(?i:(?:in\s+)?the\s+same\s+period\s+(?:of\s+)?(?:the\s+)?(?:previous|last|prior|preceding)\s+year
-    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year)""",
+    |a\s+year\s+(?:earlier|before|ago)|year[-\s]on[-\s]year
+    |(?:at\s+)?(?:this|the\s+same)\s+(?:point|time|stage)\s+(?:of\s+)?(?:last|a|the\s+previous)\s+year)""",
     anchors={"year": 56},
 )
 def _same_period_before(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
@@ -600,9 +936,9 @@ def _count(word: str) -> int | None:
         return int(w)
     if w in ("a", "an", "one"):
         return 1
-    if w in ("several", "a few"):
+    if w in ("several", "a few", "few"):
         return 3
-    if w == "a couple of":
+    if w in ("a couple of", "couple of"):
         return 2
     parsed = parse_words(w)
     return int(parsed.value) if parsed and parsed.value == int(parsed.value) else None
@@ -672,11 +1008,17 @@ def _day_month(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     if day > (29 if month == 2 else last_day(2001, month)):
         return None  # "30 February" is no date in any year, resolved or not
     rel = m.group("y") or m.group("y2")
-    year = relative_year(rel, ctx.ref) if rel else nearest_year(month, day, ctx.ref)
+    if rel:
+        year = relative_year(rel, ctx.ref)
+    else:
+        year = directed_year(month, day, ctx.ref, tense_at(ctx.text, m.start(), m.end()))
+    yearless = None if rel else (month, day)
     if year is None:
-        return DateHit(m.start(), m.end(), None, relative=True)
+        return DateHit(m.start(), m.end(), None, relative=True, yearless=yearless)
     d = safe_date(year, month, day)
-    return DateHit(m.start(), m.end(), day_span(d), relative=True) if d else None
+    if d is None:
+        return None
+    return DateHit(m.start(), m.end(), day_span(d), relative=True, yearless=yearless)
 
 
 @pattern(
@@ -766,18 +1108,21 @@ def _rel_day(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
 
 
 @pattern(
-    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
+    rf"""(?i:\b(?P<p>on|last|this|next|since|by|until|previous|coming|upcoming|past|said|told|
+    announced|reported|added|confirmed|stated|wrote|denied|warned)\s+)(?P<wd>{WEEKDAY})\b(?!\s*,?\s*\(?\d)""",
     anchors={"day": 24},
 )
 def _weekday_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
-    """Published on Wednesday: the latest such weekday on or before the reference date."""
+    """Published on Wednesday, the ministry said Monday: the latest such weekday on or before
+    the reference date; "next Tuesday", "will meet on Tuesday": the first after it."""
     weekday = m.group("wd").capitalize()
     start = m.start("wd")
     if ctx.ref is None:
         return DateHit(start, m.end(), None, weekday, relative=True)
     target = weekday_number(weekday)
     p = m.group("p").lower()
-    if p in ("next", "coming", "upcoming"):
+    future = p in ("on", "by", "until", "this") and tense_at(ctx.text, start, m.end()) == "future"
+    if p in ("next", "coming", "upcoming") or future:
         ahead = (target - ctx.ref.weekday()) % 7 or 7
         d = ctx.ref + dt.timedelta(days=ahead)
     else:
@@ -809,13 +1154,16 @@ def _decade(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
     anchors={"mon": 16},
 )
 def _month_alone(m: regex.Match[str], ctx: _Ctx) -> DateHit | None:
-    """In December: the nearest December to the reference date."""
+    """In December: the December the clause's tense points to ("began in September" in a June
+    article is last September), else the nearest to the reference date."""
     month = month_number(m.group("mon"))
     start = m.start("mon")
-    year = nearest_year(month, None, ctx.ref)
+    p = m.group("p").lower()
+    tense = "past" if p == "since" else tense_at(ctx.text, m.start(), m.end())
+    year = directed_year(month, None, ctx.ref, tense)
     if year is None:
-        return DateHit(start, m.end(), None, relative=True)
-    return DateHit(start, m.end(), month_span(year, month), relative=True)
+        return DateHit(start, m.end(), None, relative=True, yearless=(month, None))
+    return DateHit(start, m.end(), month_span(year, month), relative=True, yearless=(month, None))
 
 
 @pattern(
@@ -835,10 +1183,27 @@ for _p in _PATTERNS:
         _MAX_BACK[_kind] = max(_back, _MAX_BACK.get(_kind, 0))
 _MONTH_STEMS = tuple(sorted({w[:3] for w in MONTH_NAMES}))
 _WORD_ANCHORS = {
-    w: w for w in ("day", "year", "month", "week", "quarter", "half", "ago", "ties", "tomorrow")
+    w: w
+    for w in (
+        "day",
+        "year",
+        "month",
+        "week",
+        "quarter",
+        "half",
+        "ago",
+        "ties",
+        "tomorrow",
+        "fiscal",
+        "financial",
+        "ytd",
+        "decade",
+        "season",
+    )
 }
 # The standard library's re scans a plain digit pattern about twice as fast as regex.
-_YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d")
+_QH_DIGITS = frozenset("1234")
+_YEAR4 = re.compile(r"1[6-9]\d\d|20\d\d|2100")  # as YEAR has it
 _LETTERS = regex.compile(r"\p{L}*")
 _MAY_DIGIT = regex.compile(r"\s*\d")
 
@@ -878,6 +1243,7 @@ class _Anchors:
         self.low = low if len(low) == len(text) else _ascii_lower(text)
         self._positions: dict[str, list[int]] = {}
         self._runs: dict[str, list[tuple[int, int, int]]] = {}
+        self._groups: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
     def positions(self, kind: str) -> list[int]:
         found = self._positions.get(kind)
@@ -886,6 +1252,22 @@ class _Anchors:
                 found = _month_anchors(self.text, self.low)
             elif kind == "y4":
                 found = [m.start() for m in _YEAR4.finditer(self.text)]
+            elif kind == "QH":  # "Q3", "H1" alone: capitals only
+                # A needle ending in a digit is slow to find; the capital letter alone is fast.
+                text = self.text
+                found = sorted(
+                    i
+                    for ch in "QH"
+                    for i in _find_all(text, ch)
+                    if text[i + 1 : i + 2] in _QH_DIGITS
+                )
+            elif kind == "FY":  # "FY23": only as a capitalised abbreviation
+                text = self.text
+                found = sorted(
+                    i
+                    for i in _find_all(text, "FY") + _find_all(text, "Fy")
+                    if not (i and text[i - 1].isalpha())
+                )
             else:
                 found = _find_all(self.low, _WORD_ANCHORS[kind])
             self._positions[kind] = found
@@ -894,18 +1276,24 @@ class _Anchors:
     def starts(self, p: _Pattern) -> list[int]:
         """Where a match of `p` can begin, in order: the starts of letter and digit runs at most
         `back` characters before one of its anchors, whose first three characters can begin a
-        match of `p`."""
+        match of `p`.  Runs are grouped by their begin mask, of which a text has a few hundred,
+        so a pattern skips whole groups that cannot begin it instead of testing every run."""
         bit = p.bit
-        if len(p.anchors) == 1:
-            ((kind, back),) = p.anchors.items()
-            return [x for x, gap, mask in self._runs_of(kind) if gap <= back and mask & bit]
-        found = {
-            x
-            for kind, back in p.anchors.items()
-            for x, gap, mask in self._runs_of(kind)
-            if gap <= back and mask & bit
-        }
-        return sorted(found)
+        found: list[int] = []
+        for kind, back in p.anchors.items():
+            for mask, runs in self._by_mask(kind).items():
+                if mask & bit:
+                    found.extend([x for x, gap in runs if gap <= back])
+        return sorted(set(found)) if len(p.anchors) > 1 else sorted(found)
+
+    def _by_mask(self, kind: str) -> dict[int, list[tuple[int, int]]]:
+        """`_runs_of(kind)` grouped by begin mask: (start, distance to the anchor) each."""
+        groups = self._groups.get(kind)
+        if groups is None:
+            groups = self._groups[kind] = {}
+            for x, gap, mask in self._runs_of(kind):
+                groups.setdefault(mask, []).append((x, gap))
+        return groups
 
     def _runs_of(self, kind: str) -> list[tuple[int, int, int]]:
         """Run starts at most _MAX_BACK[kind] before an anchor of `kind`, each with its distance
@@ -999,4 +1387,38 @@ def find_dates(text: str, ref: dt.date | None) -> Iterator[DateHit]:
             hits.append(hit)
             pos = max(m.end(), m.start() + 1)
     hits.sort(key=lambda h: (h.start, h.end))
-    yield from hits
+    yield from carry_years(hits)
+
+
+# How far back a full date lends its year to a month and day stated without one.
+CARRY_CHARS = 400
+
+
+def carry_years(hits: list[DateHit]) -> list[DateHit]:
+    """A month (and day) stated without a year takes its year from the nearest full date before
+    it, within CARRY_CHARS: "On 12 July 2019 ... On 13 July" is 13 July 2019 whatever the
+    article's date; "On 28 December 2019 ... on 3 January" is 3 January 2020 (the nearest)."""
+    out: list[DateHit] = []
+    anchor: DateHit | None = None
+    for h in hits:
+        if (
+            h.yearless is not None
+            and anchor is not None
+            and anchor.span is not None
+            and h.start - anchor.end <= CARRY_CHARS
+        ):
+            month, day = h.yearless
+            year = nearest_year(month, day, anchor.span.start)
+            assert year is not None
+            span: DateSpan | None
+            if day is None:
+                span = month_span(year, month)
+            else:
+                d = safe_date(year, month, day)
+                span = day_span(d) if d else None
+            if span is not None:
+                h = replace(h, span=span, relative=False)
+        elif h.span is not None and not h.relative and h.span.precision in ("day", "month"):
+            anchor = h
+        out.append(h)
+    return out

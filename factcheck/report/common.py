@@ -90,7 +90,8 @@ def claim_value(c: Claim) -> str:
     text = show_value(c)
     word = {"approx": "about ", "over": "over ", "under": "under "}.get(c.qualifier, "")
     said = f" according to {c.attribution}" if c.attribution else ""
-    return f"{word}{text}{said}"
+    as_of = f" (as of {c.as_of.moment_label})" if c.as_of is not None else ""
+    return f"{word}{text}{said}{as_of}"
 
 
 def claim_interval(c: Claim) -> str:
@@ -102,6 +103,15 @@ def source_label(info: SourceInfo | None, source_id: str) -> str:
     if info is not None and info.outlet:
         return f"{info.outlet} ({source_id})"
     return source_id
+
+
+def date_from(info: SourceInfo) -> str:
+    """Where a source's date came from, for the source table: sources file, header, byline,
+    dateline, metadata (an HTML page's), "sources file (as of)" for the date an undated
+    article speaks from, or none."""
+    if info.published is None and info.as_of is not None:
+        return "sources file (as of)"
+    return {"sources-file": "sources file"}.get(info.published_from, info.published_from)
 
 
 def source_index(report: Report) -> dict[str, SourceInfo]:

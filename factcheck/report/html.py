@@ -31,6 +31,7 @@ from factcheck.report.common import (
     claim_index,
     claim_interval,
     claim_value,
+    date_from,
     finding_claims,
     finding_title,
     joined,
@@ -296,6 +297,7 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
             f'<a href="#{esc(ctx.source_anchor[s.id])}"><code>{esc(s.id)}</code></a>',
             esc(s.outlet or NONE),
             esc(_published(s)),
+            esc(date_from(s)),
             f"<code>{esc(s.path)}</code>",
             esc(s.encoding),
             _url(s.url),
@@ -303,7 +305,9 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
         for s in report.sources
     )
     yield f'<section id="summary">\n<h2>Summary</h2>\n<div class="stats">{cells}</div>\n'
-    yield from _table(["source", "outlet", "published", "file", "encoding", "url"], rows)
+    yield from _table(
+        ["source", "outlet", "published", "date from", "file", "encoding", "url"], rows
+    )
     yield "\n</section>"
 
 

@@ -25,6 +25,7 @@ from factcheck.report.common import (
     claim_index,
     claim_interval,
     claim_value,
+    date_from,
     finding_claims,
     finding_title,
     joined,
@@ -237,12 +238,16 @@ def _lines(report: Report) -> Iterator[str]:
                     if s.published
                     else (f"as of {s.as_of.isoformat()}" if s.as_of else NONE)
                 ),
+                escape(date_from(s)),
                 code(s.path),
                 escape(s.encoding),
             ]
             for s in report.sources
         ]
-        yield from [_table(rows, ["source", "outlet", "published", "file", "encoding"]), ""]
+        yield from [
+            _table(rows, ["source", "outlet", "published", "date from", "file", "encoding"]),
+            "",
+        ]
 
     yield from _findings_section(
         "Conflicts",
