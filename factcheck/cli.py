@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
+from factcheck import __version__
 from factcheck.errors import FactcheckError, Location
 from factcheck.fsutil import Content, write_files_atomically
 from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
     from factcheck.engine import Corpus
+    from factcheck.ingest import IngestOptions
     from factcheck.models import Report
     from factcheck.rules import RuleSet
 
@@ -77,6 +79,40 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """How sources are read: the record fields of JSON Lines and CSV dumps."""
+    g = p.add_argument_group("sources")
+    g.add_argument(
+        "--field",
+        action="append",
+        metavar="NAME=FIELD[,FIELD]",
+        help="the dump field(s) holding NAME (id, text, url, published, outlet, title), tried "
+        "before the usual names; repeatable, e.g. --field text=story_text",
+    )
+
+
+def ingest_options(args: argparse.Namespace | None) -> IngestOptions:
+    """The dump field names: --field over the project config's over the usual names."""
+    from factcheck.ingest import DEFAULT_FIELDS, IngestOptions
+
+    fields = dict(DEFAULT_FIELDS)
+    named: list[str] = list(getattr(args, "config_fields", None) or [])
+    named += list(getattr(args, "field", None) or [])
+    for item in named:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        if not sep or name not in DEFAULT_FIELDS or not columns:
+            raise FactcheckError(
+                f"not a field naming: {item!r}",
+                Location("--field"),
+                f"write NAME=FIELD with NAME one of {', '.join(DEFAULT_FIELDS)}, "
+                "e.g. --field text=story_text",
+            )
+        fields[name] = columns + tuple(f for f in DEFAULT_FIELDS[name] if f not in columns)
+    return IngestOptions(fields=fields)
+
+
 def analyse(
     args: argparse.Namespace | None, sources: list[Path], rules: RuleSet, keep_texts: bool = True
 ) -> Corpus:
@@ -85,8 +121,9 @@ def analyse(
     from factcheck.progress import wanted
     from factcheck.store import DEFAULT_STORE
 
+    options = ingest_options(args)
     if args is None or not hasattr(args, "no_store"):
-        return analyse_paths(sources, rules, keep_texts=keep_texts)
+        return analyse_paths(sources, rules, keep_texts=keep_texts, options=options)
     if args.scheduler and args.engine != "dask":
         raise FactcheckError(
             "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
@@ -101,7 +138,12 @@ def analyse(
         progress=show,
         engine=args.engine,
         scheduler=args.scheduler,
+        options=options,
     )
+    if not args.no_store:
+        from factcheck.config import ignore_folder
+
+        ignore_folder(Path(args.store or DEFAULT_STORE).parent)
     if show and not args.no_store:
         print(
             f"claim store: {corpus.cached} cached, {corpus.rebound} re-bound, "
@@ -122,21 +164,24 @@ def _store_folder(args: argparse.Namespace | None) -> Path | None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="factcheck", description="Numeric and date consistency checker for news.")
+    p.add_argument("--version", action="version", version=f"factcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ex = sub.add_parser("extract", help="list every numeric and dated mention")
-    ex.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ex.add_argument("paths", nargs="*", type=Path, help="default: the config's sources, or seeds")
     ex.add_argument("--format", choices=("table", "json"), default="table")
     ex.add_argument("--all", action="store_true", help="include page furniture")
+    add_input_options(ex)
 
     rp = sub.add_parser("report", help="write the consistency report")
-    rp.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    rp.add_argument("sources", nargs="*", type=Path)
     rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
-    rp.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    rp.add_argument("--out", type=Path, help=f"default: the config's out, or {DEFAULT_OUT}")
     rp.add_argument(
         "--format", action="append", choices=sorted(FORMATS), help="repeatable; default: all"
     )
     add_run_options(rp)
+    add_input_options(rp)
 
     ru = sub.add_parser("rules", help="work with rule files")
     rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -160,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--write", type=Path, help="write to this file instead of printing")
 
     ck = sub.add_parser("check", help="CI gate: fail on conflicts not in the baseline")
-    ck.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    ck.add_argument("sources", nargs="*", type=Path)
     ck.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     ck.add_argument(
         "--baseline", type=Path, help=f"accepted conflicts (default: {DEFAULT_BASELINE} if present)"
@@ -171,23 +216,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: text, or github when GITHUB_ACTIONS=true",
     )
     ck.add_argument("--output", type=Path, help="write to this file instead of printing")
+    ck.add_argument(
+        "--allow-skipped",
+        action="store_true",
+        help="pass even when sources meant to be read were skipped (they are still listed)",
+    )
+    add_input_options(ck)
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
-    bl.add_argument("sources", nargs="*", type=Path, default=[DEFAULT_SOURCES])
+    bl.add_argument("sources", nargs="*", type=Path)
     bl.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
-    bl.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
+    bl.add_argument("--baseline", type=Path, help=f"default: the config's, or {DEFAULT_BASELINE}")
     bl.add_argument("--reason", help="reason recorded on entries that have none yet")
     bl.add_argument(
         "--accept-known-facts",
         action="store_true",
         help="also accept conflicts with known facts (left out by default: they always fail)",
     )
+    add_input_options(bl)
+
+    it = sub.add_parser("init", help="write a starter factcheck.toml and a commented rules file")
+    it.add_argument("--dir", type=Path, default=Path(), help="the project folder (default: here)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        apply_config(args)
         return int(_dispatch(args))
     except FactcheckError as exc:
         print(exc.render(), file=sys.stderr)
@@ -197,9 +253,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def apply_config(args: argparse.Namespace) -> None:
+    """Fill what the command line left out from the project config, then the defaults."""
+    if args.command in ("init", "schema"):
+        return
+    from factcheck import config
+
+    cfg = config.load()
+    if args.command == "extract":
+        args.paths = args.paths or cfg.sources or [DEFAULT_SOURCES]
+    elif args.command == "rules":
+        args.rules = args.rules or ([] if args.paths else cfg.rules)
+    else:
+        args.sources = args.sources or cfg.sources or [DEFAULT_SOURCES]
+        args.rules = args.rules or cfg.rules
+    if args.command == "report":
+        args.out = args.out or cfg.out or DEFAULT_OUT
+        args.format = args.format or cfg.formats
+        unknown = sorted(set(args.format or ()) - set(FORMATS))
+        if unknown:
+            raise FactcheckError(
+                f"unknown report format {unknown[0]!r}",
+                Location(str(cfg.path)),
+                f"formats: {', '.join(sorted(FORMATS))}",
+            )
+    if args.command == "check" and args.baseline is None and cfg.baseline is not None:
+        # As the default baseline: read when present; the first `factcheck baseline` writes it.
+        args.baseline = cfg.baseline if cfg.baseline.is_file() else None
+    if args.command == "baseline":
+        args.baseline = args.baseline or cfg.baseline
+    if args.command == "baseline":
+        args.baseline = args.baseline or DEFAULT_BASELINE
+    args.config_fields = cfg.field_options()
+
+
+def cmd_init(folder: Path) -> int:
+    """A starter config and a commented rules file; existing files are left alone."""
+    from factcheck import config
+
+    files = {
+        folder / config.CONFIG_FILE: config.STARTER_CONFIG,
+        folder / "rules" / "starter.yaml": config.STARTER_RULES,
+    }
+    for path, text in files.items():
+        if path.exists():
+            print(f"{path} exists; left as it is")
+            continue
+        write_files_atomically(path.parent, {path.name: text})
+        print(f"wrote {path}")
+    (folder / "articles").mkdir(exist_ok=True)
+    print("next: put articles in articles/, rules in rules/, then run `factcheck check`")
+    return EXIT_OK
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
-        return cmd_extract(args.paths, args.format, args.all)
+        return cmd_extract(args.paths, args.format, args.all, ingest_options(args))
     if args.command == "report":
         return cmd_report(args.sources, args.rules or [DEFAULT_RULES], args.out, args.format, args)
     if args.command == "rules":
@@ -218,8 +327,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_schema(args.which, args.write)
     if args.command == "check":
         return cmd_check(
-            args.sources, args.rules or [DEFAULT_RULES], args.baseline, args.format, args.output
+            args.sources,
+            args.rules or [DEFAULT_RULES],
+            args.baseline,
+            args.format,
+            args.output,
+            args.allow_skipped,
+            ingest_options(args),
         )
+    if args.command == "init":
+        return cmd_init(args.dir)
     if args.command == "baseline":
         return cmd_baseline(
             args.sources,
@@ -227,28 +344,50 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.baseline,
             args.reason,
             args.accept_known_facts,
+            ingest_options(args),
         )
     raise AssertionError(args.command)
 
 
-def cmd_extract(paths: list[Path], fmt: str, include_furniture: bool) -> int:
+def cmd_extract(
+    paths: list[Path], fmt: str, include_furniture: bool, options: IngestOptions | None = None
+) -> int:
     from factcheck.extract import extract
-    from factcheck.ingest import discover, metadata_for, read_source, source_ids
+    from factcheck.ingest import (
+        document_ids,
+        document_path,
+        documents_meta,
+        find_documents,
+        read_document,
+    )
 
-    files = discover(paths)
-    meta = metadata_for(files)
-    ids = source_ids(files)
+    found = find_documents(paths, options)
+    for w in found.warnings:
+        print(f"warning: {w.render(show_line=False)}", file=sys.stderr)
+    for e in found.skipped:
+        print(f"warning: skipped {e.render(show_line=False)}", file=sys.stderr)
+    docs = found.documents
+    meta = documents_meta(docs)
+    ids = document_ids(docs)
     rows: list[dict[str, object]] = []
-    for f in files:
+    read = 0
+    for doc, dm, sid in zip(docs, meta, ids, strict=True):
         try:
-            source = read_source(f, meta.get(f), ids[f])
+            source = read_document(doc.format, document_path(doc), doc.data, dm, sid)
         except FactcheckError as exc:
             print(f"warning: skipped {exc.render(show_line=False)}", file=sys.stderr)
             continue
+        read += 1
         for m in extract(source):
             if m.furniture and not include_furniture and fmt == "table":
                 continue
             rows.append(_mention_row(m))
+    if not read:
+        raise FactcheckError(
+            f"no article was read: found {found.summary()}",
+            Location(", ".join(str(p) for p in paths) or "."),
+            "point factcheck at the articles, or fix the files it skipped",
+        )
     if fmt == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True))
         return EXIT_OK
@@ -367,7 +506,11 @@ def cmd_report(
     rules = load_rules(rules_paths)
     chosen = formats or list(FORMATS)
     cache_dir = _store_folder(args)
-    key = reportcache.inputs_key(sources, rules.sha256, chosen) if cache_dir else None
+    key = (
+        reportcache.inputs_key(sources, rules.sha256, chosen, ingest_options(args).key())
+        if cache_dir
+        else None
+    )
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
     try:
@@ -378,6 +521,7 @@ def cmd_report(
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
             corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+            require_articles(corpus, sources)
             report = build_report(corpus, rules)
             # Rendered while written, a piece at a time: no report is ever held whole.
             outputs = render_streams(RenderInput(report, corpus.texts), chosen)
@@ -463,15 +607,54 @@ def cmd_schema(which: str, write: Path | None) -> int:
     return EXIT_OK
 
 
-def _gate_inputs(sources: list[Path], rules_paths: list[Path]) -> tuple[Report, Corpus, RuleSet]:
+def _gate_inputs(
+    sources: list[Path], rules_paths: list[Path], options: IngestOptions | None = None
+) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
-    corpus = analyse_paths(sources, rules)
+    corpus = analyse_paths(sources, rules, options=options)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    require_articles(corpus, sources)
     return build_report(corpus, rules), corpus, rules
+
+
+def require_articles(corpus: Corpus, sources: Sequence[Path]) -> None:
+    """Never green on nothing: a run that read no article is an error saying what it found."""
+    from factcheck.ingest import SUFFIXES
+
+    if corpus.analysed:
+        return
+    where = ", ".join(str(s) for s in sources) or "."
+    skipped = len(corpus.skipped)
+    raise FactcheckError(
+        f"no article was read: found {corpus.found.summary()}"
+        + (f"; {skipped} skipped (see the warnings above)" if skipped else ""),
+        Location(where),
+        "point factcheck at the articles (formats read: "
+        + ", ".join(sorted(SUFFIXES))
+        + "), or fix the files it skipped",
+    )
+
+
+def read_line(corpus: Corpus) -> str:
+    """How many articles a run read and skipped, for the summary of `check`."""
+    read = len(corpus.analysed)
+    line = f"factcheck: read {read} article{'s' if read != 1 else ''}"
+    skipped = corpus.skipped
+    line += f", skipped {len(skipped)}"
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (
+            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        )
+        line += f" ({shown})"
+    found = corpus.found
+    if found.unsupported:
+        n = sum(found.unsupported.values())
+        line += f"; {n} file{'s' if n != 1 else ''} of no input format not read"
+    return line
 
 
 def cmd_check(
@@ -480,6 +663,8 @@ def cmd_check(
     baseline_path: Path | None,
     fmt: str | None,
     output: Path | None,
+    allow_skipped: bool = False,
+    options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline
     from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
@@ -494,7 +679,7 @@ def cmd_check(
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
-    report, corpus, rules = _gate_inputs(sources, rules_paths)
+    report, corpus, rules = _gate_inputs(sources, rules_paths, options)
     infos = [
         RuleInfo(c.id, c.kind, c.severity, getattr(c, "description", "")) for c in rules.checks
     ]
@@ -517,7 +702,21 @@ def cmd_check(
         write_files_atomically(output.parent, {output.name: rendered})
         print(summary_line(result))
         print(f"wrote {output}")
-    return EXIT_CONFLICT if result.failed else EXIT_OK
+    print(read_line(corpus), file=sys.stderr)
+    if result.failed:
+        return EXIT_CONFLICT
+    if corpus.skipped and not allow_skipped:
+        # What was not read may hold the contradiction: the gate does not pass over it.
+        n = len(corpus.skipped)
+        print(
+            f"factcheck check FAILED: {n} source{'s' if n != 1 else ''} meant to be read "
+            f"{'were' if n != 1 else 'was'} skipped, and what was not read was not checked\n"
+            "  hint: fix or remove them (the warnings above say why each was skipped), "
+            "or pass --allow-skipped",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_baseline(
@@ -526,12 +725,13 @@ def cmd_baseline(
     baseline_path: Path,
     reason: str | None,
     accept_known_facts: bool,
+    options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline, merge, write_baseline
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
-    report, _, _ = _gate_inputs(sources, rules_paths)
+    report, _, _ = _gate_inputs(sources, rules_paths, options)
     entries, skipped = accepted_entries(report, accept_known_facts, previous)
     merged = merge(entries, previous, reason)
     write_baseline(baseline_path, merged)

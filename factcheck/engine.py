@@ -24,14 +24,17 @@ from factcheck.errors import FactcheckError, Location
 from factcheck.extract import extract
 from factcheck.extract.dateline import date_warnings
 from factcheck.ingest import (
+    Document,
+    Documents,
+    IngestOptions,
     SourceMeta,
-    decode,
-    discover,
-    metadata_for,
+    document_ids,
+    document_path,
+    document_text,
+    documents_meta,
+    find_documents,
     read_article_bytes,
-    read_source,
-    source_from_bytes,
-    source_ids,
+    read_document,
 )
 from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
 from factcheck.progress import Progress
@@ -53,6 +56,10 @@ class Corpus:
     analysed: list[Analysed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source id → text, for reports
+    # What was found and passed over (files of no input format, unreadable folders, ...).
+    found: Documents = field(default_factory=Documents)
+    # Sources meant to be read that were not: the gate fails on them unless told otherwise.
+    skipped: list[str] = field(default_factory=list)
     # How many documents were served by the claim store, re-bound, or analysed afresh.
     cached: int = 0
     rebound: int = 0
@@ -90,15 +97,17 @@ def analyse_source(source: Source, binder: Binder) -> Analysed:
 class Task:
     """One document to analyse, as sent to a worker process or a cluster.
 
-    `data` carries the file's bytes when the worker may not see the file (a cluster);
-    `mentions` carries the cached extraction when only the rules changed.
+    `data` carries the file's bytes when the worker may not see the file (a cluster), and a
+    dump record's or standard input's always; `mentions` carries the cached extraction when
+    only the rules changed.
     """
 
     index: int
-    path: str
+    path: str  # ingest.document_path: the file, and a dump record's line
     meta: SourceMeta
     rules_sha256: str
-    source_id: str  # from ingest.source_ids: unique among the run's files
+    source_id: str  # from ingest.document_ids: unique among the run's documents
+    format: str = "text"  # the input format that reads it (ingest.FORMATS)
     data: bytes | None = None
     mentions: bytes | None = None
     keep_text: bool = False
@@ -120,12 +129,8 @@ class Outcome:
 
 def run_task(task: Task, binder: Binder) -> Outcome:
     """Ingest, extract (unless cached) and bind one document: a pure function of its inputs."""
-    path = Path(task.path)
     try:
-        if task.data is None:
-            source = read_source(path, task.meta, task.source_id)
-        else:
-            source = source_from_bytes(path, task.data, task.meta, task.source_id)
+        source = read_document(task.format, task.path, task.data, task.meta, task.source_id)
     except FactcheckError as exc:
         return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
     mentions = (
@@ -241,6 +246,7 @@ def analyse_paths(
     engine: str = "local",
     scheduler: str | None = None,
     window: int | None = None,
+    options: IngestOptions | None = None,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
@@ -248,12 +254,19 @@ def analyse_paths(
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
     `scheduler`; `store_path` names the SQLite claim store that makes re-runs incremental.
-    Every combination gives the same Corpus, in the same order.
+    Every combination gives the same Corpus, in the same order.  `options` name a dump's
+    record fields; a path `-` is standard input.
     """
-    files = discover(paths)
-    meta = metadata_for(files)
-    ids = source_ids(files)
-    corpus = Corpus()
+    found = find_documents(paths, options)
+    files = found.documents
+    meta = documents_meta(files)
+    ids = document_ids(files)
+    corpus = Corpus(found=found)
+    for w in found.warnings:
+        corpus.warnings.append(w.render(show_line=False))
+    for e in found.skipped:
+        corpus.warnings.append(f"skipped {e.render(show_line=False)}")
+        corpus.skipped.append(str(e.location))
     jobs = max(1, jobs)
     runner: Runner
     if engine == "dask":
@@ -305,10 +318,10 @@ def analyse_paths(
 
 
 def _window(
-    files: Sequence[Path],
+    files: Sequence[Document],
     offset: int,
-    meta: dict[Path, SourceMeta],
-    ids: dict[Path, str],
+    meta: list[SourceMeta],
+    ids: list[str],
     rules: RuleSet,
     runner: Runner,
     st: store.ClaimStore | None,
@@ -324,22 +337,23 @@ def _window(
     ekeys: dict[int, str] = {}
     akeys: dict[int, str] = {}
     for i, f in enumerate(files, offset):
-        m = meta.get(f, SourceMeta())
-        if st is not None or send_data:
+        m = meta[i]
+        if f.data is not None:
+            read[i] = f.data
+        elif st is not None or send_data:
             # Within ingest's limits (size, regular files only); an unreadable file is left to
-            # the worker's read_source, which turns it into a located warning.
+            # the worker's read_document, which turns it into a located warning.
             with contextlib.suppress(FactcheckError):
-                read[i] = read_article_bytes(f)
+                read[i] = read_article_bytes(f.path)
         if st is not None and i in read:
             sha = hashlib.sha256(read[i]).hexdigest()
-            ekeys[i] = store.extraction_key(ids[f], sha, m.published, m.as_of)
-            akeys[i] = store.analysis_key(ekeys[i], rules.sha256, str(f), m.outlet, m.url)
+            ekeys[i] = store.extraction_key(ids[i], sha, m.published, m.as_of)
+            akeys[i] = store.analysis_key(ekeys[i], rules.sha256, document_path(f), m.outlet, m.url)
     hits = st.analysed(akeys.values()) if st is not None else {}
     mention_hits = (
         st.extracted(ekeys[i] for i in akeys if akeys[i] not in hits) if st is not None else {}
     )
     for i, f in enumerate(files, offset):
-        m = meta.get(f, SourceMeta())
         blob = hits.get(akeys.get(i, ""))
         if blob is not None and not keep_mentions:
             results[i] = _from_store(i, f, read[i], blob, keep_texts)
@@ -347,11 +361,12 @@ def _window(
         tasks.append(
             Task(
                 index=i,
-                path=str(f),
-                meta=m,
+                path=document_path(f),
+                meta=meta[i],
                 rules_sha256=rules.sha256,
-                source_id=ids[f],
-                data=read.get(i) if send_data else None,
+                source_id=ids[i],
+                format=f.format,
+                data=read.get(i) if send_data or f.data is not None else None,
                 mentions=mention_hits.get(ekeys.get(i, "")) if not keep_mentions else None,
                 keep_text=keep_texts,
                 keep_mentions=keep_mentions,
@@ -368,7 +383,8 @@ def _window(
     for i in sorted(results):
         o = results[i]
         if o.analysed is None:
-            corpus.warnings.append(o.warning or f"skipped {files[i - offset]}")
+            corpus.warnings.append(o.warning or f"skipped {files[i - offset].path}")
+            corpus.skipped.append(document_path(files[i - offset]))
             continue
         corpus.analysed.append(o.analysed)
         corpus.warnings.extend(o.analysed.source.warnings)
@@ -382,10 +398,10 @@ def _window(
             corpus.fresh += 1
 
 
-def _from_store(i: int, f: Path, data: bytes, blob: bytes, keep_text: bool) -> Outcome:
+def _from_store(i: int, f: Document, data: bytes, blob: bytes, keep_text: bool) -> Outcome:
     stored = store.decode_analysis(blob)
     a = Analysed(stored.source, (), stored.claims, stored.unbound)
-    text = decode(data, str(f))[0] if keep_text else None
+    text = document_text(f.format, document_path(f), data) if keep_text else None
     return Outcome(i, analysed=a, text=text)
 
 

@@ -24,7 +24,8 @@ Precision = Literal["year", "month", "day", "range"]
 Status = Literal["conflict", "agreement"]
 Severity = Literal["error", "warning", "info"]
 # Where an article's date came from: the sources file, the article's header line, its byline,
-# a wire dateline ("LONDON, March 5 (Reuters) -"), the HTML page's metadata, or nowhere.
+# a wire dateline ("LONDON, March 5 (Reuters) -"), the document's own metadata (a page's <meta> or JSON-LD, a dump's date
+# field), or nowhere.
 PublishedFrom = Literal["sources-file", "header", "byline", "dateline", "metadata", "none"]
 
 

@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from factcheck.errors import FactcheckError
 from factcheck.fsutil import safe_name, write_files_atomically
-from factcheck.ingest import SOURCES_FILE, discover, read_article_bytes
+from factcheck.ingest import SOURCES_FILE, STDIN, content_digest, discover
 from factcheck.store import code_fingerprint
 
 CACHE_NAME = "last-report.json"
@@ -58,10 +58,14 @@ class CachedReport:
             fh.close()
 
 
-def inputs_key(sources: Sequence[Path], rules_sha256: str, formats: Iterable[str]) -> str | None:
+def inputs_key(
+    sources: Sequence[Path], rules_sha256: str, formats: Iterable[str], ingest_options: str = ""
+) -> str | None:
     """A hash of everything a report depends on; None when the inputs cannot be listed."""
+    if any(str(s) == STDIN for s in sources):
+        return None  # standard input is read once, by the run itself
     digest = hashlib.sha256()
-    for part in (code_fingerprint(), rules_sha256, ",".join(sorted(formats))):
+    for part in (code_fingerprint(), rules_sha256, ",".join(sorted(formats)), ingest_options):
         digest.update(part.encode() + b"\0")
     try:
         files = discover(sources)
@@ -71,7 +75,7 @@ def inputs_key(sources: Sequence[Path], rules_sha256: str, formats: Iterable[str
     for f in files:
         digest.update(str(f).encode() + b"\0")
         try:
-            digest.update(hashlib.sha256(read_article_bytes(f)).digest())
+            digest.update(content_digest(f))
         except FactcheckError as exc:  # skipped files warn the same way each time
             digest.update(exc.message.encode())
     for folder in folders:

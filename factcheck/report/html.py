@@ -637,12 +637,22 @@ def _sources_section(ctx: _Context) -> Iterator[str]:
         yield from [
             f'<article class="source" id="{esc(ctx.source_anchor[s.id])}">',
             f"<h3>{esc(source_label(s, s.id))}</h3>",
-            f'<p class="meta"><code>{esc(s.path)}</code> · published {esc(_published(s))} · '
-            f"{esc(s.encoding)}</p>",
+            f'<p class="meta">{_origin(s.path)}<code>{esc(s.path)}</code> · published '
+            f"{esc(_published(s))} · {esc(s.encoding)}</p>",
             body,
             "</article>",
         ]
     yield "</section>"
+
+
+def _origin(path: str) -> str:
+    """What the text shown is, when it is not the file itself: a page's extracted text, a
+    dump's record (`dump.jsonl#L17`)."""
+    if "#L" in path:
+        return "record of "
+    if path.lower().endswith((".html", ".htm", ".xhtml")):
+        return "text extracted from the page "
+    return ""
 
 
 # ── charts ───────────────────────────────────────────────────────────────────────────────

@@ -126,7 +126,7 @@ def test_a_50_mb_file_is_skipped_by_its_size_without_reading_it(
 
 
 def test_the_size_limit_is_inclusive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_SOURCE_BYTES", 1000)
+    monkeypatch.setattr(ingest.files, "MAX_SOURCE_BYTES", 1000)
     at, over = tmp_path / "at.txt", tmp_path / "over.txt"
     at.write_bytes(b"x" * 999 + b"\n")
     over.write_bytes(b"x" * 1001)
@@ -139,7 +139,7 @@ def test_a_file_growing_while_read_is_caught_at_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """fstat says small, but the file has grown past the limit by the time it is read."""
-    monkeypatch.setattr(ingest, "MAX_SOURCE_BYTES", 1000)
+    monkeypatch.setattr(ingest.files, "MAX_SOURCE_BYTES", 1000)
     path = tmp_path / "growing.txt"
     path.write_bytes(b"x" * 5000)
     real_fstat = os.fstat
@@ -274,13 +274,15 @@ def test_a_source_that_vanishes_mid_run_is_skipped_with_a_warning(
 ) -> None:
     victim = corpus / "latin1_fr.txt"
 
-    def discover_then_delete(paths: Sequence[Path]) -> list[Path]:
-        files = discover(paths)
-        assert victim in files
+    def discover_then_delete(
+        paths: Sequence[Path], options: ingest.IngestOptions | None = None
+    ) -> ingest.Documents:
+        found = ingest.find_documents(paths, options)
+        assert victim in [d.path for d in found.documents]
         victim.unlink()  # gone between discovery and reading
-        return files
+        return found
 
-    monkeypatch.setattr(engine, "discover", discover_then_delete)
+    monkeypatch.setattr(engine, "find_documents", discover_then_delete)
     result = engine.analyse_paths([corpus], rules)
     skipped = skipped_names(result.warnings, corpus)
     assert "No such file" in skipped["latin1_fr.txt"]

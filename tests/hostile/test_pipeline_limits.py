@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_claim_store_reads_articles_within_the_ingest_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "MAX_SOURCE_BYTES", 1000)
+    monkeypatch.setattr(ingest.files, "MAX_SOURCE_BYTES", 1000)
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "a.txt").write_text("Trade turnover reached $23.6 billion in 2022.")
@@ -30,7 +30,7 @@ def test_the_claim_store_reads_articles_within_the_ingest_limits(
 
     def guarded(self: pathlib.Path) -> bytes:
         if folder in self.parents:
-            assert self.stat().st_size <= ingest.MAX_SOURCE_BYTES, f"{self} read whole"
+            assert self.stat().st_size <= ingest.files.MAX_SOURCE_BYTES, f"{self} read whole"
         return real_read_bytes(self)
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", guarded)

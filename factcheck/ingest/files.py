@@ -1,0 +1,239 @@
+"""Finding and opening the files named on the command line: folders walked, names made ids.
+
+`walk` finds the files under the paths given that an input format claims (by suffix), counts
+the ones no format reads, and names the folders it could not list, so that a run can say what
+it found and what it skipped; `source_ids` turns files into unique, stable source ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import regex
+
+from factcheck.errors import Location
+from factcheck.ingest.base import MAX_SOURCE_BYTES, IngestError
+
+SOURCES_FILE = "sources.yaml"
+STDIN = "-"
+
+
+@contextlib.contextmanager
+def open_regular(path: Path) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+    """`path` open for reading with its status; IngestError unless it is a regular file."""
+    name = display_path(path)
+    # O_NONBLOCK: opening a named pipe must not wait for a writer that never comes; the
+    # regular-file check below then refuses it.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        fh = os.fdopen(fd, "rb")
+        st = os.fstat(fh.fileno())
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise IngestError(f"cannot read: {reason}", Location(name), "check the path") from None
+    with fh:
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError(
+                "is not a regular file (a device, pipe or socket)",
+                Location(name),
+                "pass article files or folders of them",
+            )
+        yield fh, st
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of an article file; IngestError for what cannot be one (see MAX_SOURCE_BYTES)."""
+    name = display_path(path)
+    with open_regular(path) as (fh, st):
+        try:
+            # One byte past the limit, so that a file still growing is caught too.
+            data = fh.read(MAX_SOURCE_BYTES + 1) if st.st_size <= MAX_SOURCE_BYTES else b""
+        except OSError as exc:
+            raise IngestError(f"cannot read: {exc.strerror or exc}", Location(name)) from None
+    size = max(st.st_size, len(data))
+    if size > MAX_SOURCE_BYTES:
+        raise IngestError(
+            f"is {size_text(size)}; an article is at most {size_text(MAX_SOURCE_BYTES)}",
+            Location(name),
+            "this is a dump or a log, not an article: remove it or split out the articles",
+        )
+    return data
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file of any size (a dump), read in blocks; IngestError if unreadable."""
+    digest = hashlib.sha256()
+    with open_regular(path) as (fh, _):
+        try:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        except OSError as exc:
+            name = Location(display_path(path))
+            raise IngestError(f"cannot read: {exc.strerror or exc}", name) from None
+    return digest.digest()
+
+
+def size_text(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.1f} kB"
+
+
+_UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cs}]")
+
+
+def display_path(path: Path | str) -> str:
+    """`path` as text safe to print and to write as UTF-8.
+
+    File names are bytes: one that is not UTF-8 arrives with lone surrogates (which no UTF-8
+    writer accepts), one with an escape character could rewrite the user's terminal.  Both are
+    shown as \\xNN escapes.
+    """
+
+    def escape(m: regex.Match[str]) -> str:
+        code = ord(m.group())
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            code -= 0xDC00
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, str(path))
+
+
+@dataclass
+class Found:
+    """What `walk` found: files to read, and what it passed over."""
+
+    files: list[Path] = field(default_factory=list)
+    # Files in the folders walked that no input format reads, by suffix (".pdf": 3).
+    unsupported: Counter[str] = field(default_factory=Counter)
+    # Folders that could not be listed: their articles, if any, were not read.
+    unreadable: list[IngestError] = field(default_factory=list)
+
+
+def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
+    """Files named by `paths` (files, or folders searched for `suffixes`), sorted, each once.
+
+    A file named on the command line is taken whatever its suffix; a folder is searched
+    recursively, skipping hidden entries.  A path that does not exist is an error.
+    """
+    out = Found()
+    found: set[Path] = set()
+    for p in paths:
+        if _test(p, Path.is_dir, False):
+            found.update(_walk(p, suffixes, out))
+        elif _test(p, Path.exists, True):
+            found.add(p)
+        else:
+            raise IngestError("no such file or folder", Location(display_path(p)), "check the path")
+    # Two names for one file (a symlink, a hard link, a folder reached twice) are one article;
+    # read twice it would agree with itself.  Names that cannot be followed stay, so that
+    # reading them reports why.
+    # The file's own name wins over a symlink's.
+    kept: dict[object, Path] = {}
+    for f in sorted(found, key=lambda q: (_test(q, Path.is_symlink, False), str(q))):
+        try:
+            st = f.stat()
+            identity: object = (st.st_dev, st.st_ino)
+        except (OSError, ValueError):
+            identity = f
+        kept.setdefault(identity, f)
+    out.files = sorted(kept.values(), key=lambda q: str(q))
+    return out
+
+
+def _test(p: Path, test: Callable[[Path], bool], when_unknown: bool) -> bool:
+    """`test(p)`, or `when_unknown` when the file system will not say (permission denied on
+    a parent, a NUL in the name): discovery goes on, and reading the file says why it cannot."""
+    try:
+        return test(p)
+    except (OSError, ValueError):
+        return when_unknown
+
+
+def _file_or_link(p: Path) -> bool:
+    return p.is_file() or p.is_symlink()
+
+
+def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+            if (st.st_dev, st.st_ino) in seen:  # symlink loops
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = sorted(d.iterdir())
+        except OSError as exc:
+            out.unreadable.append(
+                IngestError(
+                    f"folder cannot be listed: {exc.strerror or exc}; its articles were not read",
+                    Location(display_path(d)),
+                    "make it readable (chmod +rx), or move it out of the sources",
+                )
+            )
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if _test(e, Path.is_dir, False):
+                stack.append(e)
+                continue
+            suffix = e.suffix.lower()
+            if suffix in suffixes and _test(e, _file_or_link, True):
+                # A dangling or looping symlink is kept, so that reading it warns by name
+                # instead of the article silently missing from the report.
+                yield e
+            elif e.name != SOURCES_FILE:
+                out.unsupported[suffix or "without a suffix"] += 1
+
+
+def source_ids(files: Sequence[Path]) -> dict[Path, str]:
+    """Each file's source id: its stem, which claim ids, reports and baselines quote.
+
+    Stems that two files share (`2023/01/story.txt` and `2023/02/story.txt`, or `story.txt`
+    beside `story.md`) would make two sources, and their claims, one id.  Those files get their
+    stems with as many parent folders as it takes to tell them apart (`01/story`, `02/story`);
+    files a folder cannot tell apart keep their suffixes too (`story.txt`, `story.md`); the
+    absolute path is the last resort.  An id depends only on the set of files, not their order.
+    """
+    by_stem: dict[str, list[Path]] = {}
+    for f in files:
+        by_stem.setdefault(display_path(f.stem), []).append(f)
+    ids = {group[0]: stem for stem, group in by_stem.items() if len(group) == 1}
+    taken = set(ids.values())
+    for _, group in sorted(by_stem.items()):
+        if len(group) == 1:
+            continue
+        group = sorted(group, key=str)
+        depth = max(len(_folders(f)) for f in group)
+        tries = [(k, False) for k in range(1, depth + 1)] + [(k, True) for k in range(depth + 1)]
+        for folders, suffix in tries:
+            names = [_tail(f, folders, suffix) for f in group]
+            if len(set(names)) == len(names) and taken.isdisjoint(names):
+                break
+        else:  # absolute paths: no stem or folder-and-stem name begins with a slash
+            names = [display_path(f.absolute().as_posix()) for f in group]
+        ids.update(zip(group, names, strict=True))
+        taken.update(names)
+    return ids
+
+
+def _folders(f: Path) -> tuple[str, ...]:
+    parts = f.parent.parts
+    return parts[1:] if f.anchor else parts
+
+
+def _tail(f: Path, folders: int, suffix: bool) -> str:
+    """`f`'s stem (its name, with `suffix`) under its last `folders` folders."""
+    parents = _folders(f)
+    kept = parents[max(0, len(parents) - folders) :]  # none for 0 folders
+    return display_path("/".join((*kept, f.name if suffix else f.stem)))
