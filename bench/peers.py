@@ -1,6 +1,14 @@
-"""factcheck's extractor side by side with its peers: accuracy on Recognizers-Text, and MB/s.
+"""factcheck's extractor side by side with its peers: accuracy on Recognizers-Text and on
+physical units, and MB/s.
 
     python bench/peers.py [--spec-dir DIR] [--mb 5] [--peer-kb 40]
+
+The "units" suite is `bench/data/unit_sentences.yaml`: news sentences with physical quantities
+(and some that must give none: "a 40-tonne truck", "Route 66"), written for this benchmark, not
+taken from the extractor's fixtures.  A case is right when the amounts a library reports in
+physical units (mass, length, area, volume, flows, power, energy, speed; durations and plain
+numbers aside) equal the expected ones after conversion to SI base units through pint, 4
+significant digits.  Run it from another checkout (PYTHONPATH=../main) to score that code.
 
 Accuracy is "value right, spans ignored": a case counts as right when the set of values a
 library extracts (with the currency for money) equals the set the spec expects.  Rules that
@@ -31,6 +39,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +54,7 @@ from factcheck.extract.dates import find_dates  # noqa: E402
 from factcheck.extract.quantities import find_quantities  # noqa: E402
 
 SPEC_DIR = ROOT.parent / "shared" / "specs" / "recognizers-text"
+UNIT_SENTENCES = Path(__file__).with_name("data") / "unit_sentences.yaml"
 SUITES = {
     "currency": "NumberWithUnit_English_CurrencyModel.json",
     "percent": "Number_English_PercentModel.json",
@@ -172,6 +182,88 @@ def quantulum_keys(parse: Callable[[str], list[Any]]) -> Callable[[str, str], se
     return keys_for
 
 
+# ---------------------------------------------------------------- the units suite
+
+
+@lru_cache(maxsize=1)
+def _ureg() -> Any:
+    """A pint registry with factcheck's news units, read from this checkout's definitions file
+    (so the suite scores any checkout's extractor alike)."""
+    import pint
+
+    ureg = pint.UnitRegistry(on_redefinition="ignore")
+    ureg.load_definitions(str(ROOT / "factcheck" / "data" / "units.txt"))
+    return ureg
+
+
+@lru_cache(maxsize=4096)
+def unit_key(value: float, unit: str) -> Key | None:
+    """(magnitude in SI base units, 4 significant digits; dimensionality), or None for what the
+    suite does not score: plain numbers, durations, currencies, units pint cannot read."""
+    ureg = _ureg()
+    try:
+        q = ureg.Quantity(value, unit).to_base_units()
+    except Exception:  # pint's parse and conversion errors alike: not a unit of this suite
+        return None
+    dim = str(q.dimensionality)
+    if q.dimensionless or dim in ("[time]", "1 / [time]") or "currency" in dim:
+        return None
+    return (f"{q.magnitude:.4g}", dim)
+
+
+def load_units(path: Path = UNIT_SENTENCES) -> list[tuple[str, set[Key]]]:
+    import yaml
+
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = []
+    for c in doc["cases"]:
+        want = {unit_key(float(v), u) for v, u in c["want"]}
+        assert None not in want, c
+        cases.append((c["text"], {k for k in want if k is not None}))
+    return cases
+
+
+def factcheck_units(text: str) -> set[Key]:
+    keys: set[Key] = set()
+    for m in extract_text(text):
+        if m.quantity is not None and m.kind not in ("money", "percent", "ordinal"):
+            k = unit_key(m.quantity.value, m.quantity.unit)
+            if k is not None:
+                keys.add(k)
+    return keys
+
+
+def quantulum_units(parse: Callable[[str], list[Any]]) -> Callable[[str], set[Key]]:
+    def keys_for(text: str) -> set[Key]:
+        keys: set[Key] = set()
+        for q in parse(text):
+            dims = q.unit.dimensions or []
+            expr = " * ".join(f"({d['base']}) ** {d['power']}" for d in dims) or q.unit.name
+            k = unit_key(float(q.value), expr)
+            if k is None:
+                k = unit_key(float(q.value), (q.unit.name or "").replace(" ", "_"))
+            if k is not None:
+                keys.add(k)
+        return keys
+
+    return keys_for
+
+
+def score_units(
+    name: str, keys_for: Callable[[str], set[Key]], cases: list[tuple[str, set[Key]]]
+) -> tuple[dict[str, Any], list[str]]:
+    correct, misses = 0, []
+    for text, want in cases:
+        got = keys_for(text)
+        if got == want:
+            correct += 1
+        else:
+            misses.append(f"{text[:80]!r}: want {sorted(want)} got {sorted(got)}")
+    row = {"suite": "units", "library": name, "correct": correct, "total": len(cases),
+           "mb_per_s": None}  # fmt: skip
+    return row, misses
+
+
 def load_suite(spec_dir: Path, suite: str) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = json.loads(
         (spec_dir / SUITES[suite]).read_text(encoding="utf-8-sig")
@@ -274,12 +366,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spec-dir", type=Path, default=SPEC_DIR)
     ap.add_argument("--mb", type=float, default=5.0, help="corpus size for throughput")
     ap.add_argument("--peer-kb", type=float, default=40.0, help="quantulum3's slice, in kB")
-    ap.add_argument("--misses", choices=[*SUITES, "none"], default="none",
+    ap.add_argument("--misses", choices=[*SUITES, "units", "none"], default="none",
                     help="list factcheck's wrong cases in one suite")  # fmt: skip
     args = ap.parse_args(argv)
 
     suites = {s: load_suite(args.spec_dir, s) for s in SUITES}
     rows, misses = score("factcheck", factcheck_keys, suites)
+    unit_cases = load_units()
+    unit_row, misses["units"] = score_units("factcheck", factcheck_units, unit_cases)
+    rows.append(unit_row)
     notes: list[str] = []
     q_parse: Callable[[str], list[Any]] | None = None
     try:
@@ -295,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             q_rows, _ = score("quantulum3", quantulum_keys(q_parse), suites)
-        rows += q_rows
+            q_units, _ = score_units("quantulum3", quantulum_units(q_parse), unit_cases)
+        rows += [*q_rows, q_units]
     rows += [r for r in QUOTED if r["suite"] in SUITES]
 
     text = corpus(args.mb)

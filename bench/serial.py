@@ -3,14 +3,16 @@
     python bench/serial.py [--docs 1000] [--jobs 1,2] [--dir /tmp/factcheck-bench]
 
 For each N, a fresh child process runs what `factcheck report ARCHIVE --no-store --format json
---jobs N` runs (discover, analyse, check, render JSON) and records:
+--jobs N` runs (discover, analyse, check, render JSON) and records (with `--records`, the path
+the Markdown and HTML reports take: the parent builds the whole Report and renders it):
 
 - the parent's own CPU seconds (`RUSAGE_SELF`) and the workers' (`RUSAGE_CHILDREN`, read once
   the pool has been shut down and its processes reaped);
-- the bytes that cross process boundaries per article: every chunk of tasks sent to a worker
-  and every list of outcomes it returns, pickled as the pool pickles them (measured in a
+- the bytes that cross process boundaries per article: every call sent to a worker (a chunk
+  of documents, a group of claims to check) and every result it returns, pickled as the pool
+  pickles them (measured in a
   separate, untimed pass, so counting them costs the timed run nothing);
-- wall seconds.
+- wall seconds, and the parent's peak resident memory.
 
 From the one-process run's CPU `T1` and a parallel run's parent CPU `P` and workers' CPU `W`:
 
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +57,7 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
+def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> dict[str, Any]:
     """One run in this process; the caller made it fresh, so RUSAGE_CHILDREN starts at zero."""
     from factcheck import engine
     from factcheck.report import json as json_report
@@ -63,45 +66,56 @@ def child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
     sent: list[int] = []
     received: list[int] = []
     if count_bytes:
-        original = engine.ProcessRunner.run
+        original = engine.ProcessRunner.map
 
-        def counting(self: engine.ProcessRunner, tasks: list[engine.Task]) -> list[Any]:
-            size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
-            for i in range(0, len(tasks), size):
-                sent.append(len(pickle.dumps(tasks[i : i + size], pickle.HIGHEST_PROTOCOL)))
-            outcomes = original(self, tasks)
-            for i in range(0, len(outcomes), size):
-                received.append(len(pickle.dumps(outcomes[i : i + size], pickle.HIGHEST_PROTOCOL)))
-            return outcomes
+        def counting(
+            self: engine.ProcessRunner, fn: Callable[..., list[Any]], calls: list[tuple[Any, ...]]
+        ) -> list[list[Any]]:
+            for args in calls:
+                sent.append(len(pickle.dumps((fn, *args), pickle.HIGHEST_PROTOCOL)))
+            results = original(self, fn, calls)
+            for r in results:
+                received.append(len(pickle.dumps(r, pickle.HIGHEST_PROTOCOL)))
+            return results
 
-        engine.ProcessRunner.run = counting  # type: ignore[method-assign]
+        engine.ProcessRunner.map = counting  # type: ignore[method-assign]
 
     rules = load_rules([ROOT / "rules"])
     self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()
-    corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
-    report = engine.build_report(corpus, rules)
+    if records:
+        corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
+        pieces = json_report.pieces(engine.build_report(corpus, rules))
+    else:  # what `factcheck report --format json` runs
+        corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False, json_only=True)
+        pieces = engine.json_pieces(corpus, rules)
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        for piece in json_report.pieces(report):
+        for piece in pieces:
             sink.write(piece)
+    corpus.close()
     wall = time.time() - wall0
-    docs = len(corpus.analysed)
+    docs = corpus.articles
     return {
         "jobs": jobs,
         "docs": docs,
         "parent_cpu": _cpu(resource.RUSAGE_SELF) - self0,
         "workers_cpu": _cpu(resource.RUSAGE_CHILDREN) - kids0,
         "wall": wall,
+        # Peak resident memory of the parent (kB on Linux): what it holds of the archive.
+        "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "sent_per_doc": sum(sent) / docs if docs else 0.0,
         "received_per_doc": sum(received) / docs if docs else 0.0,
     }
 
 
-def run_child(folder: Path, jobs: int, count_bytes: bool) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", str(folder), "--jobs", str(jobs)]
-    if count_bytes:
-        cmd.append("--count-bytes")
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+def run_child(folder: Path, jobs: int, count_bytes: bool, records: bool) -> dict[str, Any]:
+    flags = ["--records"] * records + ["--count-bytes"] * count_bytes
+    return child_result([__file__, "--child", str(folder), "--jobs", str(jobs), *flags])
+
+
+def child_result(args: list[str]) -> dict[str, Any]:
+    """Run a benchmark script in a fresh Python and read the JSON its last line prints."""
+    out = subprocess.run([sys.executable, *args], check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -113,9 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--count-bytes", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--records",
+        action="store_true",
+        help="the path of reports that need the records (Markdown, HTML): the parent builds "
+        "the Report and renders it, instead of joining the JSON the workers rendered",
+    )
     a = p.parse_args(argv)
     if a.child is not None:
-        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes)))
+        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes, a.records)))
         return 0
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -127,13 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[int, dict[str, Any]] = {}
     for _ in range(a.repeat):
         for n in jobs:  # alternated, so a busy spell of the machine hits every N alike
-            r = run_child(folder, n, count_bytes=False)
+            r = run_child(folder, n, False, a.records)
             total = r["parent_cpu"] + r["workers_cpu"]
             if n not in best or total < best[n]["parent_cpu"] + best[n]["workers_cpu"]:
                 best[n] = r
     for n in jobs:
         if n > 1:
-            counted = run_child(folder, n, count_bytes=True)
+            counted = run_child(folder, n, True, a.records)
             best[n]["sent_per_doc"] = counted["sent_per_doc"]
             best[n]["received_per_doc"] = counted["received_per_doc"]
 
@@ -151,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 n,
                 r["docs"],
                 f"{r['wall']:.2f}",
+                f"{r['parent_peak_mb']:.0f}",
                 f"{par:.2f}",
                 f"{wrk:.2f}",
                 f"{serial:.1%}" if n > 1 else "100%",
@@ -170,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 "jobs",
                 "docs",
                 "wall s",
+                "parent peak MB",
                 "parent CPU s",
                 "workers CPU s",
                 "serial",

@@ -52,6 +52,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+# Sources as given: folders and files, `-`, and fsspec URLs (`s3://bucket/news/`), which stay
+# text because a Path would fold their `//`.
+Sources = Sequence[Path | str]
+
+
+def _source(text: str) -> Path | str:
+    from factcheck.ingest.remote import is_url
+
+    return text if is_url(text) else Path(text)
+
+
 def _jobs(text: str) -> int:
     try:
         n = int(text)
@@ -75,6 +86,12 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--engine", choices=("local", "dask"), default="local")
     g.add_argument(
         "--scheduler", help="dask scheduler address (tcp://HOST:PORT), with --engine dask"
+    )
+    g.add_argument(
+        "--shared-storage",
+        action="store_true",
+        help="with --engine dask: the workers read the archive at the same paths (a shared "
+        "folder), so no article is sent from here",
     )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -114,7 +131,11 @@ def ingest_options(args: argparse.Namespace | None) -> IngestOptions:
 
 
 def analyse(
-    args: argparse.Namespace | None, sources: list[Path], rules: RuleSet, keep_texts: bool = True
+    args: argparse.Namespace | None,
+    sources: Sources,
+    rules: RuleSet,
+    keep_texts: bool = True,
+    json_only: bool = False,
 ) -> Corpus:
     """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
     from factcheck.engine import analyse_paths, default_jobs
@@ -123,7 +144,15 @@ def analyse(
 
     options = ingest_options(args)
     if args is None or not hasattr(args, "no_store"):
-        return analyse_paths(sources, rules, keep_texts=keep_texts, options=options)
+        return analyse_paths(
+            sources, rules, keep_texts=keep_texts, json_only=json_only, options=options
+        )
+    if args.shared_storage and args.engine != "dask":
+        raise FactcheckError(
+            "--shared-storage is for the dask engine",
+            Location("--shared-storage"),
+            "add --engine dask",
+        )
     if args.scheduler and args.engine != "dask":
         raise FactcheckError(
             "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
@@ -139,6 +168,8 @@ def analyse(
         engine=args.engine,
         scheduler=args.scheduler,
         options=options,
+        shared_storage=args.shared_storage,
+        json_only=json_only,
     )
     if not args.no_store:
         from factcheck.config import ignore_folder
@@ -174,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_input_options(ex)
 
     rp = sub.add_parser("report", help="write the consistency report")
-    rp.add_argument("sources", nargs="*", type=Path)
+    rp.add_argument("sources", nargs="*", type=_source)
     rp.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     rp.add_argument("--out", type=Path, help=f"default: the config's out, or {DEFAULT_OUT}")
     rp.add_argument(
@@ -205,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--write", type=Path, help="write to this file instead of printing")
 
     ck = sub.add_parser("check", help="CI gate: fail on conflicts not in the baseline")
-    ck.add_argument("sources", nargs="*", type=Path)
+    ck.add_argument("sources", nargs="*", type=_source)
     ck.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     ck.add_argument(
         "--baseline", type=Path, help=f"accepted conflicts (default: {DEFAULT_BASELINE} if present)"
@@ -224,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_input_options(ck)
 
     bl = sub.add_parser("baseline", help="record today's conflicts as accepted")
-    bl.add_argument("sources", nargs="*", type=Path)
+    bl.add_argument("sources", nargs="*", type=_source)
     bl.add_argument("--rules", type=Path, action="append", help="rules folder or file (repeatable)")
     bl.add_argument("--baseline", type=Path, help=f"default: the config's, or {DEFAULT_BASELINE}")
     bl.add_argument("--reason", help="reason recorded on entries that have none yet")
@@ -492,14 +523,14 @@ def _number_text(x: object) -> str:
 
 
 def cmd_report(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     out: Path,
     formats: list[str] | None,
     args: argparse.Namespace | None = None,
 ) -> int:
     from factcheck import reportcache
-    from factcheck.engine import build_report, gc_paused
+    from factcheck.engine import build_report, gc_paused, json_pieces, json_summary
     from factcheck.report.common import summarize
     from factcheck.rules import load_rules
 
@@ -513,6 +544,7 @@ def cmd_report(
     )
     cached = reportcache.load(cache_dir, key) if cache_dir and key else None
     outputs: Mapping[str, Content]
+    corpus: Corpus | None = None
     try:
         if cached is not None:
             # Nothing changed since the last report: the same inputs give the same bytes.
@@ -520,12 +552,18 @@ def cmd_report(
             summary, warnings = cached.summary, cached.warnings
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
-            corpus = analyse(args, sources, rules, keep_texts="html" in chosen)
+            # The JSON report alone needs no records here either: the workers render them.
+            json_only = chosen == ["json"]
+            corpus = analyse(args, sources, rules, "html" in chosen, json_only)
             require_articles(corpus, sources)
-            report = build_report(corpus, rules)
-            # Rendered while written, a piece at a time: no report is ever held whole.
-            outputs = render_streams(RenderInput(report, corpus.texts), chosen)
-            summary = list(summarize(report).row())
+            if json_only:
+                outputs = {FORMATS["json"][0]: json_pieces(corpus, rules)}
+                summary = list(json_summary(corpus).row())
+            else:
+                report = build_report(corpus, rules)
+                # Rendered while written, a piece at a time: no report is ever held whole.
+                outputs = render_streams(RenderInput(report, corpus.texts), chosen)
+                summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
@@ -536,6 +574,8 @@ def cmd_report(
     finally:
         if cached is not None:
             cached.close()
+        if corpus is not None:
+            corpus.close()
     if cache_dir and key and cached is None:
         reportcache.save(cache_dir, key, out, list(outputs), summary, warnings)
     print(
@@ -561,6 +601,8 @@ def cmd_rules_check(paths: list[Path], fmt: str = "text") -> int:
             raise
         sys.stdout.write(render(problems_of(exc), fmt, "rule files have mistakes"))
         return EXIT_USAGE
+    for note in rs.notes:
+        print(note, file=sys.stderr)
     n_metrics = len(rs.metrics) - 1  # the built-in weekday metric
     summary = (
         f"{len(rs.files)} rule file(s) OK: {n_metrics} metrics, {len(rs.checks)} checks, "
@@ -608,7 +650,7 @@ def cmd_schema(which: str, write: Path | None) -> int:
 
 
 def _gate_inputs(
-    sources: list[Path], rules_paths: list[Path], options: IngestOptions | None = None
+    sources: Sources, rules_paths: list[Path], options: IngestOptions | None = None
 ) -> tuple[Report, Corpus, RuleSet]:
     from factcheck.engine import analyse_paths, build_report
     from factcheck.rules import load_rules
@@ -621,11 +663,11 @@ def _gate_inputs(
     return build_report(corpus, rules), corpus, rules
 
 
-def require_articles(corpus: Corpus, sources: Sequence[Path]) -> None:
+def require_articles(corpus: Corpus, sources: Sources) -> None:
     """Never green on nothing: a run that read no article is an error saying what it found."""
     from factcheck.ingest import SUFFIXES
 
-    if corpus.analysed:
+    if corpus.articles:
         return
     where = ", ".join(str(s) for s in sources) or "."
     skipped = len(corpus.skipped)
@@ -658,7 +700,7 @@ def read_line(corpus: Corpus) -> str:
 
 
 def cmd_check(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     baseline_path: Path | None,
     fmt: str | None,
@@ -720,7 +762,7 @@ def cmd_check(
 
 
 def cmd_baseline(
-    sources: list[Path],
+    sources: Sources,
     rules_paths: list[Path],
     baseline_path: Path,
     reason: str | None,

@@ -1,9 +1,14 @@
 """The per-document stage on a dask distributed cluster: `--engine dask --scheduler ADDRESS`.
 
 Ingest, extract and bind are pure functions of one document and the rules, so a cluster runs
-them and sends back the records `build_report` consumes; the checks, which need every claim
-at once, stay on the machine that asked.  The client reads the files and ships their bytes,
-so workers need factcheck installed (`pip install 'factcheck[dask]'`) but not the archive.
+them, in batches, and sends back plain tuples (`factcheck.wire`); the checks then run there
+too, a group of claims per task (`factcheck.checks.groups`), and only their findings come back.
+
+Where the workers read the archive: with `--shared-storage` (a folder every worker mounts at
+the same path) they read the articles and their sources.yaml themselves and only paths leave
+this machine; without, this machine reads each article and ships its bytes, so workers need
+factcheck installed (`pip install 'factcheck[dask]'`) but not the archive.  Either way the
+claim store stays here: rows come back and are written here, a batch per transaction.
 
 dask rather than ray: a pure-Python install from PyPI, a `LocalCluster` that runs on a laptop
 or in a test without a daemon, and a plain futures API that fits a map over documents.
@@ -12,14 +17,15 @@ or in a test without a daemon, and a plain futures API that fits a map over docu
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
-from factcheck.engine import Outcome, Task, run_batch
 from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
+from factcheck.worker import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
 
 # Documents per task: large enough that scheduling costs little, small enough to spread.
-BATCH = 16
+BATCH = 32
 
 
 def _distributed() -> Any:
@@ -37,7 +43,13 @@ def _distributed() -> Any:
 class DaskRunner:
     """Batches of documents as futures on the cluster at `address`; results in order."""
 
-    def __init__(self, address: str, rules: RuleSet) -> None:
+    local = False  # its workers cannot reach this machine's claim store
+
+    def __init__(self, address: str, rules: RuleSet, shared: bool = False) -> None:
+        # With `shared`, the workers read the archive at the paths given here (a folder they
+        # all mount): only paths go out.  Without, this machine reads each article and sends
+        # its bytes.
+        self.reads_files = shared
         distributed = _distributed()
         try:
             self.client = distributed.Client(address, timeout=30, set_as_default=False)
@@ -49,11 +61,19 @@ class DaskRunner:
             ) from None
         # Sent once to every worker, not once per batch.
         self.rules = self.client.scatter(rules, broadcast=True, hash=False)
+        self.jobs = max(1, sum(self.client.nthreads().values()))
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
-        futures = [self.client.submit(run_batch, b, self.rules, pure=False) for b in batches]
+        futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]
         return [o for part in self.client.gather(futures) for o in part]
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        """The checks' parts on the cluster, a call per future."""
+        futures = [self.client.submit(check_parts, *call, self.rules, pure=False) for call in calls]
+        results: list[KeyedFindings] = self.client.gather(futures)
+        return results
 
     def close(self) -> None:
         self.client.close()

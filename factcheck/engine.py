@@ -1,8 +1,12 @@
 """The pipeline: sources → mentions → claims → findings → one Report, deterministic.
 
 `analyse_source` (ingest, extract, bind one document) is a pure function of a file and the
-rules, so a corpus can be split across processes or a cluster; `check` runs the rule set's
-checks over all claims at once and sorts what it finds.
+rules, so a corpus can be split across processes or a cluster: `analyse_paths` finds the
+documents and sends them, in windows, to a runner (this process, a process pool, a dask
+cluster), which runs `factcheck.worker` there; the checks run there too, group by group, when
+there is more than one process.  `check` runs the rule set's checks over all claims at once
+and sorts what it finds; `build_report` makes the Report the renderers read, and
+`json_pieces` writes the JSON report of a run that kept no records (`json_only`).
 """
 
 from __future__ import annotations
@@ -10,45 +14,71 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
-from factcheck import checks, store
+from factcheck import checks, store, wire
 from factcheck.bind.binder import Binder
+from factcheck.checks import groups
 from factcheck.errors import FactcheckError, Location
-from factcheck.extract import extract
-from factcheck.extract.dateline import date_warnings
 from factcheck.ingest import (
+    FORMATS,
+    SUFFIXES,
     Document,
     Documents,
     IngestOptions,
     SourceMeta,
     document_ids,
     document_path,
-    document_text,
     documents_meta,
     find_documents,
-    read_article_bytes,
-    read_document,
+    remote,
 )
-from factcheck.models import Claim, Finding, Mention, Report, Source, SourceInfo, Unbound
+from factcheck.models import (
+    SCHEMA_VERSION,
+    Claim,
+    Finding,
+    Report,
+    SourceInfo,
+)
 from factcheck.progress import Progress
+from factcheck.report import json as json_report
+from factcheck.report.common import Summary
 from factcheck.rules import RuleSet
 
+# Where a document is analysed; `analyse_source` and `source_info` are kept importable here.
+from factcheck.worker import Analysed as Analysed
+from factcheck.worker import (
+    CheckCall,
+    Encoded,
+    GroupKey,
+    Job,
+    JsonParts,
+    KeyedFindings,
+    Outcome,
+    Task,
+    check_parts,
+    claim_groups,
+    finish,
+    from_store,
+    init_worker,
+    pool_check,
+    pool_chunk,
+    prepare,
+    read_bytes,
+    run_chunk,
+    unpacked,
+)
+from factcheck.worker import analyse_source as analyse_source
+from factcheck.worker import source_info as source_info
 
-@dataclass(frozen=True)
-class Analysed:
-    """One document through ingest, extract and bind."""
-
-    source: SourceInfo
-    mentions: tuple[Mention, ...]
-    claims: tuple[Claim, ...]
-    unbound: tuple[Unbound, ...]
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,160 +94,186 @@ class Corpus:
     cached: int = 0
     rebound: int = 0
     fresh: int = 0
+    # The checks' findings when the workers ran them (a parallel run), for these rules.
+    findings: list[Finding] | None = None
+    checked_with: str = ""
+    # A run for the JSON report alone (`analyse_paths(json_only=True)`): each document's report
+    # items, put aside as they arrive, and the findings as report items (status, known fact,
+    # text), in report order.  `analysed` then holds no document: see `json_pieces`.
+    json_docs: JsonSpill | None = None
+    json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        """How many documents were read."""
+        return len(self.analysed) + (len(self.json_docs.docs) if self.json_docs else 0)
+
+    def close(self) -> None:
+        if self.json_docs is not None:
+            self.json_docs.close()
 
 
-def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
-    """What the report says about a source, with the warnings about its date (see
-    factcheck.extract.dateline), which need its mentions."""
-    warnings = [*s.date_warnings, *date_warnings(s.published, s.published_from, s.text, mentions)]
-    return SourceInfo(
-        id=s.id,
-        path=s.path,
-        encoding=s.encoding,
-        sha256=s.sha256,
-        outlet=s.outlet,
-        url=s.url,
-        published=s.published,
-        as_of=s.as_of,
-        published_from=s.published_from,
-        warnings=tuple(f"{s.path}:{w}" for w in warnings),
-    )
+class JsonSpill:
+    """Documents' JSON report items in a temporary file, put there as they arrive: the process
+    that writes the report keeps where each document's items are, not their text."""
+
+    def __init__(self) -> None:
+        # Open as long as the spill is: the report is read back from it after the run.
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        # Source id, offset, the byte lengths of its source, claims and unbound items.
+        self.docs: list[tuple[str, int, int, int, int]] = []
+        self.claims = 0
+        self.unbound = 0
+        self.published: dict[str, dt.date | None] = {}
+        self._end = 0
+
+    def add(self, source: SourceInfo, parts: JsonParts) -> None:
+        src, claims, n_claims, unbound, n_unbound = parts
+        blobs = [src.encode(), claims.encode(), unbound.encode()]
+        self.file.seek(self._end)
+        self.file.write(b"".join(blobs))
+        self.docs.append((source.id, self._end, len(blobs[0]), len(blobs[1]), len(blobs[2])))
+        self._end += sum(map(len, blobs))
+        self.claims += n_claims
+        self.unbound += n_unbound
+        self.published[source.id] = source.published
+
+    def items(self, which: int) -> Iterator[str]:
+        """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
+        order: by source id."""
+        for _, offset, *sizes in sorted(self.docs):
+            self.file.seek(offset + sum(sizes[:which]))
+            yield self.file.read(sizes[which]).decode()
+
+    def close(self) -> None:
+        self.file.close()
 
 
-def analyse_source(source: Source, binder: Binder) -> Analysed:
-    mentions = extract(source)
-    claims, unbound = binder.bind(source, mentions)
-    return Analysed(source_info(source, mentions), tuple(mentions), tuple(claims), tuple(unbound))
+# ---------------------------------------------------------------------- checks, group by group
+
+# The claims of a run by metric and subject: each document's encoding and its source id.
+GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
 
 
-# ---------------------------------------------------------------------- one document, anywhere
+class _Aside:
+    """Claims' encodings put aside in a file until the checks, which worker processes on this
+    machine read back themselves: the parent's memory does not grow with the archive's claims."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="factcheck-claims-")
+        self.file = os.fdopen(fd, "wb")
+        self.end = 0
+
+    def add(self, blob: bytes) -> Encoded:
+        self.file.write(blob)
+        self.end += len(blob)
+        return (self.path, self.end - len(blob), len(blob))
+
+    def close(self) -> None:
+        self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
 
 
-@dataclass(frozen=True)
-class Task:
-    """One document to analyse, as sent to a worker process or a cluster.
-
-    `data` carries the file's bytes when the worker may not see the file (a cluster), and a
-    dump record's or standard input's always; `mentions` carries the cached extraction when
-    only the rules changed.
-    """
-
-    index: int
-    path: str  # ingest.document_path: the file, and a dump record's line
-    meta: SourceMeta
-    rules_sha256: str
-    source_id: str  # from ingest.document_ids: unique among the run's documents
-    format: str = "text"  # the input format that reads it (ingest.FORMATS)
-    data: bytes | None = None
-    mentions: bytes | None = None
-    keep_text: bool = False
-    keep_mentions: bool = False
-    want_blobs: bool = False
+def _size(e: Encoded) -> int:
+    return len(e) if isinstance(e, bytes) else e[2]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    index: int
-    analysed: Analysed | None = None
-    warning: str | None = None
-    text: str | None = None
-    rebound: bool = False
-    # Store rows, encoded by the worker so the parent process only writes them.
-    extracted_row: tuple[str, bytes] | None = None
-    analysed_row: tuple[str, bytes] | None = None
+def _check_calls(
+    rules: RuleSet,
+    claims: GatheredClaims,
+    published: dict[str, dt.date | None],
+    calls: int,
+    as_json: bool = False,
+) -> list[CheckCall]:
+    """The rule set's checks cut into parts (`checks.groups`), spread over about `calls`
+    calls of equal size."""
+    ps = groups.parts(rules.checks, rules.facts, claims)
+    out: list[CheckCall] = []
+    for b in groups.balanced([sum(_size(e) for e, _ in c) for _, c in ps], calls):
+        chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
+        sources = {sid for k in b for _, sid in ps[k][1]}
+        out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json))
+    return out
 
 
-def run_task(task: Task, binder: Binder) -> Outcome:
-    """Ingest, extract (unless cached) and bind one document: a pure function of its inputs."""
-    try:
-        source = read_document(task.format, task.path, task.data, task.meta, task.source_id)
-    except FactcheckError as exc:
-        return Outcome(task.index, warning=f"skipped {exc.render(show_line=False)}")
-    mentions = (
-        store.decode_mentions(task.mentions)
-        if task.mentions is not None
-        else tuple(extract(source))
-    )
-    claims, unbound = binder.bind(source, mentions)
-    info = source_info(source, mentions)
-    analysed = Analysed(
-        info, tuple(mentions) if task.keep_mentions else (), tuple(claims), tuple(unbound)
-    )
-    e_row = a_row = None
-    if task.want_blobs:
-        m = task.meta
-        ekey = store.extraction_key(source.id, source.sha256, m.published, m.as_of)
-        akey = store.analysis_key(ekey, task.rules_sha256, source.path, m.outlet, m.url)
-        if task.mentions is None:
-            e_row = (ekey, store.encode_mentions(mentions))
-        stored = store.StoredAnalysis(source=info, claims=analysed.claims, unbound=analysed.unbound)
-        a_row = (akey, store.encode_analysis(stored))
-    return Outcome(
-        task.index,
-        analysed=analysed,
-        text=source.text if task.keep_text else None,
-        rebound=task.mentions is not None,
-        extracted_row=e_row,
-        analysed_row=a_row,
-    )
+def merge_findings(results: Iterable[KeyedFindings]) -> list[Finding]:
+    """The parts' findings in the order one `check` over all claims gives (see checks.groups)."""
+    return [wire.unpack(Finding, f) for f in _merged(results)]
 
 
-# A worker builds its Binder once per rule set, not once per document or chunk.
-_BINDERS: dict[str, Binder] = {}
-
-
-def _binder_for(rules: RuleSet) -> Binder:
-    b = _BINDERS.get(rules.sha256)
-    if b is None:
-        _BINDERS.clear()
-        b = _BINDERS[rules.sha256] = Binder(rules)
-    return b
-
-
-def _init_worker(rules: RuleSet) -> None:
-    _binder_for(rules)
-
-
-def _run_chunk(tasks: list[Task]) -> list[Outcome]:
-    [binder] = _BINDERS.values()
-    return [run_task(t, binder) for t in tasks]
-
-
-def run_batch(tasks: list[Task], rules: RuleSet) -> list[Outcome]:
-    """A batch on any worker that has the rules (a cluster's): the Binder is cached there."""
-    binder = _binder_for(rules)
-    return [run_task(t, binder) for t in tasks]
+def _merged(results: Iterable[KeyedFindings]) -> list[wire.Packed]:
+    keyed = [x for r in results for x in r]
+    keyed.sort(key=lambda x: x[0])
+    return [f for _, f in keyed]
 
 
 class Runner(Protocol):
-    def run(self, tasks: list[Task]) -> list[Outcome]: ...
+    # Whether workers see this machine's files and claim store themselves (processes here).
+    local: bool
+    # Whether they see its files: on a cluster, when the archive is on a folder they share.
+    reads_files: bool
+
+    # How many processes it runs at once; above one, the checks run there too.
+    jobs: int
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]: ...
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]: ...
 
     def close(self) -> None: ...
 
 
 class SerialRunner:
-    def __init__(self, rules: RuleSet) -> None:
-        self.binder = Binder(rules)
+    local = True
+    reads_files = True
+    jobs = 1
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
-        return [run_task(t, self.binder) for t in tasks]
+    def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
+        self.rules = rules
+        self.binder = Binder(rules)
+        self.store = st
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        return run_chunk(tasks, replace(job, store=None), self.binder, self.store)
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        return [check_parts(*call, self.rules) for call in calls]
 
     def close(self) -> None:
         pass
 
 
 class ProcessRunner:
-    """Chunks of documents over worker processes; results come back in document order."""
+    """Chunks of documents over worker processes; results come back in document order.
+
+    A chunk is sent as its documents' paths (workers read the files, their sources.yaml and the
+    claim store themselves) and comes back as plain tuples.
+    """
+
+    local = True
+    reads_files = True
 
     def __init__(self, rules: RuleSet, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(rules,))
+        self.pool = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(rules,))
 
-    def run(self, tasks: list[Task]) -> list[Outcome]:
+    def chunks(self, tasks: list[Task]) -> list[list[Task]]:
         # Several chunks per worker evens out long and short articles.
         size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
-        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        return [o for part in self.pool.map(_run_chunk, chunks) for o in part]
+        return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+        job = replace(job, pack=True)
+        parts = self.map(pool_chunk, [(c, job) for c in self.chunks(tasks)])
+        return [o for part in parts for o in part]
+
+    def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
+        return self.map(pool_check, calls)
+
+    def map(self, fn: Callable[..., list[T]], calls: list[tuple[Any, ...]]) -> list[list[T]]:
+        """`fn(*args)` for each of `calls` over the pool, in order: every crossing goes here."""
+        return list(self.pool.map(fn, *zip(*calls, strict=True))) if calls else []
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
@@ -235,7 +291,7 @@ MIN_DOCS_PER_JOB = 32
 
 
 def analyse_paths(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     rules: RuleSet,
     *,
     jobs: int = 1,
@@ -245,21 +301,29 @@ def analyse_paths(
     progress: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
+    shared_storage: bool = False,
     window: int | None = None,
     options: IngestOptions | None = None,
+    json_only: bool = False,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
     Documents stream through in windows, so memory holds the claims, not the texts (unless
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
-    `scheduler`; `store_path` names the SQLite claim store that makes re-runs incremental.
+    `json_only` is for a run whose one output is the JSON report (`json_pieces`): the workers
+    render their records and run the checks, and this process keeps neither.
+    `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
+    article crosses the network from here); `store_path` names the SQLite claim store that
+    makes re-runs incremental.
     Every combination gives the same Corpus, in the same order.  `options` name a dump's
-    record fields; a path `-` is standard input.
+    record fields; a path `-` is standard input, and one given as an fsspec URL (a `str`:
+    `s3://bucket/news/`) is listed here and read by the workers (`ingest.remote`).
     """
-    found = find_documents(paths, options)
+    found = _find(
+        [p for p in paths if not remote.is_url(p)], [p for p in paths if remote.is_url(p)], options
+    )
     files = found.documents
-    meta = documents_meta(files)
     ids = document_ids(files)
     corpus = Corpus(found=found)
     for w in found.warnings:
@@ -268,45 +332,90 @@ def analyse_paths(
         corpus.warnings.append(f"skipped {e.render(show_line=False)}")
         corpus.skipped.append(str(e.location))
     jobs = max(1, jobs)
-    runner: Runner
-    if engine == "dask":
-        from factcheck.cluster import DaskRunner
-
-        if not scheduler:
-            raise FactcheckError(
-                "--engine dask needs a scheduler",
-                Location("--scheduler"),
-                "pass --scheduler HOST:PORT",
-            )
-        runner = DaskRunner(scheduler, rules)
-    elif engine != "local":
-        raise FactcheckError(
-            f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
-        )
-    elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
-        runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
-    else:
-        runner = SerialRunner(rules)
-        jobs = 1
     st = store.ClaimStore(store_path) if store_path is not None else None
-    step = window or max(64, 64 * jobs)
+    runner: Runner
+    try:
+        if engine == "dask":
+            from factcheck.cluster import DaskRunner
+
+            if not scheduler:
+                raise FactcheckError(
+                    "--engine dask needs a scheduler",
+                    Location("--scheduler"),
+                    "pass --scheduler HOST:PORT",
+                )
+            runner = DaskRunner(scheduler, rules, shared=shared_storage)
+        elif engine != "local":
+            raise FactcheckError(
+                f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
+            )
+        elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
+            runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
+        else:
+            runner = SerialRunner(rules, st)
+            jobs = 1
+    except BaseException:
+        if st is not None:
+            st.close()
+        raise
+    # Workers that see the files read sources.yaml themselves too (and any at a URL).
+    meta: dict[int, SourceMeta] = {}
+    if not runner.reads_files:
+        local = [i for i, f in enumerate(files) if f.url is None]
+        meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
+    job = Job(
+        rules.sha256,
+        run=uuid.uuid4().hex,
+        store=str(store_path) if st is not None and runner.local else None,
+        keep_text=keep_texts and not json_only,
+        keep_mentions=keep_mentions and not json_only,
+        want_rows=st is not None and not runner.local,
+        groups=runner.jobs > 1 or json_only,
+        json=json_only,
+    )
+    corpus.json_docs = JsonSpill() if json_only else None
+    # Checks run where the documents were analysed when that is more than one process: each
+    # document's claims come back encoded by metric and subject too, and go on as they are.
+    sharded = job.groups
+    claims: GatheredClaims = {}
+    aside = _Aside() if sharded and runner.local else None
+    # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
+    step = window or max(256, 128 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
         for lo in range(0, len(files), step):
-            _window(
-                files[lo : lo + step],
-                lo,
-                meta,
-                ids,
-                rules,
-                runner,
-                st,
-                corpus,
-                keep_texts,
-                keep_mentions,
-                engine == "dask",
+            part = range(lo, min(lo + step, len(files)))
+            tasks = [Task(i, files[i], ids[i], meta.get(i)) for i in part]
+            if runner.local:
+                outcomes = runner.run(tasks, job)
+            elif runner.reads_files:
+                # A cluster on shared storage: no bytes go out, so none are hashed here to look
+                # the store up; its rows come back for the next run, on the cluster or here.
+                outcomes = runner.run(tasks, job)
+                if st is not None:
+                    st.put(
+                        [o.extracted_row for o in outcomes if o.extracted_row is not None],
+                        [o.analysed_row for o in outcomes if o.analysed_row is not None],
+                    )
+            else:
+                outcomes = _remote_window(tasks, job, runner, st)
+            _collect(outcomes, files, corpus, claims if sharded else None, aside)
+            bar.advance(len(part))
+        if sharded:
+            published = (
+                corpus.json_docs.published
+                if corpus.json_docs is not None
+                else {a.source.id: a.source.published for a in corpus.analysed}
             )
-            bar.advance(min(step, len(files) - lo))
+            if aside is not None:
+                aside.file.flush()
+            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only)
+            results = runner.check(calls)
+            if json_only:
+                corpus.json_findings = [(s, k, t) for s, k, t in _merged(results)]
+            else:
+                corpus.findings = merge_findings(results)
+                corpus.checked_with = rules.sha256
         if st is not None:
             st.prune()
     finally:
@@ -314,95 +423,136 @@ def analyse_paths(
         runner.close()
         if st is not None:
             st.close()
+        if aside is not None:
+            aside.close()
     return corpus
 
 
-def _window(
-    files: Sequence[Document],
-    offset: int,
-    meta: list[SourceMeta],
-    ids: list[str],
-    rules: RuleSet,
-    runner: Runner,
-    st: store.ClaimStore | None,
-    corpus: Corpus,
-    keep_texts: bool,
-    keep_mentions: bool,
-    send_data: bool,
-) -> None:
-    """One window of documents: store hits decoded here, the rest sent to the runner."""
-    results: dict[int, Outcome] = {}
-    tasks: list[Task] = []
-    read: dict[int, bytes] = {}
-    ekeys: dict[int, str] = {}
-    akeys: dict[int, str] = {}
-    for i, f in enumerate(files, offset):
-        m = meta[i]
-        if f.data is not None:
-            read[i] = f.data
-        elif st is not None or send_data:
-            # Within ingest's limits (size, regular files only); an unreadable file is left to
-            # the worker's read_document, which turns it into a located warning.
-            with contextlib.suppress(FactcheckError):
-                read[i] = read_article_bytes(f.path)
-        if st is not None and i in read:
-            sha = hashlib.sha256(read[i]).hexdigest()
-            ekeys[i] = store.extraction_key(ids[i], sha, m.published, m.as_of)
-            akeys[i] = store.analysis_key(ekeys[i], rules.sha256, document_path(f), m.outlet, m.url)
-    hits = st.analysed(akeys.values()) if st is not None else {}
-    mention_hits = (
-        st.extracted(ekeys[i] for i in akeys if akeys[i] not in hits) if st is not None else {}
+def _find(
+    local: Sequence[Path | str], urls: Sequence[Path | str], options: IngestOptions | None
+) -> Documents:
+    """What `find_documents` finds on this machine, and the articles listed at the URLs."""
+    found = find_documents([Path(p) for p in local], options)
+    if urls:
+        dumps = {name for name, fmt in FORMATS.items() if fmt.split is not None}
+        r = remote.find([str(u) for u in urls], SUFFIXES, dumps)
+        found.documents.extend(r.documents)
+        found.skipped.extend(r.skipped)
+        found.files.update(r.suffixes)
+        found.unsupported.update(r.unsupported)
+    return found
+
+
+def _remote_window(
+    tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None
+) -> list[Outcome]:
+    """A window for workers that see neither this machine's files nor its claim store: the
+    articles' bytes go with the tasks, store hits are served here and new rows written here."""
+    shipped = []
+    for t in tasks:
+        # Within ingest's limits (size, regular files only); an unreadable file is left to the
+        # worker, which turns it into a located warning.
+        data = None
+        with contextlib.suppress(FactcheckError):
+            # One at a URL the workers read themselves: this machine reads no archive there.
+            data = read_bytes(t.doc) if t.doc.url is None else None
+        shipped.append(replace(t, data=data))
+    if st is None:
+        return runner.run(shipped, job)
+    docs = [prepare(t, job, keyed=True) for t in shipped if t.data is not None]
+    hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
+    mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
+    served = {
+        o.position: o
+        for o in finish([from_store(d, hits[d.akey], job) for d in docs if d.akey in hits], job)
+    }
+    by_index = {d.task.index: d for d in docs}
+    rest = [
+        replace(t, mentions=mention_hits.get(by_index[t.index].ekey))
+        if t.index in by_index and not job.keep_mentions
+        else t
+        for t in shipped
+        if t.index not in served
+    ]
+    done = runner.run(rest, job) if rest else []
+    st.put(
+        [o.extracted_row for o in done if o.extracted_row is not None],
+        [o.analysed_row for o in done if o.analysed_row is not None],
     )
-    for i, f in enumerate(files, offset):
-        blob = hits.get(akeys.get(i, ""))
-        if blob is not None and not keep_mentions:
-            results[i] = _from_store(i, f, read[i], blob, keep_texts)
-            continue
-        tasks.append(
-            Task(
-                index=i,
-                path=document_path(f),
-                meta=meta[i],
-                rules_sha256=rules.sha256,
-                source_id=ids[i],
-                format=f.format,
-                data=read.get(i) if send_data or f.data is not None else None,
-                mentions=mention_hits.get(ekeys.get(i, "")) if not keep_mentions else None,
-                keep_text=keep_texts,
-                keep_mentions=keep_mentions,
-                want_blobs=st is not None,
-            )
-        )
-    for o in runner.run(tasks) if tasks else []:
-        results[o.index] = o
-    if st is not None:
-        st.put(
-            [o.extracted_row for o in results.values() if o.extracted_row is not None],
-            [o.analysed_row for o in results.values() if o.analysed_row is not None],
-        )
-    for i in sorted(results):
-        o = results[i]
+    return sorted([*served.values(), *done], key=lambda o: o.position)
+
+
+def _collect(
+    outcomes: Iterable[Outcome],
+    files: Sequence[Document],
+    corpus: Corpus,
+    claims: GatheredClaims | None = None,
+    aside: _Aside | None = None,
+) -> None:
+    """A window's outcomes into the corpus, in document order; with `claims`, the claims'
+    encodings gathered there by metric and subject too."""
+    for o in sorted(outcomes, key=lambda o: o.position):
         if o.analysed is None:
-            corpus.warnings.append(o.warning or f"skipped {files[i - offset].path}")
-            corpus.skipped.append(document_path(files[i - offset]))
+            corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
+            corpus.skipped.append(document_path(files[o.position]))
             continue
-        corpus.analysed.append(o.analysed)
-        corpus.warnings.extend(o.analysed.source.warnings)
-        if o.text is not None:
-            corpus.texts[o.analysed.source.id] = o.text
-        if o.analysed_row is None and o.extracted_row is None and st is not None and not o.rebound:
+        if o.json is not None and corpus.json_docs is not None and isinstance(o.analysed, tuple):
+            info = wire.unpack(SourceInfo, o.analysed[0])
+            corpus.json_docs.add(info, o.json)
+            corpus.warnings.extend(info.warnings)
+            sid, encoded = info.id, o.groups
+        else:
+            a = unpacked(o.analysed, o.mentions)
+            corpus.analysed.append(a)
+            corpus.warnings.extend(a.source.warnings)
+            if o.text is not None:
+                corpus.texts[a.source.id] = o.text
+            # Served from the store on this machine, a document comes without its encodings.
+            sid = a.source.id
+            encoded = o.groups or (claim_groups(a.claims) if claims is not None else ())
+        if claims is not None:
+            for key, blob in encoded:
+                claims.setdefault(key, []).append((aside.add(blob) if aside else blob, sid))
+        if o.origin == "cached":
             corpus.cached += 1
-        elif o.rebound:
+        elif o.origin == "rebound":
             corpus.rebound += 1
         else:
             corpus.fresh += 1
 
 
-def _from_store(i: int, f: Document, data: bytes, blob: bytes, keep_text: bool) -> Outcome:
-    stored = store.decode_analysis(blob)
-    a = Analysed(stored.source, (), stored.claims, stored.unbound)
-    text = document_text(f.format, document_path(f), data) if keep_text else None
-    return Outcome(i, analysed=a, text=text)
+def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
+    """The JSON report of a `json_only` run, byte for byte what `json_report.pieces` writes for
+    `build_report` of the same run: the items the workers rendered, read back in report order,
+    and the findings they made."""
+    spill = corpus.json_docs
+    if spill is None:
+        raise ValueError("json_pieces needs a corpus analysed with json_only=True")
+    findings = [text for _, _, text in corpus.json_findings]
+    warnings = json_report.texts(corpus.warnings)
+    return json_report.assembled(
+        {"schema_version": SCHEMA_VERSION, "rules_sha256": rules.sha256},
+        {
+            "sources": (len(spill.docs), lambda: spill.items(0)),
+            "claims": (spill.claims, lambda: spill.items(1)),
+            "unbound": (spill.unbound, lambda: spill.items(2)),
+            "findings": (len(findings), lambda: iter(findings)),
+            "warnings": (len(warnings), lambda: iter(warnings)),
+        },
+    )
+
+
+def json_summary(corpus: Corpus) -> Summary:
+    """What `report.common.summarize` says of the report `json_pieces` writes."""
+    spill = corpus.json_docs
+    conflicts = [k for s, k, _ in corpus.json_findings if s == "conflict"]
+    return Summary(
+        sources=len(spill.docs) if spill else 0,
+        claims=spill.claims if spill else 0,
+        agreements=sum(1 for s, _, _ in corpus.json_findings if s == "agreement"),
+        conflicts=len(conflicts),
+        known_fact_conflicts=sum(conflicts),
+    )
 
 
 @contextlib.contextmanager
@@ -441,20 +591,20 @@ def check(
 def sort_findings(findings: Iterable[Finding], claims: Sequence[Claim]) -> list[Finding]:
     """Findings by (first claim's source, line, column, rule id): the order never varies."""
     pos = {c.id: (c.source, c.line, c.column) for c in claims}
-
-    def key(f: Finding) -> tuple[object, ...]:
-        first = min([pos[i] for i in f.claims if i in pos], default=("", 0, 0))
-        return (*first, f.rule, f.status, f.claims)
-
-    return sorted(findings, key=key)
+    return sorted(findings, key=lambda f: groups.finding_key(f, pos))
 
 
 def build_report(corpus: Corpus, rules: RuleSet) -> Report:
+    if corpus.json_docs is not None:
+        raise ValueError("a json_only corpus holds no records: write it with json_pieces")
     with gc_paused():
         analysed = sorted(corpus.analysed, key=lambda a: a.source.id)
         claims = sorted((c for a in analysed for c in a.claims), key=lambda c: c.sort_key)
-        published = {a.source.id: a.source.published for a in analysed}
-        findings = check(claims, rules, published)
+        if corpus.findings is not None and corpus.checked_with == rules.sha256:
+            findings = corpus.findings  # checked group by group by the workers
+        else:
+            published = {a.source.id: a.source.published for a in analysed}
+            findings = check(claims, rules, published)
         return Report(
             rules_sha256=rules.sha256,
             sources=tuple(a.source for a in analysed),

@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
-MentionKind = Literal["money", "percent", "count", "ordinal", "year", "date", "period"]
+MentionKind = Literal[
+    "money", "percent", "measure", "count", "ordinal", "year", "date", "period"
+]  # a measure: a physical quantity ("620 km"), its unit pint's name
 Qualifier = Literal["exact", "approx", "over", "under"]
 Modality = Literal["actual", "forecast", "target"]
 Precision = Literal["year", "month", "day", "range"]
@@ -52,7 +54,7 @@ class Quantity(Record):
     value: float
     low: float
     high: float
-    unit: str  # "USD", "RUB", "KZT", "EUR", ..., "percent", "count", "rank"
+    unit: str  # "USD", "RUB", ..., "percent", "count", "rank", or pint's name ("kilometer")
 
     def overlaps(self, other: Quantity, tolerance: float = 0.0) -> bool:
         return intervals_overlap((self.low, self.high), (other.low, other.high), tolerance)
@@ -223,6 +225,7 @@ class Claim(Record):
     start: int
     end: int
     weekday: str | None = None
+    rate: str | None = None  # the exchange rate (its id in the rules) the value was converted at
     # For a metric in `entities`: the entity ids a list names ("Its members are A, B and C").
     members: tuple[str, ...] = ()
     # Who states or measured the figure, when the sentence says so ("according to OCHA",
@@ -280,8 +283,9 @@ class Unbound(Record):
     text: str
     line: int
     column: int
-    # Why a figure a metric took made no claim: "no period for trade_turnover" (the metric
-    # says `period: required`).  Empty for a number no metric took.
+    # Why a figure a metric took made no claim, where the binder knows: "no period for
+    # trade_turnover" (the metric says `period: required`), "no exchange rate RUB→USD for
+    # 2022".  Empty for a number no metric took.
     reason: str = ""
 
 

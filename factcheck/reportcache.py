@@ -32,6 +32,7 @@ from typing import BinaryIO
 from factcheck.errors import FactcheckError
 from factcheck.fsutil import safe_name, write_files_atomically
 from factcheck.ingest import SOURCES_FILE, STDIN, content_digest, discover
+from factcheck.ingest.remote import is_url
 from factcheck.store import code_fingerprint
 
 CACHE_NAME = "last-report.json"
@@ -59,16 +60,21 @@ class CachedReport:
 
 
 def inputs_key(
-    sources: Sequence[Path], rules_sha256: str, formats: Iterable[str], ingest_options: str = ""
+    sources: Sequence[Path | str],
+    rules_sha256: str,
+    formats: Iterable[str],
+    ingest_options: str = "",
 ) -> str | None:
     """A hash of everything a report depends on; None when the inputs cannot be listed."""
     if any(str(s) == STDIN for s in sources):
         return None  # standard input is read once, by the run itself
+    if any(is_url(s) for s in sources):
+        return None  # an archive at a URL is read by the workers, never here
     digest = hashlib.sha256()
     for part in (code_fingerprint(), rules_sha256, ",".join(sorted(formats)), ingest_options):
         digest.update(part.encode() + b"\0")
     try:
-        files = discover(sources)
+        files = discover([Path(s) for s in sources])
     except FactcheckError:
         return None
     folders = sorted({f.parent for f in files})

@@ -29,6 +29,7 @@ from factcheck.spec import (
     FactSpec,
     MetricExample,
     MetricSpec,
+    RateSpec,
     SubjectSpec,
 )
 from factcheck.units import UnitError
@@ -72,6 +73,9 @@ class RuleFile(BaseModel):
     entities: tuple[EntitySpec, ...] = Field(
         default=(), description="countries, blocs and organisations, with their aliases"
     )
+    rates: tuple[RateSpec, ...] = Field(
+        default=(), description="exchange rates (period averages, with their source)"
+    )
 
 
 @dataclass
@@ -82,6 +86,9 @@ class RuleSet:
     entities: dict[str, EntitySpec] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     sha256: str = ""
+    # Spellings read another way than written ("usd" as USD), as `path:line:col: note`.
+    notes: list[str] = field(default_factory=list)
+    rates: list[RateSpec] = field(default_factory=list)
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -161,6 +168,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                 )
             elif unique("metric", m.id, loc):
                 rs.metrics[m.id] = m
+            rs.notes.extend(_unit_fold_note(doc, i, m))
     for doc, rf in parsed:
         for i, c in enumerate(rf.checks):
             if unique("check", c.id, doc.location(("checks", i, "id"))):
@@ -175,6 +183,9 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                         _unknown_metric(ref, doc.location(("checks", i, "event_metrics", j)), rs)
                     )
             errors.extend(_check_units(doc, i, c, rs))
+        for i, rate in enumerate(rf.rates):
+            if unique("rate", rate.id, doc.location(("rates", i, "id"))):
+                rs.rates.append(rate)
         for i, fact in enumerate(rf.facts):
             if unique("fact", fact.id, doc.location(("facts", i, "id"))):
                 rs.facts.append(fact)
@@ -234,6 +245,18 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
         errors.sort(key=lambda e: (e.location.path, e.location.line or 0, e.location.column or 0))
         raise ErrorGroup(errors)
     return rs
+
+
+def _unit_fold_note(doc: YamlDoc, i: int, m: MetricSpec) -> list[str]:
+    """A note where a metric's unit was folded ("usd" read as USD), so the writer knows."""
+    try:
+        written = doc.value["metrics"][i]["unit"]
+    except (KeyError, IndexError, TypeError):
+        return []
+    if not isinstance(written, str) or written == m.unit:
+        return []
+    where = doc.location(("metrics", i, "unit"))
+    return [f"{where}: note: unit {written!r} read as {m.unit!r}; write {m.unit!r} to silence this"]
 
 
 def _unknown_entity(ref: str, loc: Location, rs: RuleSet) -> FactcheckError:
@@ -470,6 +493,7 @@ def _all_keys() -> set[str]:
         SubjectSpec,
         MetricExample,
         ExpectedClaim,
+        RateSpec,
     ]
     models.extend(m.Spec for m in REGISTRY.values())
     return {name for m in models for name in m.model_fields}
@@ -478,8 +502,11 @@ def _all_keys() -> set[str]:
 def _hint_for(kind: str, field_name: str) -> str:
     if field_name == "unit":
         return (
-            "use a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
+            "use a currency code (USD, EUR, RUB, KZT, ...), percent, pp, count, rank, year, "
+            "date, or a physical unit pint reads (tonne, km, barrel / day, MW)"
         )
+    if field_name in ("base", "quote"):
+        return "write an ISO currency code: USD, EUR, RUB, KZT, ..."
     if field_name in ("min", "max", "value"):
         return "write a quoted quantity: '0 percent', '22.2e9 USD', '1.5 billion USD'"
     if field_name == "tolerance":

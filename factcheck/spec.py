@@ -11,9 +11,17 @@ import datetime as dt
 from typing import Annotated, Literal, get_args
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from factcheck.units import UnitError, check_unit, parse_quantity
+from factcheck.units import COMMON_UNITS, UnitError, check_unit, is_currency, parse_quantity
 
 ID_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, _ . -")]
@@ -90,7 +98,9 @@ class SubjectSpec(Strict):
 UnitName = Annotated[
     str,
     Field(
-        description="a currency code (USD, EUR, RUB, KZT, ...) or percent, pp, count, rank, year, date"
+        description="a currency code (USD, EUR, RUB, KZT, ...), percent, pp, count, rank, year, "
+        "date, entities, or any physical unit pint reads (tonne, km, barrel / day, MW, bcm)",
+        examples=list(COMMON_UNITS),
     ),
 ]
 
@@ -307,6 +317,41 @@ class FactSpec(Strict):
     def _validity(self) -> FactSpec:
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             raise ValueError(f"{CONTRADICTION}valid_from is after valid_to")
+        return self
+
+
+class RateSpec(Strict):
+    """An exchange rate a desk has recorded: the average of `period`, with its source.  Claims
+    in `quote` bind to a metric in `base` (and the reverse) at this rate when the claim's
+    period lies within the rate's; without one they are never compared."""
+
+    id: Id
+    base: str = Field(description="the currency one unit of which is priced: USD in USD/RUB")
+    quote: str = Field(description="the currency it is priced in: RUB in USD/RUB")
+    rate: float = Field(gt=0, description="units of `quote` for one `base`: 68.48 for USD/RUB")
+    period: tuple[dt.date, dt.date] = Field(
+        description="[start, end] of the period the rate is the average of"
+    )
+    tolerance: Annotated[str, AfterValidator(lambda v: check_tolerance(v))] = Field(
+        default="0", description="how far the rate may be off, relative: '1 percent'"
+    )
+    source: str = Field(min_length=1, description="where the rate comes from")
+    note: str = ""
+
+    @field_validator("base", "quote")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        code = check_unit(v)
+        if not is_currency(code):
+            raise ValueError(f"{v!r} is not a currency code (USD, EUR, RUB, ...)")
+        return code
+
+    @model_validator(mode="after")
+    def _valid(self) -> RateSpec:
+        if self.base == self.quote:
+            raise ValueError("base and quote are the same currency")
+        if self.period[0] > self.period[1]:
+            raise ValueError("the period ends before it starts")
         return self
 
 

@@ -50,10 +50,12 @@ class StoredAnalysis(BaseModel):
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """factcheck's version and the hash of its modules: a code change invalidates the cache."""
+    """factcheck's version and the hash of its modules and data files: a code change
+    invalidates the cache."""
     digest = hashlib.sha256(factcheck.__version__.encode())
     pkg = Path(factcheck.__file__).parent
-    for f in sorted(pkg.rglob("*.py")):
+    # The data files too: units.txt and currencies.json change what is extracted.
+    for f in sorted([*pkg.rglob("*.py"), *pkg.glob("data/*")]):
         digest.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()
 

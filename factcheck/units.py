@@ -1,47 +1,29 @@
-"""The one pint UnitRegistry of factcheck: currencies, scale words, percent and counts.
+"""The one pint UnitRegistry of factcheck: currencies, physical units, percent and counts.
 
-Currencies are separate base dimensions: factcheck never converts between them (no exchange
-rates are assumed), so "$15.6 bln" and "1.5 trillion rubles" are kept side by side, not equated.
-Rule files write quantities as strings ("0.5 percent", "22.2e9 USD") and they are parsed here.
+pint is the one source of truth for what a unit is.  Its own definitions give every physical
+unit a rule or an article may write (tonne, km, MW, hectare, litre, short_ton, barrel / day);
+the news units it lacks (bcm, tcf, mmt, bpd, the 42-gallon barrel) are defined once in
+`factcheck/data/units.txt`, which the registry loads.  Currencies come from Babel's CLDR data
+(every ISO code) and are separate base dimensions: two currencies are compared only through an
+exchange rate a rules file states, never through one factcheck assumes.
+Rule files write quantities as strings ("0.5 percent", "22.2e9 USD", "4.2 million tonne") and
+they are parsed here.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pint
 
-# ISO code → dimension name.  Add a currency here and every rule file can use its code.
-CURRENCIES: dict[str, str] = {
-    "USD": "US dollar",
-    "EUR": "euro",
-    "GBP": "pound sterling",
-    "RUB": "Russian rouble",
-    "KZT": "Kazakh tenge",
-    "CNY": "Chinese yuan",
-    "JPY": "Japanese yen",
-    "INR": "Indian rupee",
-    "CAD": "Canadian dollar",
-    "AUD": "Australian dollar",
-    "HKD": "Hong Kong dollar",
-    "CHF": "Swiss franc",
-    "UAH": "Ukrainian hryvnia",
-    "TRY": "Turkish lira",
-    "KRW": "South Korean won",
-    "BRL": "Brazilian real",
-    "MXN": "Mexican peso",
-    "NZD": "New Zealand dollar",
-    "SGD": "Singapore dollar",
-    "AZN": "Azerbaijani manat",
-    "UZS": "Uzbek sum",
-    "BYN": "Belarusian rouble",
-    "AMD": "Armenian dram",
-    "KGS": "Kyrgyz som",
-}
+# Codes outside ISO 4217 that news writes like currencies.
+EXTRA_CURRENCIES = ("BTC",)
 
 SCALES: dict[str, float] = {
     "thousand": 1e3,
@@ -50,13 +32,82 @@ SCALES: dict[str, float] = {
     "trillion": 1e12,
 }
 
-# Units a metric may be measured in, besides the currencies.
+# Units a metric may be measured in, besides currencies and pint's physical units.
 # `entities`: a list of members ("Its members are Armenia, Belarus, ..."), compared as a set.
 PLAIN_UNITS = ("percent", "pp", "count", "rank", "year", "date", "entities")
+
+# Spellings a rule writer may use for a plain unit, folded to it (with a note from `rules
+# check`).  Currency codes fold from any case: "usd" is USD.
+UNIT_FOLDS = {
+    "%": "percent",
+    "per cent": "percent",
+    "percentage": "percent",
+    "percents": "percent",
+    "pct": "percent",
+    "percentage point": "pp",
+    "percentage points": "pp",
+    "p.p.": "pp",
+    "counts": "count",
+    "number": "count",
+    "years": "year",
+    "dates": "date",
+    "ranks": "rank",
+}
+# Spellings pint reads, but not as a news writer means them.
+AMBIGUOUS_UNITS = {
+    "mt": "pint reads 'mt' as a thousandth of a tonne; write 'Mt' (million tonnes, also "
+    "'mmt') or 't' (tonnes)",
+    "MT": "'MT' is metric tonnes to some desks and million tonnes to others; write 'Mt' "
+    "(million tonnes) or 't' (tonnes)",
+}
+# The units an editor offers first (the JSON Schema lists them); any pint unit validates.
+COMMON_UNITS = (
+    "USD",
+    "EUR",
+    "GBP",
+    "CNY",
+    "RUB",
+    "percent",
+    "pp",
+    "count",
+    "rank",
+    "year",
+    "date",
+    "entities",
+    "tonne",
+    "Mt",
+    "kg",
+    "km",
+    "mile",
+    "hectare",
+    "sq km",
+    "litre",
+    "barrel",
+    "barrel / day",
+    "bcm",
+    "cubic metre",
+    "tcf",
+    "MW",
+    "GW",
+    "kWh",
+    "TWh",
+)
 
 
 class UnitError(ValueError):
     """A unit or quantity string that factcheck cannot read."""
+
+
+@lru_cache(maxsize=1)
+def currencies() -> frozenset[str]:
+    """Every currency code: ISO 4217 as CLDR (through Babel) lists it, and a few others."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies()) | frozenset(EXTRA_CURRENCIES)
+
+
+def is_currency(unit: str) -> bool:
+    return unit in currencies()
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +116,13 @@ def registry() -> pint.UnitRegistry[float]:
     # load, and most rule files never need it (see parse_quantity).
     import pint
 
-    ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    for code in CURRENCIES:
+    # The definitions file redefines pint's barrel (an oil barrel in news): allowed, quietly.
+    ureg: pint.UnitRegistry[float] = pint.UnitRegistry(
+        autoconvert_offset_to_baseunit=True, on_redefinition="ignore"
+    )
+    with resources.as_file(resources.files("factcheck") / "data" / "units.txt") as path:
+        ureg.load_definitions(str(path))
+    for code in sorted(currencies()):
         ureg.define(f"{code} = [currency_{code.lower()}]")
     for word, factor in SCALES.items():
         ureg.define(f"{word} = {factor:g}")
@@ -78,12 +134,109 @@ def registry() -> pint.UnitRegistry[float]:
     return ureg
 
 
+def fold_unit(unit: str) -> str:
+    """A rule writer's spelling of a unit, in the form factcheck keys it by."""
+    u = unit.strip()
+    if u in PLAIN_UNITS or is_currency(u):
+        return u
+    folded = UNIT_FOLDS.get(u.lower())
+    if folded:
+        return folded
+    if is_currency(u.upper()) and not _pint_unit(u):
+        return u.upper()
+    return u
+
+
 def check_unit(unit: str) -> str:
-    """Return `unit` if it is a currency code or a plain unit factcheck knows, else raise."""
-    if unit in CURRENCIES or unit in PLAIN_UNITS:
-        return unit
-    known = ", ".join([*PLAIN_UNITS, *sorted(CURRENCIES)])
-    raise UnitError(f"unknown unit {unit!r}; use one of: {known}")
+    """`unit` (folded, see `fold_unit`) if factcheck can read it, else a UnitError that says
+    what was meant: a plain unit, a currency code or a physical unit pint reads."""
+    u = fold_unit(unit)
+    if u in PLAIN_UNITS or is_currency(u):
+        return u
+    if u in AMBIGUOUS_UNITS:
+        raise UnitError(f"ambiguous unit {u!r}: {AMBIGUOUS_UNITS[u]}")
+    dim = dimension(u)
+    if dim is None:
+        close = difflib.get_close_matches(u, [*COMMON_UNITS, *_unit_names()], n=1, cutoff=0.7)
+        if close and close[0] == u:
+            raise UnitError(f"unit {u!r} is a scale with an offset (a temperature), not an amount")
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UnitError(
+            f"unknown unit {u!r}{hint} (a currency code, percent, pp, count, rank, year, date, "
+            "entities, or a physical unit such as tonne, km, barrel / day)"
+        )
+    if dim == "dimensionless":
+        raise UnitError(f"unit {u!r} is a plain number; use count (or percent)")
+    return u
+
+
+def is_physical(unit: str) -> bool:
+    """Whether a metric's or a mention's unit is a physical one (tonne, km), read by pint."""
+    return unit not in PLAIN_UNITS and not is_currency(unit) and dimension(unit) is not None
+
+
+@lru_cache(maxsize=1024)
+def _pint_unit(unit: str) -> Any:
+    """pint's reading of a unit expression, or None; an offset unit (degC) is no amount."""
+    ureg = registry()
+    try:
+        u = ureg.parse_units(unit)
+    except Exception:  # pint raises lookup, syntax, tokenize and value errors alike
+        return None
+    try:
+        zero = ureg.Quantity(0.0, u).to_base_units().magnitude
+    except Exception:  # a unit pint cannot reduce to its base units
+        return None
+    return u if zero == 0 else None  # an offset unit (degC): no amount scales with it
+
+
+@lru_cache(maxsize=1024)
+def dimension(unit: str) -> str | None:
+    """pint's dimensionality of a unit, as text ("[length]", "[mass] / [time]"), or None when
+    pint cannot read it."""
+    u = _pint_unit(unit)
+    if u is None:
+        return None
+    dim = str(u.dimensionality)
+    return "dimensionless" if dim in ("", "dimensionless") else dim
+
+
+@lru_cache(maxsize=4096)
+def factor(from_unit: str, to_unit: str) -> float | None:
+    """How many `to_unit` one `from_unit` is ("mile" → "km": 1.609344), or None when they
+    measure different things (never comparable)."""
+    if from_unit == to_unit:
+        return 1.0
+    a, b = _pint_unit(from_unit), _pint_unit(to_unit)
+    if a is None or b is None or a.dimensionality != b.dimensionality:
+        return None
+    ureg = registry()
+    return float(ureg.Quantity(1.0, a).to(b).magnitude)
+
+
+@lru_cache(maxsize=65536)
+def could_be_unit(word: str) -> bool:
+    """Whether pint could read `word` as a unit: a name, symbol or alias of its registry, with
+    a prefix ("km", "megawatts") and a plural ("tonnes") as pint allows.  A cheap test for the
+    extractor, which asks it of every word after a figure; `dimension` gives the answer."""
+    ureg = registry()
+    names = ureg._units  # pint has no public view of its names, symbols and aliases
+    for suffix in ureg._suffixes:
+        if suffix and not word.endswith(suffix):
+            continue
+        stem = word[: len(word) - len(suffix)] if suffix else word
+        if stem in names:
+            return True
+        for prefix in ureg._prefixes:
+            if prefix and stem.startswith(prefix) and stem[len(prefix) :] in names:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> tuple[str, ...]:
+    ureg = registry()
+    return tuple(sorted(ureg._units))  # pint has no public list of its unit names
 
 
 # A plain number, optionally of percent; no leading zeros, which pint reads its own way ("007"
@@ -118,7 +271,7 @@ def finite(value: float, written: object) -> float:
 
 def _read_quantity(text: str, unit: str | None) -> float:
     plain = _PLAIN.fullmatch(text.strip())
-    if plain and unit not in CURRENCIES:
+    if plain and (unit is None or not is_currency(unit)):
         # A bare number, or a number of percent: what pint would return, without loading it
         # (pint reads "-0" as the integer 0, "-0.0" as the float -0.0).
         n = plain["n"]
@@ -132,7 +285,7 @@ def _read_quantity(text: str, unit: str | None) -> float:
         raise UnitError(f"cannot read quantity {text!r}: {exc}") from None
     if not isinstance(q, pint.Quantity):
         return float(q)
-    if unit is None or (q.dimensionless and unit not in CURRENCIES):
+    if unit is None or (q.dimensionless and not is_currency(unit)):
         if q.units == ureg.percent:
             return float(q.magnitude)
         return float(q.to("dimensionless").magnitude) if q.dimensionless else float(q.magnitude)
@@ -140,11 +293,13 @@ def _read_quantity(text: str, unit: str | None) -> float:
         if not q.dimensionless:
             raise UnitError(f"{text!r} is not a percentage")
         return float(q.to("percent").magnitude)
-    if unit in CURRENCIES:
+    if is_currency(unit) or is_physical(unit):
         try:
             return float(q.to(unit).magnitude)
         except pint.errors.DimensionalityError:
-            raise UnitError(f"{text!r} is not an amount in {unit}") from None
+            what = dimension(str(q.units))
+            of = f" (it is {what}, {unit} is {dimension(unit)})" if is_physical(unit) else ""
+            raise UnitError(f"{text!r} is not an amount in {unit}{of}") from None
     if not q.dimensionless:
         raise UnitError(f"{text!r} is not a plain number ({unit})")
     return float(q.to("dimensionless").magnitude)

@@ -87,7 +87,7 @@ def test_case(case: dict[str, Any]) -> None:
     source = build_source(
         "case", "case.txt", case["text"], meta=SourceMeta(published=case.get("published"))
     )
-    claims, _ = Binder(rules).bind(source, extract(source))
+    claims, unbound = Binder(rules).bind(source, extract(source))
     shown = [
         (c.metric, c.value, c.subject, c.period.label if c.period else None, c.modality)
         for c in claims
@@ -96,6 +96,11 @@ def test_case(case: dict[str, Any]) -> None:
         assert any(matches(want, c) for c in claims), f"no claim {want}; got {shown}"
     for bad in case.get("not_claims", []):
         assert not any(matches(bad, c) for c in claims), f"unexpected claim {bad}; got {shown}"
+    for want in case.get("unbound", []):
+        # A figure a metric took but could make no claim of, with the reason coverage shows.
+        assert any(u.text == want["text"] and want["reason"] in u.reason for u in unbound), (
+            f"no unbound {want}; got {[(u.text, u.reason) for u in unbound]}"
+        )
     if case.get("only"):
         extra = [
             c

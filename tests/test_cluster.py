@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 import pytest
 
-from factcheck.engine import analyse_paths, build_report
+from factcheck.engine import analyse_paths, build_report, json_pieces
 from factcheck.errors import FactcheckError
 from factcheck.report import json as json_report
 from factcheck.rules import load_rules
@@ -48,3 +49,97 @@ def test_dask_engine_needs_a_scheduler() -> None:
     rules = load_rules([ROOT / "rules"])
     with pytest.raises(FactcheckError, match="scheduler"):
         analyse_paths([ROOT / "seeds"], rules, engine="dask")
+
+
+def only_workers_call(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+    """Fail when this thread calls `module.name`: a LocalCluster of threads runs its workers in
+    this process, so a read from this thread is the client's."""
+    client_thread = threading.get_ident()
+    real = getattr(module, name)
+
+    def guarded(*args: object) -> object:
+        assert threading.get_ident() != client_thread, f"the client called {name}{args}"
+        return real(*args)
+
+    monkeypatch.setattr(module, name, guarded)
+
+
+@needs_dask
+def test_workers_on_shared_storage_read_the_archive_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With shared storage only paths go out: this process reads no article, the workers read
+    the files and their sources.yaml, and run the checks group by group; same report."""
+    import distributed
+
+    from factcheck import worker
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 48, seed=9, plant_rate=0.2)
+    rules = load_rules([ROOT / "rules"])
+    local = json_report.render(build_report(analyse_paths([folder], rules), rules))
+    assert '"published": "20' in local  # from the sources.yaml beside each month's articles
+    db = tmp_path / "claims.db"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        only_workers_call(monkeypatch, worker, "read_article_bytes")
+        corpus = analyse_paths(
+            [folder],
+            rules,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            store_path=db,
+            shared_storage=True,
+        )
+    monkeypatch.undo()
+    assert corpus.findings is not None  # checked on the cluster
+    assert json_report.render(build_report(corpus, rules)) == local
+    again = analyse_paths([folder], rules, store_path=db)
+    assert again.cached == 48
+    assert json_report.render(build_report(again, rules)) == local
+
+
+@needs_dask
+def test_cluster_reads_an_archive_at_an_fsspec_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive at a URL (fsspec's in-memory filesystem here, s3:// or gs:// in use) is listed
+    by the client and read by the workers, sources.yaml included: the client reads no article,
+    and the report is the one a single process gives over the same URL; its claims and findings
+    are those of the same files read from a local folder."""
+    import distributed
+    import fsspec
+
+    from factcheck.ingest import remote
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 40, seed=11, plant_rate=0.2)
+    (folder / "dump.jsonl").write_text('{"id": "r1", "text": "x"}\n', encoding="utf-8")
+    fs = fsspec.filesystem("memory")
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            fs.pipe(f"/archive/{f.relative_to(folder).as_posix()}", f.read_bytes())
+    rules = load_rules([ROOT / "rules"])
+    url = "memory://archive"
+    try:
+        one = build_report(analyse_paths([url], rules), rules)
+        from_disk = build_report(analyse_paths([folder], rules), rules)
+        assert one.claims == from_disk.claims and one.findings == from_disk.findings
+        assert one.sources[0].path.startswith("memory://archive/")
+        assert any("dump at a URL" in w for w in one.warnings)
+        with distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster:
+            only_workers_call(monkeypatch, remote, "read_bytes")
+            corpus = analyse_paths([url], rules, engine="dask", scheduler=cluster.scheduler_address)
+            # The JSON report alone: records rendered and checked on the cluster, none here.
+            lean = analyse_paths(
+                [url], rules, engine="dask", scheduler=cluster.scheduler_address, json_only=True
+            )
+        monkeypatch.undo()
+        assert json_report.render(build_report(corpus, rules)) == json_report.render(one)
+        assert "".join(json_pieces(lean, rules)) == json_report.render(one)
+        lean.close()
+    finally:
+        fs.rm("/archive", recursive=True)

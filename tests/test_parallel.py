@@ -75,3 +75,83 @@ def test_progress_draws_and_ends_its_line() -> None:
     with Progress(10, "analysing", stream=silent, enabled=False) as bar:
         bar.advance(10)
     assert silent.getvalue() == ""
+
+
+def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
+    """Every check cut by subject (checks.groups), run part by part in any order and merged,
+    gives what one check over all claims gives, in the same order."""
+    from factcheck import engine, worker
+
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
+    claims = [c for a in corpus.analysed for c in a.claims]
+    published = {a.source.id: a.source.published for a in corpus.analysed}
+    whole = engine.check(claims, rules, published)
+    grouped: engine.GatheredClaims = {}
+    for a in corpus.analysed:
+        for key, blob in worker.claim_groups(a.claims):
+            grouped.setdefault(key, []).append((blob, a.source.id))
+    calls = engine._check_calls(rules, grouped, published, 7)
+    assert len(calls) == 7
+    results = [worker.check_parts(*call, rules) for call in reversed(calls)]
+    merged = engine.merge_findings(results)
+    assert merged == whole and len(whole) > 20
+    assert {f.kind for f in whole} >= {"agreement", "subperiod_bound", "known_fact"}
+
+
+def test_parallel_runs_with_a_store_give_the_same_report(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    """Workers look the store up and write it themselves; cold and warm runs agree."""
+    one = report_json([small_corpus, ROOT / "seeds"], jobs=1)
+    db = tmp_path / "claims.db"
+    rules = load_rules([ROOT / "rules"])
+    cold = analyse_paths([small_corpus, ROOT / "seeds"], rules, jobs=2, store_path=db, window=40)
+    assert cold.fresh == 85 and cold.findings is not None
+    warm = analyse_paths([small_corpus, ROOT / "seeds"], rules, jobs=2, store_path=db)
+    assert warm.cached == 85
+    for corpus in (cold, warm):
+        assert json_report.render(build_report(corpus, rules)) == one
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_json_only_run_writes_the_same_report(
+    small_corpus: Path, tmp_path: Path, jobs: int
+) -> None:
+    """Workers render their records and run the checks; the parent joins what they rendered,
+    read back from where it put it aside: the same bytes as the report of the records."""
+    from factcheck import engine
+    from factcheck.report.common import summarize
+
+    rules = load_rules([ROOT / "rules"])
+    paths = [small_corpus, ROOT / "seeds"]
+    full = build_report(analyse_paths(paths, rules), rules)
+    want = json_report.render(full)
+    db = tmp_path / "claims.db"
+    for store_path in (None, db, db):  # no store, a cold one, a warm one
+        corpus = analyse_paths(
+            paths, rules, jobs=jobs, json_only=True, store_path=store_path, window=24
+        )
+        try:
+            assert corpus.analysed == [] and corpus.articles == 85
+            assert "".join(engine.json_pieces(corpus, rules)) == want
+            assert engine.json_summary(corpus) == summarize(full)
+            with pytest.raises(ValueError, match="json_pieces"):
+                build_report(corpus, rules)
+        finally:
+            corpus.close()
+    assert corpus.cached == 85
+
+
+def test_report_format_json_alone_writes_the_committed_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`factcheck report --format json` takes the path where the parent keeps no records."""
+    from factcheck.cli import main
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    args = ["report", "seeds", "--rules", "rules", "--format", "json", "--no-store"]
+    assert main([*args, "--out", str(out)]) == 0
+    committed = (ROOT / "reports" / "consistency.json").read_bytes()
+    assert (out / "consistency.json").read_bytes() == committed

@@ -65,3 +65,67 @@ def test_amounts_still_go_through_pint() -> None:
     assert parse_quantity("1.5 billion USD", "USD") == 1.5e9
     with pytest.raises(UnitError):
         parse_quantity("5 USD", "EUR")
+
+
+# ---------------------------------------------------------------- physical units (issue 12)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("usd", "USD"), ("Percentage", "percent"), ("percentage points", "pp"), ("sar", "SAR")],
+)
+def test_unit_spellings_fold(written: str, read: str) -> None:
+    assert units.check_unit(written) == read
+
+
+@pytest.mark.parametrize(
+    "unit", ["tonne", "t", "Mt", "km", "mile", "barrel / day", "bcm", "tcf", "MW", "sq km"]
+)
+def test_physical_units_are_read_by_pint(unit: str) -> None:
+    assert units.check_unit(unit) == unit
+    assert units.is_physical(unit)
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"),
+    [
+        ("tonnne", "did you mean 'tonne'"),
+        ("mt", "ambiguous"),
+        ("degC", "offset"),
+        ("kilogramme per fortnightx", "unknown unit"),
+    ],
+)
+def test_unreadable_units_are_refused(unit: str, message: str) -> None:
+    with pytest.raises(UnitError, match=message):
+        units.check_unit(unit)
+
+
+def test_conversions_follow_pint_and_news_definitions() -> None:
+    assert units.factor("mile", "km") == pytest.approx(1.609344)
+    assert units.factor("short_ton", "tonne") == pytest.approx(0.90718474)
+    assert units.factor("barrel", "litre") == pytest.approx(158.987294928)  # an oil barrel
+    assert units.factor("bcm", "cubic metre") == pytest.approx(1e9)
+    assert units.factor("km", "tonne") is None
+    assert parse_quantity("4.2 million tonne", "Mt") == pytest.approx(4.2)
+    with pytest.raises(UnitError, match=r"\[length\]"):
+        parse_quantity("620 km", "tonne")
+
+
+def test_a_folded_unit_is_noted(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    from factcheck.rules import load_rules
+
+    path = Path(str(tmp_path)) / "r.yaml"
+    path.write_text("metrics:\n  - id: oil\n    unit: usd\n", encoding="utf-8")
+    rs = load_rules([path])
+    assert rs.metrics["oil"].unit == "USD"
+    [note] = rs.notes
+    assert "r.yaml:3:11" in note and "'usd' read as 'USD'" in note
+
+
+def test_schema_offers_common_units() -> None:
+    from factcheck.rules import rules_schema
+
+    unit = rules_schema()["$defs"]["MetricSpec"]["properties"]["unit"]
+    assert "tonne" in unit["examples"] and "USD" in unit["examples"]

@@ -7,8 +7,9 @@ whose cue it counts ("3,348 joint ventures", not "two districts": `attachment.py
 
 - subject: the metric's default parties, unless the figure's clause names another entity
   ("with China"), which replaces the counterparty;
-- period: the nearest period stated before the figure in its sentence (else after it, else in
-  the sentences just before), with "the same period the previous year" shifting the sentence's
+- period: the period stated right after the figure ("31 million in 2020", "the 40 million of
+  2019"), else the nearest stated before it in its sentence (else after it, else in the
+  sentences just before), with "the same period the previous year" shifting the sentence's
   own period back a year and "at the end of last year" meaning the whole year for a flow;
 - modality: "could reach", "expected", "may soon reach" make a forecast, "target", "aim", "goal"
   a target; neither ever conflicts with a result.
@@ -17,8 +18,10 @@ A metric with `period: required` makes no claim of a figure without a period; th
 listed in the coverage as "no period".  Given a `BindTrace`, the binder records each decision
 (`trace.py`), for `factcheck explain` and `factcheck rules test`.
 
-A figure restated in another currency in one breath is one claim.  In "from 39th to 28th
-place" only the second figure is a claim about now.
+A figure restated in another currency or unit in one breath is one claim; a physical figure
+is converted to its metric's unit ("1,500 miles" for a metric in km), never across dimensions,
+and a figure in another currency only at an exchange rate of the rules (`rates:`).  In "from
+39th to 28th place" only the second figure is a claim about now.
 
 Sentences come from `factcheck.bind.sentences`, the word lists and cue phrases are found by
 `factcheck.bind.words` and `factcheck.bind.phrases`.
@@ -45,7 +48,8 @@ from factcheck.checks.calendar import WEEKDAY_METRIC
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, DateSpan, Mention, Modality, Period, Quantity, Source, Unbound
 from factcheck.rules import RuleSet
-from factcheck.spec import MetricSpec, month_of
+from factcheck.spec import MetricSpec, month_of, tolerance_fraction
+from factcheck.units import factor, is_currency, is_physical
 
 FORECAST_MARKERS = (
     "could",
@@ -110,6 +114,8 @@ class _Doc:
     spans: dict[int, list[Span]] = field(default_factory=dict)
     anchors: dict[int, list[attribution.Anchor]] = field(default_factory=dict)
     lines: LineIndex | None = None
+    # Why a figure a metric's cue stood beside was not bound ("no exchange rate ...").
+    reasons: dict[Span, str] = field(default_factory=dict)
     trace: BindTrace | None = None  # filled only for `explain` and `rules test`
 
     def traced(self, i: int, m: Mention) -> FigureTrace | None:
@@ -158,7 +164,7 @@ class Binder:
         self.set_metrics = [m for m in rules.metrics.values() if m.unit == "entities"]
         self.metric_order = {m.id: (order, m) for order, m in enumerate(self.metrics)}
         # The kinds of mention some metric can take (see `accepts`): the others never bind.
-        self.kinds = {k for m in self.metrics for k in _KINDS.get(m.unit, ("money",))}
+        self.kinds = {k for m in self.metrics for k in kinds_for(m.unit)}
         every = [*self.metrics, *self.set_metrics]
         self.cues = PhraseIndex(
             [(c, m.id) for m in every for c in m.cues],
@@ -261,8 +267,9 @@ class Binder:
                 if claim is not None:
                     claims.append(claim)
                     used.add((m.span.start, m.span.end))
-                elif metric.period == "required":
-                    # `accepts` saw its quantity: what it lacked is the period (see _claim).
+                elif metric.period == "required" and (m.span.start, m.span.end) not in doc.reasons:
+                    # `accepts` saw its quantity and no exchange rate was missing (a reason of
+                    # its own): what it lacked is the period (see _claim).
                     no_period[(m.span.start, m.span.end)] = metric.id
             if i in lists:
                 claims.extend(self._member_lists(source, doc, i))
@@ -274,7 +281,11 @@ class Binder:
                 text=m.text,
                 line=m.span.line,
                 column=m.span.column,
-                reason=f"no period for {no_period[key]}" if key in no_period else "",
+                reason=(
+                    f"no period for {no_period[key]}"
+                    if key in no_period
+                    else doc.reasons.get((m.span.start, m.span.end), "")
+                ),
             )
             for m in mentions
             if (key := (m.span.start, m.span.end)) not in used
@@ -353,19 +364,23 @@ class Binder:
             if seen is not None:
                 seen.skipped = "no metric's cue stands in its sentence"
             return None
-        # The winner is the least (distance, -cue length, order): the owners' order does not matter.
+        # The winner is the least (exchanged, distance, -cue length, order): a figure taken as
+        # stated beats one taken at an exchange rate; the owners' order does not matter.
         owners = found.keys() | patterned if patterned else found.keys()
         figure_start, figure_end = m.span.start, m.span.end
-        best: tuple[int, int, int, MetricSpec] | None = None
+        best: tuple[bool, int, int, int, MetricSpec] | None = None
         for metric_id in owners:
             known = self.metric_order.get(metric_id)
             if known is None:
                 continue  # a member list's cue
             order, metric = known
+            exchanged = False
             if not accepts(metric, m):
-                if seen is not None:
-                    seen.unit_mismatch(metric, found.get(metric_id, []))
-                continue
+                if not self._in_other_currency(metric, m):
+                    if seen is not None:
+                        seen.unit_mismatch(metric, found.get(metric_id, []))
+                    continue
+                exchanged = True  # taken only where no metric takes the figure as stated
             cues = found.get(metric_id, [])
             if metric_id in patterned:
                 cues = cues + doc.cues.patterns(i, metric_id)
@@ -408,14 +423,14 @@ class Binder:
                     if seen is not None:
                         seen.excluded(doc.text, metric, hit, clause_span, dist)
                     continue
-            key = (dist, cue[0] - cue[1], order)
+            key = (exchanged, dist, cue[0] - cue[1], order)
             if seen is not None:
                 seen.candidate(doc.text, metric, cue, dist, how, _context_found(doc, i, metric))
-            if best is None or key < best[:3]:
+            if best is None or key < best[:4]:
                 best = (*key, metric)
         if seen is not None and best is not None:
-            seen.choose(best[3].id)
-        return best[3] if best else None
+            seen.choose(best[4].id)
+        return best[4] if best else None
 
     # ------------------------------------------------------------------ claim building
 
@@ -480,6 +495,11 @@ class Binder:
                 **common,
             )
         q = quantity_in(metric, m)
+        rate_id: str | None = None
+        if q is None and m.kind == "money":
+            q, rate_id, why = self._exchanged(metric, m, period)
+            if q is None:
+                doc.reasons[(m.span.start, m.span.end)] = why
         if q is None:
             return None
         return Claim(
@@ -487,7 +507,42 @@ class Binder:
             unit=q.unit,
             low=q.low if q.low != -math.inf else None,
             high=q.high if q.high != math.inf else None,
+            rate=rate_id,
             **common,
+        )
+
+    # ------------------------------------------------------------------ exchange rates
+
+    def _in_other_currency(self, metric: MetricSpec, m: Mention) -> bool:
+        """A money figure in another currency than its currency metric's: bound only through a
+        rate of the rules, and otherwise left unbound with the reason (see `_exchanged`)."""
+        return m.kind == "money" and m.quantity is not None and is_currency(metric.unit)
+
+    def _exchanged(
+        self, metric: MetricSpec, m: Mention, period: Period | None
+    ) -> tuple[Quantity | None, str | None, str]:
+        """The figure in the metric's currency at a rate of the rules whose period holds the
+        claim's, its interval widened by the rate's tolerance; else None and why not."""
+        stated = [q for q in (m.quantity, *m.alternatives) if q is not None]
+        pairs = ", ".join(f"{q.unit}/{metric.unit}" for q in stated)
+        if period is None:
+            return None, None, f"in {pairs}: no period to take an exchange rate for"
+        for q in stated:
+            for rate in self.rules.rates:
+                if {rate.base, rate.quote} != {q.unit, metric.unit}:
+                    continue
+                if not (rate.period[0] <= period.start and period.end <= rate.period[1]):
+                    continue
+                f = rate.rate if q.unit == rate.base else 1.0 / rate.rate
+                tol = tolerance_fraction(rate.tolerance)
+                low, high = sorted((q.low * f * (1 - tol), q.high * f * (1 + tol)))
+                value = q.value * f
+                return Quantity(value=value, low=low, high=high, unit=metric.unit), rate.id, ""
+        return (
+            None,
+            None,
+            f"in {pairs}: no exchange rate in the rules for {_label(period)}; add one under "
+            "`rates:` to compare it",
         )
 
     def _weekday_claim(self, source: Source, text: str, sent: Span, m: Mention) -> Claim:
@@ -516,9 +571,25 @@ class Binder:
         before = [p for p in here if p.span.end <= start]
         after = [p for p in here if p.span.start >= end]
         pick: Mention | None = None
-        if after and _stated_right_after(doc.text, m, after[0]):
-            # "109 million tonnes in 2020", "90 million at this point last year": a period
-            # right after the figure is its own, whatever the sentence said before it.
+        if _TO_BEFORE.search(doc.text, max(doc.sents[i][0], start - 30), start):
+            # "from 40 million in 2019 to 31 million": 2019 is the base's year, not this one's.
+            base_at = doc.text.rfind("from", doc.sents[i][0], start)
+            if base_at >= 0:
+                before = [p for p in before if p.span.start < base_at]
+        change_to = _FROM_TO.match(doc.text, end, doc.sents[i][1])
+        if change_to:
+            # "fell 22.5 % from 40 million in 2019 to 31 million in 2020": the change is 2020's,
+            # never the year of its base ("... to 31 million" alone gives it no year of its own).
+            after = [p for p in after if p.span.start >= change_to.end()]
+        if change_to and after:
+            pick = after[0]
+        elif after and (
+            _stated_right_after(doc.text, m, after[0])
+            or _OWN_PERIOD.fullmatch(doc.text, end, after[0].span.start)
+        ):
+            # "109 million tonnes in 2020", "the 40 million of 2019", "90 million at this point
+            # last year", "from 40 million in 2019 to 31 million in 2020": a period right after
+            # the figure is its own, whatever the sentence said before it.
             pick = after[0]
         elif before:
             pick = before[-1]
@@ -772,7 +843,13 @@ _KINDS = {
     "pp": ("percent",),
     "count": ("count",),
     "rank": ("ordinal",),
-}  # by metric unit, the mention kinds `accepts` may take; "money" for a currency
+}  # by metric unit, the mention kinds `accepts` may take; see kinds_for
+
+
+def kinds_for(unit: str) -> tuple[str, ...]:
+    """The mention kinds a metric in `unit` may take: "measure" for a physical unit (tonne,
+    km), "money" for a currency."""
+    return _KINDS.get(unit) or (("measure",) if is_physical(unit) else ("money",))
 
 
 def accepts(metric: MetricSpec, m: Mention) -> bool:
@@ -796,17 +873,44 @@ def accepts(metric: MetricSpec, m: Mention) -> bool:
         return m.kind == "count"
     if unit == "rank":
         return m.kind == "ordinal"
-    return m.kind == "money" and quantity_in(metric, m) is not None
+    return m.kind in kinds_for(unit) and quantity_in(metric, m) is not None
 
 
 def quantity_in(metric: MetricSpec, m: Mention) -> Quantity | None:
-    """The mention's quantity in the metric's unit: the stated one or its restatement."""
+    """The mention's quantity in the metric's unit: the stated one or its restatement, or for
+    a physical unit the first one pint converts (miles to km, intervals converted too); a
+    length never becomes a mass."""
     for q in (m.quantity, *m.alternatives):
         if q is not None and (
             q.unit == metric.unit or metric.unit in ("count", "rank", "percent", "pp")
         ):
             return q
+    if m.kind != "measure":
+        return None
+    stated = [(q, factor(q.unit, metric.unit)) for q in (m.quantity, *m.alternatives) if q]
+    same = [q for q, f in stated if f == 1.0]  # "2,414 km" for a metric in km: as written
+    if same:
+        return _converted(same[0], 1.0, metric.unit)
+    for q, f in stated:
+        if f is not None:
+            return _converted(q, f, metric.unit)
+    for q, _ in stated:
+        # "50 billion cubic metres a year" for a capacity in bcm: a year's amount.
+        f = factor(q.unit, f"({metric.unit}) / year")
+        if f is not None:
+            return _converted(q, f, metric.unit)
     return None
+
+
+def _converted(q: Quantity, f: float, unit: str) -> Quantity:
+    """`q` in another unit, `f` of it to one of q's: the interval scales with the value."""
+    return Quantity(value=q.value * f, low=q.low * f, high=q.high * f, unit=unit)
+
+
+def _label(p: Period) -> str:
+    """A period as a reader names it: "2025" for a whole year, else its ISO range."""
+    whole_year = (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31)
+    return str(p.start.year) if whole_year and p.start.year == p.end.year else p.label
 
 
 def _is_period(m: Mention) -> bool:
@@ -973,6 +1077,15 @@ def _stated_right_after(text: str, m: Mention, period: Mention) -> bool:
 
 
 _BY = regex.compile(r"(?i)\b(?:by|until|through|up\s+to)\s+(?:at\s+)?\Z")
+
+
+# Between a figure and the period that is its own: "31 million in 2020", "the 40 million of
+# 2019", "$5 billion (2022)".
+_OWN_PERIOD = regex.compile(
+    r"(?i)[\s\u00a0]*(?:\(|(?:in|of|for|during)[\s\u00a0]+)(?:the[\s\u00a0]+)?"
+)
+_TO_BEFORE = regex.compile(r"(?ri)\bto[\s\u00a0]+(?:\p{L}+[\s\u00a0]+)?$")
+_FROM_TO = regex.compile(r"(?i)[\s\u00a0]*,?[\s\u00a0]*from\b[^;]*?\bto\b")
 _ANAPHORIC_YEAR = regex.compile(r"(?i)(?:the\s+)?(?:previous|preceding|prior)\s+year")
 _LIST_OPENING = regex.compile(r"\s*:?\s*(?:the\s+)?")
 _LIST_JOIN = regex.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|;\s*|\s+and\s+(?:the\s+)?|\s*&\s*)")

@@ -265,7 +265,9 @@ def show_number(v: float, unit: str | None) -> str:
     for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
         if abs(v) >= scale:
             return f"{v / scale:.4g}{word} {unit}"
-    return f"{v:,.4g} {unit}"
+    if abs(v) >= 1000:  # "85,000 barrel / day", not "8.5e+04"
+        return f"{v:,.0f} {unit}"
+    return f"{v:.4g} {unit}"
 
 
 def show_interval(c: Claim) -> str:

@@ -19,6 +19,10 @@ Passing::
 Failing::
 
     "in 2022 amounted to $23.6 billion, 12% higher than in 2021 ($22.1 billion)"
+
+Signs count: "fell 8 %" is −8 %, and agrees with levels that fell by that much; a fall stated
+as a rise (or the reverse) is a conflict whose explanation says so.  A change in percentage
+points ("rose 2 percentage points") is never a growth rate.
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
             f"{texts.show_interval(now)} / {texts.show_interval(before)} − 1 = "
             f"[{implied[0]:.2f} %, {implied[1]:.2f} %] vs stated {texts.show_interval(g)}"
         )
+        if not ok:
+            arithmetic += _direction(float(g.value), implied)
         out.append(
             finding(
                 spec,
@@ -112,6 +118,15 @@ def _pick(levels: Levels | None, g: Claim, across: bool) -> Claim | None:
     return levels.first if across else None
 
 
+def _direction(stated: float, implied: tuple[float, float]) -> str:
+    """What a wrong sign means in words: a fall stated as a rise, or the reverse."""
+    if stated > 0 and implied[1] < 0:
+        return "; the levels fell, but the text states a rise"
+    if stated < 0 and implied[0] > 0:
+        return "; the levels rose, but the text states a fall"
+    return ""
+
+
 def _ratio(now: tuple[float, float], before: tuple[float, float]) -> tuple[float, float] | None:
     if before[0] <= 0:
         return None
@@ -119,4 +134,7 @@ def _ratio(now: tuple[float, float], before: tuple[float, float]) -> tuple[float
 
 
 def _num(v: float | str) -> str:
-    return f"{float(v) / 1e9:g}bn" if abs(float(v)) >= 1e9 else f"{float(v):g}"
+    x = float(v)
+    if abs(x) >= 1e9:
+        return f"{x / 1e9:g}bn"
+    return f"{x / 1e6:g}m" if abs(x) >= 1e6 else f"{x:g}"  # "69.6m", not "6.96e+07"

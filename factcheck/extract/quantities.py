@@ -1,4 +1,5 @@
-"""Money, percentages, counts and ranks, with their qualifiers and intervals.
+"""Money, percentages, counts and ranks, with their qualifiers and intervals; physical
+quantities take their unit from `measures`.
 
 A number core (digits or words, with scale words: "22 billion 200 million", "$15.6 bln",
 "Seventy-six") is found first; then the words around it say what it is: a currency before or
@@ -18,6 +19,9 @@ from dataclasses import dataclass, replace
 import regex
 
 from factcheck.bind.words import trie
+from factcheck.extract import currencies as cldr_currencies
+from factcheck.extract.changes import compares, falls
+from factcheck.extract.measures import compatible, unit_after
 from factcheck.extract.numbers import (
     DIGITS,
     ORDINAL_WORDS,
@@ -33,6 +37,7 @@ from factcheck.extract.numbers import (
     parse_words,
     scale_of,
 )
+from factcheck.extract.ratios import find_ratios
 from factcheck.models import Qualifier, Quantity
 
 # Qualifier phrase → (qualifier, how it bends the interval).  Tolerances in one place:
@@ -271,6 +276,25 @@ CURRENCY_SUFFIX = {
 # Sub-units: the amount in the main unit is the stated number divided by this.
 SUBUNIT = {"¢": 100.0, "¢¢": 1e8}
 CURRENCY_PREFIX.update(MILLION_CODES)
+# Every other currency, from CLDR (factcheck/extract/currencies.py): names and bare names after
+# a figure ("20 Saudi riyals", "500 shekels"), symbols before or after it ("₪3 million", "5 zł").
+# The newsroom spellings above win where the two differ ("C$" is Canadian here).
+for _name, _code in cldr_currencies.table()["names"].items():
+    CURRENCY_SUFFIX.setdefault(_name, _code)
+for _sym, _code in cldr_currencies.table()["symbols"].items():
+    CURRENCY_PREFIX.setdefault(_sym.lower(), _code)
+    CURRENCY_SUFFIX.setdefault(_sym.lower(), _code)
+# ISO codes, in capitals only ("SAR 5bn", "5bn SAR"): "all", "top" and "cup" are words.
+ISO_CODES = frozenset(cldr_currencies.table()["codes"]) - cldr_currencies.CODE_WORDS
+CODE_BEFORE = regex.compile(r"(?r)(?<![\p{L}\d])(?P<cur>[A-Z]{3})[\s\u00a0]?(?P<sign>[-−])?$")
+CODE_AFTER = regex.compile(r"[\s\u00a0]+(?P<cur>[A-Z]{3})(?![\p{L}\d])")
+# After an ambiguous currency word ("won", "real", "rand", "mark"), what may follow: an end of
+# clause, a capital, or a function word, but no noun ("3 real estate firms").
+_AMBIGUOUS_THEN = regex.compile(
+    r"[\s\u00a0]*(?:[^\p{L}\s]|$|\p{Lu}|(?:in|of|a|an|the|to|for|and|or|from|on|at|per|was|were|"
+    r"is|are|has|had|have|last|this|that|by|with|worth|each|as|than|while|which|after|before|"
+    r"according|compared|up|down|more|less|a\s+year|annually|yearly)\b)"
+)
 
 
 def currency_key(found: str) -> str:
@@ -297,7 +321,9 @@ def _prefix_pattern(key: str) -> str:
 _prefix_alt = "|".join(
     _prefix_pattern(k) for k in sorted(CURRENCY_PREFIX, key=len, reverse=True) if k not in ("euro",)
 )
-_suffix_alt = "|".join(regex.escape(k) for k in sorted(CURRENCY_SUFFIX, key=len, reverse=True))
+# A trie (hundreds of names, tried at every figure); white space inside a name may be any
+# ("Saudi\nriyals"), as a line may break there.
+_suffix_alt = trie(CURRENCY_SUFFIX).replace("\\ ", r"[\s\u00a0]+")
 
 # Searched backwards ((?r)) from the number: only the few characters before it are read.
 CURRENCY_BEFORE = regex.compile(
@@ -351,13 +377,28 @@ _NUMBER_WORD_BEFORE = regex.compile(
     rf"(?ri)\b(?:{'|'.join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))})$"
 )
 _A_BEFORE = regex.compile(r"(?ri)\ban?\s+$")
+_TRILLION_T = regex.compile(r"[tT](?![\p{L}\d-])")
+_THE_BEFORE = regex.compile(r"(?ri)\bthe\s+$")  # "the 5 won by": people, not money
 _ISO_GLUED = regex.compile(r"(?ri)(?<!\p{L})(?:usd|eur|gbp|chf|cny|rub|kzt|jpy|inr|aud|cad)$")
 _ID_BEFORE = regex.compile(
-    r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.)\s*(?:[\w.]+\s*[-/]\s*)*$"
+    r"(?ri)(?:\bno\.|№|#|\bnumber|\bart\.|\barticle|\bpage|\bp\.|\broute|\bhighway|\binterstate"
+    r"|\bflight|\bgate|\bplatform|\bchapter|\bsection)\s*(?:[\w.]+\s*[-/]\s*)*$"
 )
+# A score or a tally, "the 2-1 win", "won 3-0": two figures of a game, no amount of anything.
+_SCORE = regex.compile(
+    r"(?i)\d{1,3}[\s\u00a0]?[-–:][\s\u00a0]?\d{1,3}(?:[\s\u00a0]+(?:home[\s\u00a0]+|away[\s\u00a0]+)?"
+    r"(?:win|wins|victory|defeat|loss|draw|lead|scoreline|thrashing|triumph|drubbing)\b)"
+)
+_SCORE_BEFORE = regex.compile(
+    r"(?ri)\b(?:won|lost|beat|beating|drew|draw|led|trailed|score(?:d)?)\s+(?:\p{L}+\s+){0,3}$"
+)
+_SCORE_PAIR = regex.compile(r"\d{1,3}[-–]\d{1,3}(?![\d.,])")
 _SHORT_SCALES = {"k", "m", "b", "thou"}
 _CHAIN_NEXT = regex.compile(rf"[\s\u00a0]+(?:and\s+)?(?P<n>{DIGITS})(?=[\s\u00a0]*\p{{L}})")
 _LONG_SCALE_FIRST = frozenset("tmbhTMBH")  # thousand, million, billion, trillion, hundred
+
+
+_MIRRORED: dict[Qualifier, Qualifier] = {"over": "under", "under": "over"}
 
 
 @dataclass(frozen=True)
@@ -366,7 +407,7 @@ class QHit:
 
     start: int
     end: int
-    kind: str  # money | percent | count | ordinal
+    kind: str  # money | percent | measure | count | ordinal
     quantity: Quantity
     qualifier: Qualifier = "exact"
     alternatives: tuple[Quantity, ...] = ()
@@ -406,8 +447,10 @@ def _starts_clear(text: str, s: int, digit: bool) -> bool:
     if s == 0:
         return True
     c = text[s - 1]
-    if c.isalpha():
-        return digit and bool(_ISO_GLUED.search(text, max(0, s - 4), s))  # "USD115"
+    if c.isalpha():  # "USD115", "RM5bn", "zł5": a currency glued to its figure
+        return digit and (
+            bool(_ISO_GLUED.search(text, max(0, s - 4), s)) or _glued_currency(text, s)
+        )
     if c.isdigit() or c in ".,:":
         return False
     if s > 1 and c in "+/-":  # "COVID-19", "C5+1", "24/7"; "5-10" is a range, kept
@@ -416,6 +459,14 @@ def _starts_clear(text: str, s: int, digit: bool) -> bool:
             return True  # "five-six years": a range in words
         return not (before.isalpha() or (c != "-" and before.isdigit()))
     return True
+
+
+def _glued_currency(text: str, s: int) -> bool:
+    m = CURRENCY_BEFORE.search(text, max(0, s - 6), s)
+    if m is not None and not m.group("sign"):
+        return currency_key(m.group("cur")) in _PREFIX_UNIT
+    code = CODE_BEFORE.search(text, max(0, s - 3), s)
+    return code is not None and code.group("cur") in ISO_CODES
 
 
 def _candidates(text: str) -> list[int]:
@@ -449,6 +500,17 @@ def _cores(text: str, blocked: _Blocked) -> Iterator[_Core]:
             if text.startswith(":", e) and text[e + 1 : e + 3].isdigit():
                 continue  # a time, "10:31"
             if _ID_BEFORE.search(text, max(0, s - 12), s):
+                continue
+            joined = text[e : e + 2]
+            score = (
+                ("-" in joined or "–" in joined or ":" in joined) and _SCORE.match(text, s, s + 40)
+            ) or (
+                (joined[:1] in ("-", "–"))
+                and _SCORE_BEFORE.search(text, max(0, s - 40), s)
+                and _SCORE_PAIR.match(text, s)
+            )
+            if score:
+                taken_to = score.end()  # both figures of "the 2-1 win"
                 continue
             parsed = parse_digits(m.group("dig"))
             ordm = ORDINAL_AFTER.match(text, e, e + 3)
@@ -537,7 +599,8 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
     spans = list(blocked)
     if "://" in text or "www." in text:
         spans += [m.span() for m in URL.finditer(text)]
-    cores = list(_cores(text, _Blocked(spans)))
+    blocking = _Blocked(spans)
+    cores = list(_cores(text, blocking))
     used: set[int] = set()
     hits: list[QHit] = []
     for i in range(len(cores)):
@@ -546,10 +609,22 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
         hit = _classify(text, cores, i, used, hits[-1].end if hits else 0)
         if hit is not None:
             hits.append(hit)
-    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies.
+    # Multiples and fractions ("twice as much", "a third of") take the place of the counts
+    # their words would otherwise give ("three" of "three times more").
+    ratios = [r for r in find_ratios(text) if not blocking.overlaps(r[0], r[1])]
+    if ratios:
+        taken = _Blocked([(s, e) for s, e, _, _ in ratios])
+        hits = [h for h in hits if not taken.overlaps(h.start, h.end)]
+        hits += [
+            QHit(s, e, "percent", q, "approx" if approx else "exact", words=True)
+            for s, e, q, approx in ratios
+        ]
+        hits.sort(key=lambda h: h.start)
+    # Restated amounts: "1.5 trillion rubles ($15.6 bln)" is one mention in two currencies,
+    # "1,500 miles (2,414 km)" one in two units of length.
     merged: list[QHit] = []
     for hit in hits:
-        if merged and hit.kind == "money" and merged[-1].kind == "money":
+        if merged and _restates(merged[-1], hit):
             prev = merged[-1]
             if RESTATED_OPEN.fullmatch(text, prev.end, hit.start) and text[
                 hit.end : hit.end + 3
@@ -561,6 +636,26 @@ def find_quantities(text: str, blocked: list[tuple[int, int]]) -> Iterator[QHit]
                 continue
         merged.append(hit)
     yield from merged
+
+
+def _plainly_money(text: str, core: _Core, word_end: int) -> bool:
+    """Whether an ambiguous currency word ("won", "real", "rand") after a figure is money: the
+    figure in digits, and no noun after the word ("3 real estate firms", "won 3 games")."""
+    return (
+        not core.parsed.words
+        and not _THE_BEFORE.search(text, max(0, core.start - 5), core.start)
+        and bool(_AMBIGUOUS_THEN.match(text, word_end, word_end + 20))
+    )
+
+
+def _restates(prev: QHit, hit: QHit) -> bool:
+    """Whether `hit` could restate `prev` in another unit: both money, or both measures of
+    one dimension."""
+    if prev.kind != hit.kind:
+        return False
+    if hit.kind == "money":
+        return True
+    return hit.kind == "measure" and compatible(prev.quantity.unit, hit.quantity.unit)
 
 
 def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: int) -> QHit | None:
@@ -612,11 +707,24 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         cur_key, unit = before_key, _PREFIX_UNIT[before_key]
         negative = cur_before.group("sign") is not None
         start = cur_before.start()
+    else:
+        code = CODE_BEFORE.search(text, max(0, start - 5, free_from), start)
+        if code and code.group("cur") in ISO_CODES:
+            unit, negative, start = code.group("cur"), code.group("sign") is not None, code.start()
     pct = PERCENT_AFTER.match(text, end, end + 40)
     cur_after = None if unit or pct else CURRENCY_AFTER.match(text, end, end + 40)
     after_key = currency_key(cur_after.group("cur")) if cur_after else ""
-    if after_key not in _SUFFIX_UNIT:
+    if after_key not in _SUFFIX_UNIT or (
+        cur_after
+        and after_key in cldr_currencies.AMBIGUOUS_WORDS
+        and not _plainly_money(text, core, cur_after.end())
+    ):
         cur_after = None
+    if cur_after is None and not unit and not pct:
+        code = CODE_AFTER.match(text, end, end + 5)
+        if code and code.group("cur") in ISO_CODES:
+            cur_after = code
+            after_key = code.group("cur")
     if not pct and not unit and not cur_after and text.find("cent", lo, start) >= 0:
         pb = PERCENT_BEFORE.search(text, lo, start)
         if pb:
@@ -629,14 +737,24 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         kind = "percent"
     elif unit or cur_after:
         if cur_after:
-            cur_key, unit = after_key, _SUFFIX_UNIT[after_key]
+            cur_key, unit = after_key, _SUFFIX_UNIT.get(after_key, after_key)
             end = cur_after.end()
         kind = "money"
     else:
         kind = "count"
-        if words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
+        measured = unit_after(text, end, scaled)
+        if measured is not None:
+            if measured.modifier:
+                return None  # "a 40-tonne truck": a kind of truck, no amount of anything
+            kind, unit, end = "measure", measured.unit, measured.end
+        elif words and not core.scaled and value < 2 and core.parsed.value % 1 == 0:
             return None  # "one of these countries": a pronoun, not a figure
     if kind == "money":
+        if cur_before is not None and not scaled and _TRILLION_T.match(text, end):
+            # "$2.1T": after a currency sign a glued T is a trillion (elsewhere it is a tonne).
+            value, step, scaled, end = value * 1e12, step * 1e12, True, end + 1
+            if low_value is not None:
+                low_value *= 1e12
         if cur_key in _MILLION_KEYS and not scaled:
             value, step, scaled = value * 1e6, step * 1e6, True
             if low_value is not None:
@@ -653,7 +771,7 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     if (
         not negative
         and start
-        and (text[start - 1] in "-−" or text.find("n", start - 4, start) >= 0)
+        and (text[start - 1] in "-−" or text.find("n", max(0, start - 10), start) >= 0)
     ):
         sign = SIGN_BEFORE.search(text, lo, start)
         if sign:
@@ -666,7 +784,10 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
     ):
         qm = None  # the '>' closing "<b>" is markup, not "more than"
     if qm:
-        phrase = (qm.group("q") or qm.group("sym") or "").lower()
+        phrase = " ".join((qm.group("q") or qm.group("sym") or "").lower().split())
+        if compares(text, qm.start(), phrase, "the" in qm.group().lower().split()):
+            qm = None  # "22 % less than the 40 million": the figure compared with, exactly
+    if qm:
         qualifier, shape = QUALIFIERS.get(phrase, ("exact", "exact"))
         start = qm.start()
 
@@ -704,6 +825,10 @@ def _classify(text: str, cores: list[_Core], i: int, used: set[int], free_from: 
         value = (low_value + value) / 2
     if not math.isfinite(value):
         return None  # more digits than a float holds: no figure anyone states, and no claim
+    if kind == "percent" and not negative and falls(text, start, end):
+        # "fell 8 %": a change of −8 %, its interval mirrored, a bound turned round with it.
+        value, low, high = -value, -high, -low
+        qualifier = _MIRRORED.get(qualifier, qualifier)
     q = Quantity(value=value, low=low, high=high, unit=unit or "count")
     return QHit(start, end, kind, q, qualifier, words=words)
 

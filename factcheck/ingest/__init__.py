@@ -201,7 +201,9 @@ def stdin_document(stream: BinaryIO) -> Document:
 
 
 def document_path(doc: Document) -> str:
-    """The path a document's Source carries: its file, and a record's line as `#L17`."""
+    """The path a document's Source carries: its file (or URL), and a record's line as `#L17`."""
+    if doc.url is not None:
+        return doc.url
     return f"{doc.path}#L{doc.line}" if doc.line else str(doc.path)
 
 

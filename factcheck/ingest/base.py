@@ -75,6 +75,9 @@ class Document:
     data: bytes | None = None
     meta: SourceMeta = field(default_factory=SourceMeta)
     line: int = 0  # a record's line in its dump; 0 for a whole file
+    # An fsspec URL the file is read from (`ingest.remote`), by the worker that analyses it;
+    # `path` is then the URL's path, for the source id.
+    url: str | None = None
 
 
 # The field names a dump's records are read by, each a list of names tried in order.

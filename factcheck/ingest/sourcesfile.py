@@ -8,7 +8,7 @@ page's <meta>, a dump's fields).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from factcheck.errors import FactcheckError
@@ -19,9 +19,10 @@ from factcheck.yamlload import load_yaml
 _META_KEYS = {"outlet", "url", "published", "as_of", "note"}
 
 
-def read_sources_file(path: Path) -> dict[str, SourceMeta]:
-    """Read `sources.yaml`: `{stem: {outlet, url, published, as_of, note}}`."""
-    doc = load_yaml(path)
+def read_sources_file(path: Path | str, text: str | None = None) -> dict[str, SourceMeta]:
+    """Read `sources.yaml`: `{stem: {outlet, url, published, as_of, note}}` (from `text` when
+    given: a file read elsewhere, at a URL)."""
+    doc = load_yaml(path, text)
     data = doc.value
     if data is None:
         return {}
@@ -73,23 +74,33 @@ def _opt_str(v: object) -> str | None:
     return None if v is None else str(v)
 
 
-def metadata_for(files: Iterable[Path]) -> dict[Path, SourceMeta]:
-    """Each file's metadata from the `sources.yaml` in its folder, if there is one."""
+SourcesReader = Callable[[Path], dict[str, SourceMeta]]
+
+
+def metadata_for(
+    files: Iterable[Path], read: SourcesReader = read_sources_file
+) -> dict[Path, SourceMeta]:
+    """Each file's metadata from the `sources.yaml` in its folder, if there is one.
+
+    `read` reads a sources file: a worker process that meets the same folders batch after
+    batch passes one that remembers them."""
     cache: dict[Path, dict[str, SourceMeta]] = {}
     out: dict[Path, SourceMeta] = {}
     for f in files:
         folder = f.parent
         if folder not in cache:
             sf = folder / SOURCES_FILE
-            cache[folder] = read_sources_file(sf) if sf.is_file() else {}
+            cache[folder] = read(sf) if sf.is_file() else {}
         if f.stem in cache[folder]:
             out[f] = cache[folder][f.stem]
     return out
 
 
-def documents_meta(docs: Sequence[Document]) -> list[SourceMeta]:
+def documents_meta(
+    docs: Sequence[Document], read: SourcesReader = read_sources_file
+) -> list[SourceMeta]:
     """Each document's metadata: its sources.yaml entry (by stem or record id) over its own."""
-    by_file = metadata_for(d.path for d in docs if d.line == 0 and d.data is None)
+    by_file = metadata_for((d.path for d in docs if d.line == 0 and d.data is None), read)
     cache: dict[Path, dict[str, SourceMeta]] = {}
     out: list[SourceMeta] = []
     for d in docs:
@@ -99,7 +110,7 @@ def documents_meta(docs: Sequence[Document]) -> list[SourceMeta]:
         folder = d.path.parent
         if folder not in cache:
             sf = folder / SOURCES_FILE
-            cache[folder] = read_sources_file(sf) if d.line and sf.is_file() else {}
+            cache[folder] = read(sf) if d.line and sf.is_file() else {}
         entry = cache[folder].get(d.key)
         out.append(entry.over(d.meta) if entry is not None else d.meta)
     return out

@@ -82,6 +82,55 @@ def pieces(report: Report) -> Iterator[str]:
     yield "\n}\n"
 
 
+# Between two items of a report list: what `pieces` writes, and `assembled` expects chunks of
+# several items to be joined by.
+ITEM = ",\n" + INDENT * 2
+
+
+def texts(records: Sequence[Any]) -> list[str]:
+    """Each record's text as an item of one of the report's lists, as `pieces` writes it: a
+    worker renders its documents' records, and the parent only joins them (`assembled`)."""
+    if not records:
+        return []
+    try:
+        return _encode(list(records), 2)
+    except _NotPlain:
+        return [_stdlib(r.model_dump(mode="json"), 2) for r in records]
+
+
+def assembled(
+    scalars: dict[str, Any], lists: dict[str, tuple[int, Callable[[], Iterator[str]]]]
+) -> Iterator[str]:
+    """The text `pieces` gives for a report with these fields, from its scalar fields' values
+    and, for each list, its length and its items' texts in chunks, each chunk one or more
+    items joined by `ITEM` (an empty chunk is skipped).  The lists' chunks are asked for only
+    as they are written, so they can be read from where they were put aside."""
+    names = sorted([*scalars, *lists])
+    if set(names) != set(_plain_fields(Report) or ()):
+        raise ValueError(f"a report has the fields {sorted(Report.model_fields)}, not {names}")
+    yield "{"
+    inner = "\n" + INDENT
+    for i, name in enumerate(names):
+        yield f"{',' if i else ''}{inner}{json.encoder.encode_basestring(name)}: "
+        if name in scalars:
+            yield _encode([scalars[name]], 1)[0]
+            continue
+        count, chunks = lists[name]
+        if not count:
+            yield "[]"
+            continue
+        yield "[\n" + INDENT * 2
+        first = True
+        for chunk in chunks():
+            if chunk:
+                if not first:
+                    yield ITEM
+                yield chunk
+                first = False
+        yield inner + "]"
+    yield "\n}\n"
+
+
 def _batch(report: BaseModel, name: str, values: Sequence[Any], start: int) -> list[str]:
     """The texts of `values[start : start + _BATCH]`, items of the report's field `name`.
 

@@ -1,0 +1,110 @@
+"""Checks as group-bys: which claims a check reads, so it can run group by group, anywhere.
+
+Every check kind compares claims of a few metrics, and only claims of one subject with each
+other (agreement and subperiod_bound group by subject and period, growth matches levels of
+the growth's own subject; known_fact, range and calendar look at one claim at a time).  So a
+check over an archive is the union of the same check over each subject's claims of the metrics
+it reads: `parts` cuts a rule set's checks so, and worker processes or a cluster run the parts
+(`run_part`) while the process that asked keeps none of the claims it does not report.
+
+The findings of the parts, sorted by `finding_key`, are the findings of one `engine.check`
+over all claims, in the same order: two findings with the same key name the same claims, so
+they come from one part, where the check made them in the order it always does.
+
+A kind not listed in `_READS` reads every claim and is not cut: correct, but not parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from factcheck.checks import REGISTRY, CheckContext, CheckSpec, run
+from factcheck.checks.calendar import WEEKDAY_METRIC
+from factcheck.models import Claim, Finding
+from factcheck.spec import FactSpec
+
+# The metrics a check of each kind reads (None: every claim).
+_READS: dict[str, Callable[[Any, Sequence[FactSpec]], tuple[str, ...] | None]] = {
+    "agreement": lambda s, _: (s.metric,),
+    "subperiod_bound": lambda s, _: (s.metric,),
+    "range": lambda s, _: (s.metric,),
+    "growth": lambda s, _: (s.metric, s.level),
+    "known_fact": lambda s, facts: (
+        (s.metric,) if s.metric else tuple(sorted({f.metric for f in facts}))
+    ),
+    "calendar": lambda s, _: (WEEKDAY_METRIC, *s.event_metrics),
+}
+
+# Claims as models, or as `factcheck.wire` tuples on their way to another process.
+C = TypeVar("C")
+# A part: the index of a check in the rule set and the claims it reads, of one subject.
+Part = tuple[int, list[C]]
+FindingKey = tuple[Any, ...]
+
+
+def reads(spec: CheckSpec, facts: Sequence[FactSpec]) -> tuple[str, ...] | None:
+    kind: str = spec.kind  # type: ignore[attr-defined]
+    fn = _READS.get(kind) if kind in REGISTRY else None
+    return fn(spec, facts) if fn is not None else None
+
+
+def parts(
+    specs: Sequence[CheckSpec],
+    facts: Sequence[FactSpec],
+    by_metric_subject: Mapping[tuple[str, tuple[str, ...]], list[C]],
+) -> list[Part[C]]:
+    """Each check's claims, cut by subject where the kind allows: a part per (check, subject).
+
+    `by_metric_subject` holds the claims by metric and subject.
+    """
+    out: list[Part[C]] = []
+    subjects: dict[str, list[tuple[str, ...]]] = {}
+    for metric, subject in by_metric_subject:
+        subjects.setdefault(metric, []).append(subject)
+    for i, spec in enumerate(specs):
+        metrics = reads(spec, facts)
+        if metrics is None:
+            every = [c for claims in by_metric_subject.values() for c in claims]
+            if every:
+                out.append((i, every))
+            continue
+        by_subject: dict[tuple[str, ...], list[C]] = {}
+        for m in dict.fromkeys(metrics):
+            for subject in subjects.get(m, ()):
+                by_subject.setdefault(subject, []).extend(by_metric_subject[(m, subject)])
+        out.extend((i, by_subject[s]) for s in sorted(by_subject))
+    return out
+
+
+def run_part(
+    spec: CheckSpec,
+    claims: Sequence[Claim],
+    metrics: Mapping[str, Any],
+    facts: Sequence[FactSpec],
+    published: Mapping[str, dt.date | None],
+) -> list[tuple[FindingKey, Finding]]:
+    """One check over one part's claims: its findings, each with its place in the report."""
+    ctx = CheckContext(claims=claims, metrics=dict(metrics), facts=facts, published=dict(published))
+    found = run(spec, ctx)
+    pos = {c.id: (c.source, c.line, c.column) for c in claims}
+    return [(finding_key(f, pos), f) for f in found]
+
+
+def finding_key(f: Finding, pos: Mapping[str, tuple[str, int, int]]) -> FindingKey:
+    """Findings by (first claim's source, line, column, rule id): the order never varies."""
+    first = min([pos[i] for i in f.claims if i in pos], default=("", 0, 0))
+    return (*first, f.rule, f.status, f.claims)
+
+
+def balanced(sizes: Iterable[int], bins: int) -> list[list[int]]:
+    """Indices of `sizes` in `bins` groups of about equal total, largest first (deterministic)."""
+    order = sorted(enumerate(sizes), key=lambda x: (-x[1], x[0]))
+    loads = [0] * max(1, bins)
+    out: list[list[int]] = [[] for _ in loads]
+    for i, size in order:
+        b = loads.index(min(loads))
+        out[b].append(i)
+        loads[b] += max(1, size)
+    return [sorted(b) for b in out if b]

@@ -1,0 +1,453 @@
+"""The per-document stage as it runs in a worker process, a cluster's worker, or here.
+
+A worker gets a batch of `Task`s (documents, as paths or bytes) and the run's `Job`; it reads
+each document, its sources.yaml and the claim store itself (`run_chunk`), and sends back
+`Outcome`s as plain tuples (`factcheck.wire`), or already rendered as the JSON report's items
+(`json_parts`), with the claims encoded by metric and subject for the checks, which run in a
+worker too, a group of claims at a time (`check_parts`, cut by `checks.groups`).  The engine
+decides what goes where and merges what comes back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
+
+from pydantic import TypeAdapter
+
+from factcheck import store, wire
+from factcheck.bind.binder import Binder
+from factcheck.checks import groups
+from factcheck.errors import FactcheckError
+from factcheck.extract import extract
+from factcheck.extract.dateline import date_warnings
+from factcheck.ingest import (
+    Document,
+    SourceMeta,
+    document_path,
+    document_text,
+    documents_meta,
+    read_article_bytes,
+    read_document,
+    read_sources_file,
+    remote,
+)
+from factcheck.models import Claim, Finding, Mention, Source, SourceInfo, Unbound
+from factcheck.report import json as json_report
+from factcheck.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One document through ingest, extract and bind."""
+
+    source: SourceInfo
+    mentions: tuple[Mention, ...]
+    claims: tuple[Claim, ...]
+    unbound: tuple[Unbound, ...]
+
+
+def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
+    """What the report says about a source, with the warnings about its date (see
+    factcheck.extract.dateline), which need its mentions."""
+    warnings = [*s.date_warnings, *date_warnings(s.published, s.published_from, s.text, mentions)]
+    return SourceInfo(
+        id=s.id,
+        path=s.path,
+        encoding=s.encoding,
+        sha256=s.sha256,
+        outlet=s.outlet,
+        url=s.url,
+        published=s.published,
+        as_of=s.as_of,
+        published_from=s.published_from,
+        warnings=tuple(f"{s.path}:{w}" for w in warnings),
+    )
+
+
+def analyse_source(source: Source, binder: Binder) -> Analysed:
+    mentions = extract(source)
+    claims, unbound = binder.bind(source, mentions)
+    return Analysed(source_info(source, mentions), tuple(mentions), tuple(claims), tuple(unbound))
+
+
+# ---------------------------------------------------------------------- one document, anywhere
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every document of a run shares, sent once with each batch, not with each document.
+
+    `store` names a claim store the worker process opens itself: it looks up and writes its
+    documents' rows, a batch per transaction, so no article's bytes pass through the parent.
+    `want_rows` is for a worker that cannot reach the store (a cluster's): it returns the rows
+    for the caller to write.  `pack` sends results back as plain tuples (`factcheck.wire`).
+    """
+
+    rules_sha256: str
+    run: str = ""  # this run's token: what a worker remembers of an earlier run is not reused
+    store: str | None = None
+    keep_text: bool = False
+    keep_mentions: bool = False
+    want_rows: bool = False
+    pack: bool = False
+    groups: bool = False  # the claims by metric and subject too, for the checks elsewhere
+    json: bool = False  # records rendered as the JSON report's items, not sent as records
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to analyse, as sent to a worker process or a cluster.
+
+    `meta` is None when the worker reads the document's sources.yaml itself (worker processes
+    on this machine); `data` carries the file's bytes when the worker may not see the file;
+    `mentions` the cached extraction when only the rules changed (found by the caller).
+    """
+
+    index: int
+    doc: Document
+    source_id: str  # from ingest.document_ids: unique among the run's documents
+    meta: SourceMeta | None = None
+    data: bytes | None = None
+    mentions: bytes | None = None
+
+
+# A document's source record, claims and unbound figures as `wire` tuples.
+PackedAnalysis = tuple[wire.Packed, tuple[wire.Packed, ...], tuple[wire.Packed, ...]]
+
+
+class Outcome(NamedTuple):
+    """One document's result, as it comes back from wherever it was analysed."""
+
+    position: int  # the document's, among the run's documents
+    analysed: Analysed | PackedAnalysis | None = None
+    warning: str | None = None
+    text: str | None = None
+    origin: str = "fresh"  # "cached" (served by the store), "rebound" or "fresh"
+    mentions: tuple[Mention, ...] = ()  # only when the caller keeps mentions
+    groups: ClaimGroups = ()  # the claims again, for the checks (`Job.groups`)
+    json: JsonParts | None = None  # its records rendered for the JSON report (`Job.json`)
+    # Store rows for the caller to write (`Job.want_rows`).
+    extracted_row: tuple[str, bytes] | None = None
+    analysed_row: tuple[str, bytes] | None = None
+
+
+def unpacked(a: Analysed | PackedAnalysis, mentions: tuple[Mention, ...] = ()) -> Analysed:
+    if isinstance(a, Analysed):
+        return a
+    source, claims, unbound = a
+    return Analysed(
+        wire.unpack(SourceInfo, source),
+        mentions,
+        wire.unpack_all(Claim, claims),
+        wire.unpack_all(Unbound, unbound),
+    )
+
+
+def _packed(a: Analysed, pack: bool) -> Analysed | PackedAnalysis:
+    if not pack:
+        return a
+    return (wire.pack(a.source), wire.pack_all(a.claims), wire.pack_all(a.unbound))
+
+
+@dataclass
+class _Doc:
+    """A task on its way through `run_chunk`: its metadata, bytes and store keys."""
+
+    task: Task
+    meta: SourceMeta
+    data: bytes | None = None
+    warning: str | None = None
+    ekey: str = ""
+    akey: str = ""
+
+
+def prepare(task: Task, job: Job, keyed: bool) -> _Doc:
+    """The document's metadata (raising on a bad sources.yaml, which stops the run), its bytes
+    (an unreadable file becomes a warning), and its store keys when a store is used."""
+    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run)
+    d = _Doc(task, meta)
+    try:
+        d.data = task.data if task.data is not None else read_bytes(task.doc)
+    except FactcheckError as exc:
+        d.warning = f"skipped {exc.render(show_line=False)}"
+        return d
+    if keyed:
+        sha = hashlib.sha256(d.data).hexdigest()
+        d.ekey = store.extraction_key(task.source_id, sha, meta.published, meta.as_of)
+        d.akey = store.analysis_key(
+            d.ekey, job.rules_sha256, document_path(task.doc), meta.outlet, meta.url
+        )
+    return d
+
+
+def read_bytes(doc: Document) -> bytes:
+    if doc.data is not None:
+        return doc.data
+    if doc.url is not None:
+        return remote.read_bytes(doc.url)
+    return read_article_bytes(doc.path)
+
+
+# A worker remembers the sources files it has read: its batches come folder by folder.
+_SOURCES_FILES: dict[Path, tuple[tuple[int, int], dict[str, SourceMeta]]] = {}
+
+
+def _read_sources_file(path: Path) -> dict[str, SourceMeta]:
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _SOURCES_FILES.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _SOURCES_FILES[path] = (stamp, read_sources_file(path))
+    return hit[1]
+
+
+# And, for archives at a URL, the sources files of this run (no cheap stamp tells a change).
+_REMOTE_SOURCES: dict[tuple[str, str], dict[str, SourceMeta]] = {}
+
+
+def _metadata(doc: Document, run: str) -> SourceMeta:
+    if doc.url is not None:
+        folder = doc.url.rsplit("/", 1)[0]
+        entries = _REMOTE_SOURCES.get((run, folder))
+        if entries is None:
+            if not any(r == run for r, _ in _REMOTE_SOURCES):
+                _REMOTE_SOURCES.clear()
+            entries = _REMOTE_SOURCES[(run, folder)] = remote.sources_beside(doc.url)
+        entry = entries.get(doc.path.stem)
+        return entry.over(doc.meta) if entry is not None else doc.meta
+    [meta] = documents_meta([doc], _read_sources_file)
+    return meta
+
+
+def run_chunk(
+    tasks: Sequence[Task], job: Job, binder: Binder, st: store.ClaimStore | None = None
+) -> list[Outcome]:
+    """Ingest, extract (unless cached) and bind a batch of documents: pure but for the store.
+
+    With `st`, documents it already holds are served from it and the new rows are written in
+    one transaction for the batch.
+    """
+    keyed = st is not None or job.want_rows
+    docs = [prepare(t, job, keyed) for t in tasks]
+    hits: dict[str, bytes] = {}
+    mention_hits: dict[str, bytes] = {}
+    if st is not None and not job.keep_mentions:
+        hits = st.analysed(d.akey for d in docs if d.warning is None)
+        mention_hits = st.extracted(
+            d.ekey for d in docs if d.warning is None and d.akey not in hits
+        )
+    out: list[Outcome] = []
+    for d in docs:
+        blob = hits.get(d.akey)
+        if d.warning is not None:
+            out.append(Outcome(d.task.index, warning=d.warning))
+        elif blob is not None:
+            out.append(from_store(d, blob, job))
+        else:
+            mentions = mention_hits.get(d.ekey, d.task.mentions)
+            out.append(_analyse(d, job, binder, mentions))
+    out = finish(out, job)
+    if st is not None:
+        st.put(
+            [o.extracted_row for o in out if o.extracted_row is not None],
+            [o.analysed_row for o in out if o.analysed_row is not None],
+        )
+        if not job.want_rows:
+            out = [o._replace(extracted_row=None, analysed_row=None) for o in out]
+    return out
+
+
+def from_store(d: _Doc, blob: bytes, job: Job) -> Outcome:
+    assert d.data is not None
+    stored = store.decode_analysis(blob)
+    a = Analysed(stored.source, (), stored.claims, stored.unbound)
+    doc = d.task.doc
+    text = document_text(doc.format, document_path(doc), d.data) if job.keep_text else None
+    return Outcome(d.task.index, a, text=text, origin="cached")
+
+
+def _analyse(d: _Doc, job: Job, binder: Binder, cached_mentions: bytes | None) -> Outcome:
+    t = d.task
+    try:
+        source = read_document(t.doc.format, document_path(t.doc), d.data, d.meta, t.source_id)
+    except FactcheckError as exc:
+        return Outcome(t.index, warning=f"skipped {exc.render(show_line=False)}")
+    if cached_mentions is not None and not job.keep_mentions:
+        mentions = store.decode_mentions(cached_mentions)
+    else:
+        cached_mentions = None
+        mentions = tuple(extract(source))
+    claims, unbound = binder.bind(source, mentions)
+    info = source_info(source, mentions)
+    kept = tuple(mentions) if job.keep_mentions else ()
+    a = Analysed(info, kept, tuple(claims), tuple(unbound))
+    e_row = a_row = None
+    if d.akey:
+        if cached_mentions is None:
+            e_row = (d.ekey, store.encode_mentions(mentions))
+        stored = store.StoredAnalysis(source=info, claims=a.claims, unbound=a.unbound)
+        a_row = (d.akey, store.encode_analysis(stored))
+    return Outcome(
+        t.index,
+        a,
+        text=source.text if job.keep_text else None,
+        origin="rebound" if cached_mentions is not None else "fresh",
+        extracted_row=e_row,
+        analysed_row=a_row,
+    )
+
+
+def finish(outcomes: list[Outcome], job: Job) -> list[Outcome]:
+    """Outcomes as they travel: packed (`Job.pack`), with their claims by metric and subject
+    (`Job.groups`), or with their records already rendered for the JSON report (`Job.json`),
+    in which case only the source's record goes as a record."""
+    done = [o.analysed for o in outcomes if isinstance(o.analysed, Analysed)]
+    rendered = iter(json_parts(done) if job.json else ())
+    out: list[Outcome] = []
+    for o in outcomes:
+        a = o.analysed
+        if not isinstance(a, Analysed):
+            out.append(o)
+            continue
+        changes: dict[str, Any] = {}
+        if job.groups:
+            changes["groups"] = claim_groups(a.claims)
+        if job.json:
+            changes["json"] = next(rendered)
+            changes["analysed"] = (wire.pack(a.source), (), ())
+        elif job.pack:
+            changes["analysed"] = _packed(a, True)
+            changes["mentions"] = a.mentions  # packed results carry them beside
+        out.append(o._replace(**changes) if changes else o)
+    return out
+
+
+# A document's records as items of the JSON report's lists: its source's record, its claims'
+# (in report order) joined by json_report.ITEM and how many, its unbound figures' and how many.
+JsonParts = tuple[str, str, int, str, int]
+
+
+def json_parts(analysed: Sequence[Analysed]) -> list[JsonParts]:
+    """The JSON report's items of each document, rendered in one pass for the batch."""
+    claims = [sorted(a.claims, key=lambda c: c.sort_key) for a in analysed]
+    sources = iter(json_report.texts([a.source for a in analysed]))
+    claim_texts = iter(json_report.texts([c for cs in claims for c in cs]))
+    unbound = iter(json_report.texts([u for a in analysed for u in a.unbound]))
+    out: list[JsonParts] = []
+    for a, cs in zip(analysed, claims, strict=True):
+        c_text = json_report.ITEM.join(islice(claim_texts, len(cs)))
+        u_text = json_report.ITEM.join(islice(unbound, len(a.unbound)))
+        out.append((next(sources), c_text, len(cs), u_text, len(a.unbound)))
+    return out
+
+
+# A worker builds its Binder once per rule set, not once per document or chunk, and opens the
+# claim store once.
+_BINDERS: dict[str, Binder] = {}
+_STORES: dict[str, store.ClaimStore] = {}
+
+
+def binder_for(rules: RuleSet) -> Binder:
+    b = _BINDERS.get(rules.sha256)
+    if b is None:
+        _BINDERS.clear()
+        b = _BINDERS[rules.sha256] = Binder(rules)
+    return b
+
+
+def _store_for(path: str | None) -> store.ClaimStore | None:
+    if path is None:
+        return None
+    st = _STORES.get(path)
+    if st is None:
+        st = _STORES[path] = store.ClaimStore(Path(path))
+    return st
+
+
+_RULES: list[RuleSet] = []
+
+
+def init_worker(rules: RuleSet) -> None:
+    binder_for(rules)
+    _RULES[:] = [rules]
+
+
+# One document's claims of one metric and subject as JSON, encoded by the worker that made
+# them: the parent passes them on to the checks as they are, bytes it neither decodes nor
+# encodes again.  (JSON, as the claim store has them: the package unpickles nothing.)
+GroupKey = tuple[str, tuple[str, ...]]
+ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
+# Where a part's claims are: their encoding, or where it was put aside in a file on the machine
+# that runs the checks (path, offset, length), so the process that asked need not hold it.
+Encoded = bytes | tuple[str, int, int]
+# A call of checks: parts (a check's index and its claims' encodings), the publication dates of
+# their claims' sources, and whether the findings come back as the JSON report's items.
+CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool]
+# Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
+KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
+
+
+_CLAIMS = TypeAdapter(tuple[Claim, ...])
+
+
+def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
+    by: dict[GroupKey, list[Claim]] = {}
+    for c in claims:
+        by.setdefault((c.metric, c.subject), []).append(c)
+    return tuple((k, _CLAIMS.dump_json(tuple(v))) for k, v in by.items())
+
+
+def check_parts(
+    parts: list[tuple[int, tuple[Encoded, ...]]],
+    published: dict[str, dt.date | None],
+    as_json: bool,
+    rules: RuleSet,
+) -> KeyedFindings:
+    """Checks over their parts' claims, wherever they run: findings with their sort keys."""
+    keyed: list[tuple[groups.FindingKey, Finding]] = []
+    with contextlib.ExitStack() as files:
+        opened: dict[str, BinaryIO] = {}
+
+        def read(e: Encoded) -> bytes:
+            if isinstance(e, bytes):
+                return e
+            path, offset, length = e
+            if path not in opened:
+                opened[path] = files.enter_context(open(path, "rb"))
+            opened[path].seek(offset)
+            return opened[path].read(length)
+
+        for i, encoded in parts:
+            claims = [c for e in encoded for c in _CLAIMS.validate_json(read(e))]
+            keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
+    if not as_json:
+        return [(key, wire.pack(f)) for key, f in keyed]
+    items = json_report.texts([f for _, f in keyed])
+    return [
+        ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
+    ]
+
+
+def pool_check(
+    parts: list[tuple[int, tuple[Encoded, ...]]],
+    published: dict[str, dt.date | None],
+    as_json: bool,
+) -> KeyedFindings:
+    return check_parts(parts, published, as_json, _RULES[0])
+
+
+def pool_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
+    [binder] = _BINDERS.values()
+    return run_chunk(tasks, job, binder, _store_for(job.store))
+
+
+def run_batch(tasks: list[Task], job: Job, rules: RuleSet) -> list[Outcome]:
+    """A batch on any worker that has the rules (a cluster's): the Binder is cached there."""
+    return run_chunk(tasks, job, binder_for(rules), _store_for(job.store))
