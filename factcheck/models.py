@@ -237,6 +237,9 @@ class Claim(Record):
     rate: str | None = None  # the exchange rate (its id in the rules) the value was converted at
     # For a metric in `entities`: the entity ids a list names ("Its members are A, B and C").
     members: tuple[str, ...] = ()
+    # Who states or measured the figure, when the sentence says so ("according to OCHA",
+    # "the World Bank estimates"): a body's entity id, else the words naming it.
+    attribution: str | None = None
     # For a stock or running total: the moment the level holds at ("as of 3 March", "so far":
     # the article's date), a span when the text gives one ("by mid-November", "in 2022").
     as_of: Period | None = None

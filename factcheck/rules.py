@@ -226,6 +226,19 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
                     errors.append(
                         _unknown_entity(party, doc.location(("facts", i, "subject", j)), rs)
                     )
+            body = fact.according_to
+            if body is not None and (body not in rs.entities or not rs.entities[body].body):
+                loc = doc.location(("facts", i, "according_to"))
+                if body not in rs.entities:
+                    errors.append(_unknown_entity(body, loc, rs))
+                else:
+                    errors.append(
+                        FactcheckError(
+                            f"{body!r} is not a body",
+                            loc,
+                            "mark it `body: true` under `entities:` if it states figures",
+                        )
+                    )
         for i, m in enumerate(rf.metrics):
             for j, party in enumerate(m.subject.parties):
                 if party not in rs.entities:

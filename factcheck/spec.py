@@ -177,6 +177,12 @@ class MetricSpec(Strict):
     modality_markers: tuple[str, ...] = Field(
         default=(), description="extra words that make a figure a forecast or a target"
     )
+    by_source: bool = Field(
+        default=False,
+        description="bodies measure this differently ('according to the UN', 'the ministry "
+        "estimates'): a claim is compared only with claims and facts of the same body, or, "
+        "when the sentence names none, with other claims that name none",
+    )
     examples: tuple[Example, ...] = Field(
         default=(),
         description="sentences and the claim each must yield (or none): `factcheck rules test`",
@@ -248,6 +254,11 @@ class EntitySpec(Strict):
     aliases: tuple[str, ...] = Field(
         default=(), description="other names: capital, adjective, long form (Astana, Kazakh, ...)"
     )
+    body: bool = Field(
+        default=False,
+        description="a body that states or measures figures (an agency, a ministry, a bank): "
+        "named as who says a figure, never as what the figure is about",
+    )
     year_starts: YearStarts | None = Field(
         default=None,
         description="the month this entity's fiscal year starts (a metric's own wins)",
@@ -278,6 +289,11 @@ class FactSpec(Strict):
         default="0", description="relative tolerance: '1 percent' or 0.01"
     )
     source: str = Field(min_length=1, description="where the fact comes from")
+    according_to: str | None = Field(
+        default=None,
+        description="the body (an entity id) whose figure this is; for a metric with "
+        "`by_source`, the fact is compared only with that body's claims",
+    )
     note: str = ""
 
     @field_validator("tolerance", mode="before")

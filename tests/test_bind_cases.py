@@ -10,6 +10,7 @@ Each file names the rules it binds with (`rules:`, a path relative to the reposi
         - {metric: trade_turnover_growth, value: 34.9, subject: [Kazakhstan, China],
            period: 2022, modality: actual}
       not_claims: [{value: 80}]      # optional: no claim of any metric with this value
+      # `attribution` (who states the figure: a body's id, the words, or null) is matched too
       only: true                     # optional: no other claims besides weekday claims
 
 `period` is written like the gold file: YYYY, YYYY-MM, YYYY-MM-DD or START/END; null for none.  A stock's
@@ -71,7 +72,7 @@ def matches(want: dict[str, Any], c: Claim) -> bool:
         return False
     if "period" in want and c.period != as_period(want["period"]):
         return False
-    for key in ("modality", "qualifier", "unit"):
+    for key in ("modality", "qualifier", "unit", "attribution"):
         if key in want and getattr(c, key) != want[key]:
             return False
     if "as_of" in want:

@@ -114,6 +114,7 @@ def build_claim(
         end=i * 100 + 10,
         weekday=rec.get("weekday"),
         members=members,
+        attribution=rec.get("attribution"),
         as_of=as_period(rec.get("as_of")),
     )
 

@@ -3,7 +3,7 @@
 A count metric ("joint ventures", "seats won", "polling stations") must not take any number
 that stands near its cue: "a recount in two districts could take a day or two" holds three
 numbers and none counts seats.  A count binds only when it counts one of the metric's cues,
-in one of three ways (the README's "Counts bind to the noun they count" says the same):
+in one of four ways (the README's "Counts bind to the noun they count" says the same):
 
 1. **noun**: the cue follows the figure, with at most three words between, none of them a
    function word (article, preposition, conjunction, pronoun, "more"), though "is"/"are"/
@@ -16,6 +16,10 @@ in one of three ways (the README's "Counts bind to the noun they count" says the
    sentence), after a figure of the same sentence that counts the cue: in "the Civic Union won
    23 seats, the Greens 14." the 14 counts seats too.  Not after "from", "than", "by", "to",
    "or" and other function words: "up from 19", "in a day or two" are no ellipsis.
+
+4. **listed** (decided by the binder with `factcheck/bind/subjects.py`): a figure listed beside
+   one that counts the cue, each with its own entity and no noun of its own: "389 people were
+   killed in Mozambique and 96 in Malawi", "Deaths by country: Mozambique 389, Malawi 96".
 
 Everything else stays unbound: "two districts" counts districts, "five years ago" years,
 "nine more" nothing the text names.  In "630,000 of the 1.08 million registered voters" the whole,
@@ -35,7 +39,7 @@ import regex
 from factcheck.bind.sentences import Span
 from factcheck.models import Mention
 
-How = Literal["noun", "predicate", "ellipsis"]
+How = Literal["noun", "predicate", "ellipsis", "listed"]
 
 
 def _wordset(words: str) -> frozenset[str]:

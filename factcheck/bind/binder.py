@@ -38,7 +38,8 @@ from functools import lru_cache
 
 import regex
 
-from factcheck.bind.attachment import attachment
+from factcheck.bind import attribution, subjects
+from factcheck.bind.attachment import Attachment, attachment
 from factcheck.bind.patterns import CuePattern
 from factcheck.bind.phrases import PhraseIndex, SentenceHits
 from factcheck.bind.sentences import Span, sentence_spans
@@ -112,6 +113,7 @@ class _Doc:
     clauses: dict[Span, Span] = field(default_factory=dict)
     periods: dict[int, list[Mention]] = field(default_factory=dict)
     spans: dict[int, list[Span]] = field(default_factory=dict)
+    anchors: dict[int, list[attribution.Anchor]] = field(default_factory=dict)
     lines: LineIndex | None = None
     # Why a figure a metric's cue stood beside was not bound ("no exchange rate ...").
     reasons: dict[Span, str] = field(default_factory=dict)
@@ -189,6 +191,12 @@ class Binder:
         self.alias_to_entity = {
             alias: e.id for e in rules.entities.values() for alias in (e.id, *e.aliases)
         }
+        # Bodies state figures; they are never what a figure is about (`attribution`).
+        self.bodies = frozenset(e.id for e in rules.entities.values() if e.body)
+        # Whether some cue or name holds a number ("12-month job losses", "Group of 20"): only
+        # then can a figure be part of one (`_in_a_name`).
+        self.numbered_cues = any(subjects.has_number(c) for m in every for c in m.cues)
+        self.numbered_names = any(subjects.has_number(n) for n in names)
 
     # ------------------------------------------------------------------ per source
 
@@ -244,6 +252,16 @@ class Binder:
                 metric = self._choose_metric(doc, i, m)
                 if metric is None:
                     continue
+                # A part whose own clause holds a cue of the metric after it is that cue's.
+                c_end = doc.clause(i, m)[1]
+                own_cue = any(
+                    m.span.end <= s and e <= c_end
+                    for s, e in doc.cues.phrases(i).get(metric.id, ())
+                )
+                if subjects.not_a_figure(
+                    text, doc.clause(i, m)[0], m.span.start, m.span.end, sents[i], own_cue
+                ) or self._in_a_name(doc, i, m):
+                    continue  # "the two countries", "including $400 million", "Group of 20"
                 claim = self._claim(source, doc, i, m, metric, used_as_period)
                 if doc.trace is not None:
                     doc.trace.figure(m, sents[i]).claim = claim
@@ -376,6 +394,8 @@ class Binder:
             if metric.unit == "count":
                 att = attachment(doc.text, m, cues, doc.sents[i], doc.by_sentence[i])
                 if att is None:
+                    att = self._listed(doc, i, m, cues)
+                if att is None:
                     if seen is not None:
                         seen.unattached(doc.text, metric, cue, dist)
                     continue
@@ -385,6 +405,13 @@ class Binder:
                 if seen is not None:
                     seen.too_far(doc.text, metric, cue, dist)
                 continue
+            if metric.is_date and not subjects.dates_the_event(
+                doc.text,
+                (figure_start, figure_end),
+                cues,
+                [(d.span.start, d.span.end) for d in doc.by_sentence[i] if accepts(metric, d)],
+            ):
+                continue  # another date of the sentence is the one beside the cue
             if metric.context and not doc.contexts.window(metric.id, i - metric.context_window, i):
                 if seen is not None:
                     seen.no_context(metric, dist)
@@ -441,6 +468,7 @@ class Binder:
         modality = self._modality(doc, i, m, metric)
         as_of = as_of_date(doc.text, doc.by_sentence[i], doc.sents[i], m, period, source)
         common = dict(
+            attribution=self._attribution(doc, i, m),
             id=f"{source.id}:{m.span.line}:{m.span.column}:{metric.id}",
             source=source.id,
             metric=metric.id,
@@ -624,22 +652,153 @@ class Binder:
             return default
         c_start, c_end = doc.clause(i, m)
         hits = self.entities.spans(doc.text, c_start, c_end) if self.entities else []
-        if not hits:
-            return default
         near = doc.mention_spans(i)
-        named: list[tuple[int, str]] = []
-        for start, end in hits:
-            if any(s <= start < e for s, e in near):
-                continue  # "US" of "US$8.4bn" is a currency, not a country
-            ent = self.alias_to_entity.get(doc.text[start:end])
-            if ent:
-                named.append((abs(start - m.span.start), ent))
-        others = [e for _, e in sorted(named) if e not in default]
+        # Entities a figure can be about: not bodies, not inside a figure ("US" of "US$8.4bn").
+        named = [
+            (s, e, ent)
+            for s, e in hits
+            if (ent := self.alias_to_entity.get(doc.text[s:e])) is not None
+            and ent not in self.bodies
+            and not any(a <= s < b for a, b in near)
+        ]
+        own = self._own_subject(doc, i, m, (c_start, c_end), default, named)
+        if own is not None:
+            return own
+        nearest = sorted((abs(s - m.span.start), ent) for s, _, ent in named)
+        others = [e for _, e in nearest if e not in default]
         if not others:
             return default
         if len(default) == 1:
             return (others[0],)
         return (*default[:-1], others[0])
+
+    def _listed(self, doc: _Doc, i: int, m: Mention, cues: Sequence[Span]) -> Attachment | None:
+        """A count listed with others of its sentence, each beside its own entity, counts
+        what one of them counts: "389 people were killed in Mozambique and 96 in Malawi",
+        "Mozambique and Malawi recorded 412 and 96 deaths respectively", "Deaths by country:
+        Mozambique 389, Malawi 96"; and so does a total of them ("485 in total")."""
+        text, sent = doc.text, doc.sents[i]
+        members = [
+            p
+            for p in doc.by_sentence[i]
+            if p.kind == m.kind
+            and (p is m or not subjects.not_a_figure(text, sent[0], p.span.start, p.span.end, sent))
+        ]
+        if len(members) < 2:
+            return None
+        spans = [(p.span.start, p.span.end) for p in members]
+        figure = (m.span.start, m.span.end)
+        near = doc.mention_spans(i)
+        named = [
+            n
+            for n in self._named(text, *sent)
+            if n[2] not in self.bodies and not any(s <= n[0] < e for s, e in near)
+        ]
+        label = subjects.labelled_list(text, sent, figure, cues, named)
+        if label is not None:
+            return Attachment("listed", label)
+        k = spans.index(figure)
+        lo = spans[k - 1][1] if k > 0 else sent[0]
+        hi = spans[k + 1][0] if k + 1 < len(spans) else sent[1]
+        own = subjects.coordinated(figure, spans, named, sent, text)
+        if own is None and subjects.whole_marker(text, lo, hi) is None:
+            return None
+        if not subjects.no_noun_of_its_own(text, *figure, sent):
+            return None  # "and damaged 3,000 homes in Malawi" counts homes
+        for p in members:
+            if p is not m:
+                att = attachment(text, p, cues, sent, doc.by_sentence[i])
+                if att is not None:
+                    return Attachment("listed", att.cue)
+        return None
+
+    def _in_a_name(self, doc: _Doc, i: int, m: Mention) -> bool:
+        """Whether the figure is part of a cue phrase ("12-month job losses") or of an
+        entity's name ("the Group of 20"): then it names, it does not state."""
+        start, end = m.span.start, m.span.end
+        if self.numbered_cues:
+            for spans in doc.cues.phrases(i).values():
+                if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
+                    return True
+        if self.entities is None or not self.numbered_names:
+            return False
+        lo, hi = max(doc.sents[i][0], start - 40), min(doc.sents[i][1], end + 40)
+        return any(s <= start and end <= e for s, e in self.entities.spans(doc.text, lo, hi))
+
+    def _own_subject(
+        self,
+        doc: _Doc,
+        i: int,
+        m: Mention,
+        clause: Span,
+        default: tuple[str, ...],
+        named: list[tuple[int, int, str]],
+    ) -> tuple[str, ...] | None:
+        """A subject the figure's place in a coordination or a whole gives it
+        (`factcheck.bind.subjects`), or None to let the nearest entity decide."""
+        text = doc.text
+        figure = (m.span.start, m.span.end)
+        members = [
+            (p.span.start, p.span.end)
+            for p in doc.by_sentence[i]
+            if p.kind == m.kind and clause[0] <= p.span.start and p.span.end <= clause[1]
+        ]
+        if len(members) > 1:  # "the two countries" and parts are no members
+            members = [
+                p
+                for p in members
+                if p == figure or not subjects.not_a_figure(text, clause[0], *p, doc.sents[i])
+            ]
+        k = members.index(figure)
+        lo = members[k - 1][1] if k > 0 else clause[0]
+        hi = members[k + 1][0] if k + 1 < len(members) else clause[1]
+        marker = subjects.whole_marker(text, lo, hi) if len(default) <= 1 else None
+        if marker is not None:
+            everyone = [n for n in self._named(text, *doc.sents[i]) if n[2] not in self.bodies]
+            return subjects.whole(everyone, marker)
+        ent = subjects.coordinated(figure, members, named, clause, text)
+        if ent is None:
+            return None
+        if len(default) <= 1:
+            return (ent,)
+        return None if ent == default[0] else (*default[:-1], ent)
+
+    def _attribution(self, doc: _Doc, i: int, m: Mention) -> str | None:
+        """Who states the figure, by `factcheck.bind.attribution` (the sentence's anchors are
+        read once)."""
+        found = doc.anchors.get(i)
+        if found is None:
+            found = doc.anchors[i] = attribution.anchors(
+                doc.text, doc.sents[i], doc.mention_spans(i), self._body_in, self._only_places
+            )
+        return attribution.attribution_of(doc.text, (m.span.start, m.span.end), found)
+
+    def _named(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The entities named in text[start:end], with where."""
+        if self.entities is None:
+            return []
+        out = []
+        for s, e in self.entities.spans(text, start, end):
+            ent = self.alias_to_entity.get(text[s:e])
+            if ent is not None:
+                out.append((s, e, ent))
+        return out
+
+    def _body_in(self, text: str, start: int, end: int) -> str | None:
+        return next((e for _, _, e in self._named(text, start, end) if e in self.bodies), None)
+
+    def _only_places(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] names only entities that are not bodies ("Mozambique and
+        Malawi"): a place, not a speaker."""
+        named = self._named(text, start, end)
+        if not named or any(e in self.bodies for _, _, e in named):
+            return False
+        rest, pos = [], start
+        for s, e, _ in named:
+            rest.append(text[pos:s])
+            pos = e
+        rest.append(text[pos:end])
+        return _PLACE_GLUE.fullmatch("".join(rest)) is not None
 
     def _modality(self, doc: _Doc, i: int, m: Mention, metric: MetricSpec) -> Modality:
         """A target marker in the clause before the figure makes a target, else a forecast
@@ -826,6 +985,7 @@ def _is_from_value(text: str, ms: Sequence[Mention], pos: int) -> bool:
     )
 
 
+_PLACE_GLUE = regex.compile(r"(?i)(?:\s|,|and|both|the|['’]s?)*")
 # ---------------------------------------------------------------------- as-of dates (stocks)
 
 # Words right before a date that make it the moment a level holds at: "as of 3 March", "by

@@ -203,6 +203,7 @@ _HOW = {
     "noun": "the cue follows it",
     "predicate": "the cue leads, linked by a verb or a colon",
     "ellipsis": "the noun of an earlier figure, left out",
+    "listed": "it is listed beside a figure that counts it, each with its own entity",
 }
 
 

@@ -18,6 +18,7 @@ from factcheck.checks import (
     calendar,
     growth,
     known_fact,
+    parts_sum,
     range,
     running_total,
     subperiod_bound,
@@ -32,6 +33,7 @@ MODULES: tuple[ModuleType, ...] = (
     subperiod_bound,
     calendar,
     range,
+    parts_sum,
     running_total,
 )
 REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in MODULES}
@@ -43,6 +45,7 @@ AnyCheck = Annotated[
     | subperiod_bound.Spec
     | calendar.Spec
     | range.Spec
+    | parts_sum.Spec
     | running_total.Spec,
     Field(discriminator="kind"),
 ]

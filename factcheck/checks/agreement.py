@@ -1,7 +1,7 @@
 """agreement: claims of one metric, subject and period must agree.
 
-Claims are grouped by subject, period and unit; claims of different subjects, periods or
-units are never compared.  Two claims agree when their intervals overlap (intervals that just
+Claims are grouped by subject, period and unit (and, for a metric with `by_source`, by the
+body the figure is attributed to); claims of different groups are never compared.  Two claims agree when their intervals overlap (intervals that just
 touch overlap), each widened by the check's relative tolerance; dates are never widened, their
 stated precision is their interval.  They conflict when they cannot both be true.  Within each
 group the largest set of mutually agreeing claims is found (the point most intervals cover, an
@@ -67,7 +67,7 @@ class Spec(CheckSpec):
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     metric = ctx.metrics.get(spec.metric)
     if metric is not None and metric.is_stock:
-        return _checked(spec, ctx, stock_groups(ctx.of_metric(spec.metric), spec))
+        return _checked(spec, ctx, stock_groups(ctx.of_metric(spec.metric), spec, ctx))
     needs_period = metric is not None and metric.period == "required"
     # Grouped by subject, period and unit; the period by its dates, which hash and compare in C.
     groups: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
@@ -75,18 +75,22 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         p = c.period
         if p is None and needs_period:
             continue  # a flow with no known period compares with nothing
-        groups[(c.subject, p.start if p else None, p.end if p else None, c.unit)].append(c)
+        key = (c.subject, p.start if p else None, p.end if p else None, c.unit, ctx.body(c))
+        groups[key].append(c)
     return _checked(spec, ctx, list(groups.values()))
 
 
-def stock_groups(claims: Sequence[Claim], spec: Spec) -> list[list[Claim]]:
-    """Claims of one subject and unit whose as-of dates are the same moment, within the
-    tolerance in days of the group's earliest; in claim order within each group."""
+def stock_groups(
+    claims: Sequence[Claim], spec: Spec, ctx: CheckContext | None = None
+) -> list[list[Claim]]:
+    """Claims of one subject and unit (and body, with `by_source`) whose as-of dates are the
+    same moment, within the tolerance in days of the group's earliest; in claim order within
+    each group."""
     tol = spec.as_of_tolerance_days
     by_key: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
     for c in claims:
         if c.as_of is not None:
-            by_key[(c.subject, c.unit)].append(c)
+            by_key[(c.subject, c.unit, ctx.body(c) if ctx else None)].append(c)
     out: list[list[Claim]] = []
     for key in sorted(by_key, key=repr):
         ordered = sorted(by_key[key], key=lambda c: (c.as_of.start, c.as_of.end, c.sort_key))  # type: ignore[union-attr]

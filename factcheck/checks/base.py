@@ -184,7 +184,8 @@ class ClaimTexts:
             period = f" for {self.period_label(c.period)}" if c.period else ""
             if c.as_of is not None:
                 period = f" as of {c.as_of.moment_label}"
-            text = f'{show_value(c)}{period} ({c.source}:{c.line}: "{c.quote}")'
+            said = f" according to {c.attribution}" if c.attribution else ""
+            text = f'{show_value(c)}{period}{said} ({c.source}:{c.line}: "{c.quote}")'
             hit = self._described[id(c)] = (c, text)
         return hit[1]
 
@@ -242,6 +243,12 @@ class CheckContext:
         for c in sorted(self.claims, key=claim_order):
             grouped[c.metric].append(c)
         self._by_metric = dict(grouped)
+
+    def body(self, c: Claim, metric: str | None = None) -> str | None:
+        """Who a claim's figure is compared within: its attribution when the metric (the
+        claim's own, or `metric`) has `by_source`, else None, which puts every claim in one."""
+        spec = self.metrics.get(metric or c.metric)
+        return c.attribution if spec is not None and spec.by_source else None
 
     def of_metric(self, metric: str, modality: str | None = "actual") -> list[Claim]:
         claims = self._by_metric.get(metric, [])

@@ -46,13 +46,14 @@ class Spec(CheckSpec):
 
 def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
     # Levels by subject and period dates: date tuples hash and compare in C, Periods do not.
-    levels: dict[tuple[tuple[str, ...], dt.date, dt.date], Levels] = defaultdict(Levels)
+    # With `by_source` on the level metric, a growth rate is set against its own body's levels.
+    levels: dict[tuple[tuple[str, ...], dt.date, dt.date, str | None], Levels] = defaultdict(Levels)
     level_metric = ctx.metrics.get(spec.level)
     stock = level_metric is not None and level_metric.is_stock
     for lv in ctx.of_metric(spec.level):  # in claim order: a Levels' first is the first claim
         when = lv.as_of if stock else lv.period
         if when is not None:
-            levels[(lv.subject, when.start, when.end)].add(lv)
+            levels[(lv.subject, when.start, when.end, ctx.body(lv))].add(lv)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     texts = ctx.texts
@@ -60,9 +61,10 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         if g.period is None or g.unit != "percent":
             continue
         p = g.period if not stock else Period(start=g.period.end, end=g.period.end)
-        now = _pick(levels.get((g.subject, p.start, p.end)), g, spec.across_sources)
+        body = ctx.body(g, spec.level)
+        now = _pick(levels.get((g.subject, p.start, p.end, body)), g, spec.across_sources)
         # The same period a year earlier, as Period.shifted_years(-1) has it.
-        year_before = (g.subject, shift_years(p.start, -1), shift_years(p.end, -1))
+        year_before = (g.subject, shift_years(p.start, -1), shift_years(p.end, -1), body)
         before = _pick(levels.get(year_before), g, spec.across_sources)
         if now is None or before is None or now.unit != before.unit:
             continue

@@ -13,6 +13,8 @@ all; a partial one, "members include", only members); a value that does not fit
 the metric's unit is an error when the rules are loaded.  The fact applies to a claim only when:
 
 - its `subject`, if given, is the claim's subject;
+- for a metric with `by_source`, its `according_to` is the claim's attribution (a fact that
+  names no body applies to claims that name none);
 - its `period`, if given, is the claim's period (a claim with no period is not compared);
 - its `valid_from` / `valid_to`, if given, enclose the claim's article's publication date (an
   article with no publication date is not compared: nobody can tell which fact held then).
@@ -132,6 +134,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         unit = metric.unit if metric else None
         target = fact_interval(fact, unit)
         tol = max(fraction(fact.tolerance), spec.tolerance_fraction)
+        said = f" according to {fact.according_to}" if fact.according_to else ""
         for c in ctx.of_metric(fact.metric):
             if not _applies(fact, c, ctx):
                 continue
@@ -152,7 +155,7 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
                     "agreement" if ok else "conflict",
                     [c],
                     f"{ctx.texts.describe(c)} {verb} the known fact {fact.id}: {fact.metric} = "
-                    f"{fact_label(fact, unit)} ({fact.source})",
+                    f"{fact_label(fact, unit)}{said} ({fact.source})",
                     why,
                     known_fact=True,
                     fact=fact.id,
@@ -164,6 +167,9 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
 def _applies(fact: FactSpec, c: Claim, ctx: CheckContext) -> bool:
     if fact.subject and tuple(fact.subject) != c.subject:
         return False
+    metric = ctx.metrics.get(fact.metric)
+    if metric is not None and metric.by_source and fact.according_to != c.attribution:
+        return False  # another body's figure, or a body's figure against an unattributed one
     if fact.period and (c.period is None or (c.period.start, c.period.end) != fact.period):
         return False
     if fact.valid_from or fact.valid_to:

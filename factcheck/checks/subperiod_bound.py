@@ -56,12 +56,12 @@ def check(spec: Spec, ctx: CheckContext) -> list[Finding]:
         return []
     # Claims by (subject, unit), then by period: the period by its dates, which hash and compare
     # in C.
-    groups: dict[tuple[tuple[str, ...], str | None], dict[DateRange, list[Claim]]] = defaultdict(
-        lambda: defaultdict(list)
+    groups: dict[tuple[tuple[str, ...], str | None, str | None], dict[DateRange, list[Claim]]] = (
+        defaultdict(lambda: defaultdict(list))
     )
     for c in ctx.of_metric(spec.metric):  # in claim order, so each period's claims are too
         if c.period is not None:
-            groups[(c.subject, c.unit)][(c.period.start, c.period.end)].append(c)
+            groups[(c.subject, c.unit, ctx.body(c))][(c.period.start, c.period.end)].append(c)
     out: list[Finding] = []
     tol = spec.tolerance_fraction
     for key in sorted(groups, key=repr):

@@ -98,10 +98,12 @@ def period_text(period: Period | None) -> str:
 
 
 def claim_value(c: Claim) -> str:
-    """The claim's value as a journalist writes it, with the moment a level holds at:
-    '$22.2 bn (22.15–22.25)', 'about 8,000', '$45 bn (44.5–45.5) as of 3 February 2023'."""
+    """The claim's value as a journalist writes it, with who states it and the moment a level
+    holds at: '$22.2 bn (22.15–22.25)', 'about 412 according to INGD', '$45 bn (44.5–45.5) as
+    of 3 February 2023'."""
+    said = f" according to {c.attribution}" if c.attribution else ""
     as_of = f" as of {period_words(c.as_of)}" if c.as_of is not None else ""
-    return claim_words(c) + as_of
+    return claim_words(c) + said + as_of
 
 
 def claim_interval(c: Claim) -> str:
