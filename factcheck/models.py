@@ -128,6 +128,7 @@ class Source(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
+    title: str | None = None  # the headline, where the page or the record gives it
     published: Day | None = None
     published_from: PublishedFrom = "none"
     # Estimated date the article speaks from, for undated articles (sources file `as_of`).
@@ -151,6 +152,7 @@ class SourceInfo(Record):
     sha256: str
     outlet: str | None = None
     url: str | None = None
+    title: str | None = None  # the headline, where the page or the record gives it
     published: Day | None = None
     as_of: Day | None = None
     published_from: PublishedFrom = "none"

@@ -67,6 +67,7 @@ def source_info(s: Source, mentions: Sequence[Mention] = ()) -> SourceInfo:
         encoding=s.encoding,
         sha256=s.sha256,
         outlet=s.outlet,
+        title=s.title,
         url=s.url,
         published=s.published,
         as_of=s.as_of,

@@ -79,6 +79,7 @@ def build_source(
         encoding=encoding,
         sha256=hashlib.sha256(raw).hexdigest(),
         outlet=meta.outlet,
+        title=meta.title,
         url=meta.url,
         published=published,
         published_from=published_from,

@@ -470,10 +470,13 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
         for h, v in zip(summary.HEADERS, summary.row(), strict=True)
     )
     shown = report.sources[:TABLE_ROWS] if ctx.large else report.sources
+    # The headline column only where some source has one (a page's, a record's).
+    titled = any(s.title for s in report.sources)
     rows = (
         [
             _link(ctx.source_anchor.get(s.id), esc(ctx.label(s.id)))
             + f'<br><code class="id">{esc(s.id)}</code>',
+            *([esc(s.title or "—")] if titled else []),
             esc(_published(s)),
             esc(date_from(s)),
             f"<code>{esc(s.path)}</code>",
@@ -484,7 +487,8 @@ def _summary_section(ctx: _Context, summary: Summary) -> Iterator[str]:
     )
     yield f'<section id="summary">\n<h2>Summary</h2>\n<div class="stats">{cells}</div>\n'
     yield f"<details{'' if ctx.large else ' open'}><summary>The {plural(len(report.sources), 'source')}</summary>\n"
-    yield from _table(["outlet", "published", "date from", "file", "encoding", "url"], rows)
+    head = ["outlet", *(["headline"] if titled else []), "published", "date from"]
+    yield from _table([*head, "file", "encoding", "url"], rows)
     yield _cut(len(report.sources), len(shown), "sources")
     yield "\n</details>\n</section>"
 
@@ -954,11 +958,12 @@ def _highlighted(ctx: _Context, source: str, text: str) -> str:
 
 
 def _source_heading(s: SourceInfo) -> str:
-    """Outlet and date, linked to the article's URL where it is a web address."""
+    """Outlet and date (and the headline, where known), linked to the article's URL where it
+    is a web address."""
     words = esc(source_label(s, s.id))
     if s.url and re.match(r"https?://", s.url, re.IGNORECASE):
-        return f'<a href="{esc(s.url)}" rel="noopener noreferrer nofollow">{words}</a>'
-    return words
+        words = f'<a href="{esc(s.url)}" rel="noopener noreferrer nofollow">{words}</a>'
+    return f"{words}: <q>{esc(s.title)}</q>" if s.title else words
 
 
 def _sources_section(ctx: _Context) -> Iterator[str]:

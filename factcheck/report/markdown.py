@@ -269,9 +269,12 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
         "",
     ]
     if report.sources:
+        # The headline column only where some source has one (a page's, a record's).
+        titled = any(s.title for s in report.sources)
         rows = [
             [
                 _source_link(s.id, sources, dated=False),
+                *([escape(s.title or NONE)] if titled else []),
                 code(s.id),
                 escape(source_date_words(s) or NONE),
                 escape(date_from(s)),
@@ -280,8 +283,9 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
             ]
             for s in report.sources
         ]
+        head = ["outlet", *(["headline"] if titled else []), "source", "published", "date from"]
         yield from [
-            _table(rows, ["outlet", "source", "published", "date from", "file", "encoding"]),
+            _table(rows, [*head, "file", "encoding"]),
             "",
         ]
 

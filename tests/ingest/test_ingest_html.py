@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,25 @@ def test_relative_dates_in_a_page_resolve_against_its_own_date() -> None:
     assert last_month is not None and last_month.label == "2024-02"
     thursday = dates["Thursday"]
     assert thursday is not None and thursday.label == "2024-03-14"
+
+
+def test_a_pages_headline_names_its_source_in_the_reports(tmp_path: Path) -> None:
+    """Issue 14: sources as outlet and date, with the headline where the page gives one."""
+    page = (HERE / "html" / "wire_reuters_style.html").read_bytes()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "grain.html").write_bytes(page)
+    (tmp_path / "plain.txt").write_text("Turnover reached $4 billion in 2022.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = cli.main(
+        ["report", str(tmp_path / "pages"), str(tmp_path / "plain.txt"), "--rules", "rules"]
+        + ["--out", str(out), "--no-store"]
+    )
+    assert code == 0
+    headline = "Kazakhstan's grain exports jump 18% as harvest recovers"
+    report = json.loads((out / "consistency.json").read_text(encoding="utf-8"))
+    titles = {s["id"]: s["title"] for s in report["sources"]}
+    assert titles == {"grain": headline, "plain": None}
+    md = (out / "consistency.md").read_text(encoding="utf-8")
+    assert re.search(r"\| headline +\|", md) and headline in md
+    html = (out / "consistency.html").read_text(encoding="utf-8")
+    assert "<th>headline</th>" in html and f"<q>{headline.replace(chr(39), '&#x27;')}</q>" in html
