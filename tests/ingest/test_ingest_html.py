@@ -178,10 +178,8 @@ def test_a_pages_headline_names_its_source_in_the_reports(tmp_path: Path) -> Non
     (tmp_path / "pages" / "grain.html").write_bytes(page)
     (tmp_path / "plain.txt").write_text("Turnover reached $4 billion in 2022.\n", encoding="utf-8")
     out = tmp_path / "out"
-    code = cli.main(
-        ["report", str(tmp_path / "pages"), str(tmp_path / "plain.txt"), "--rules", "rules"]
-        + ["--out", str(out), "--no-store"]
-    )
+    sources = [str(tmp_path / "pages"), str(tmp_path / "plain.txt")]
+    code = cli.main(["report", *sources, "--rules", "rules", "--out", str(out), "--no-store"])
     assert code == 0
     headline = "Kazakhstan's grain exports jump 18% as harvest recovers"
     report = json.loads((out / "consistency.json").read_text(encoding="utf-8"))
