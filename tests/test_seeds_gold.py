@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from story_score import needs_score, score_report
 
 from factcheck.report import json as json_report
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "gold" / "seeds.yaml"
-SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 def test_score_against_gold(seed_report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "consistency.json"
-    out.write_text(json_report.render(seed_report), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(SCORE), str(out), str(GOLD), "--verbose"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = score_report(seed_report, GOLD, tmp_path, verbose=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "false claims 0 · false conflicts 0" in run.stdout
 

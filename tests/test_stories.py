@@ -4,11 +4,10 @@ material the extractor and binder were not tuned to, in the project's own accept
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from story_score import needs_score, score
 
 from factcheck.cli import main
 
@@ -20,10 +19,9 @@ STORIES = sorted(
     for p in (Path(__file__).parent / "stories").iterdir()
     if p.is_dir() and not (Path(__file__).parent / f"test_story_{p.name}.py").exists()
 )
-SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 @pytest.mark.parametrize("story", STORIES, ids=[p.name for p in STORIES])
 def test_story_meets_its_gold(story: Path, tmp_path: Path) -> None:
     code = main(
@@ -39,11 +37,6 @@ def test_story_meets_its_gold(story: Path, tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    run = subprocess.run(
-        [sys.executable, str(SCORE), str(tmp_path / "consistency.json"), str(story / "gold.yaml")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = score(tmp_path / "consistency.json", story / "gold.yaml")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "false claims 0 · false conflicts 0" in run.stdout

@@ -5,13 +5,12 @@ score.py against its gold, and each gold claim's subject and attribution checked
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from story_score import needs_score, score_report
 
 from factcheck.engine import analyse_paths, build_report
 from factcheck.models import Claim, Report
@@ -19,7 +18,6 @@ from factcheck.report import json as json_report
 from factcheck.rules import load_rules
 
 STORY = Path(__file__).parent / "stories" / "cyclone_mira"
-SCORE = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "score.py"
 
 
 @pytest.fixture(scope="module")
@@ -35,18 +33,10 @@ def gold() -> dict[str, Any]:
 
 
 def _score(report: Report, tmp_path: Path) -> str:
-    out = tmp_path / "consistency.json"
-    out.write_text(json_report.render(report), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(SCORE), str(out), str(STORY / "gold.yaml"), "--verbose"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return run.stdout
+    return score_report(report, STORY / "gold.yaml", tmp_path, verbose=True).stdout
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 def test_no_false_conflict_and_every_claim_and_finding(report: Report, tmp_path: Path) -> None:
     summary = _score(report, tmp_path).splitlines()[-1]
     assert "claims 24/24 required" in summary, summary
@@ -54,7 +44,7 @@ def test_no_false_conflict_and_every_claim_and_finding(report: Report, tmp_path:
     assert "false conflicts 0" in summary, summary
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 def test_no_false_claim(report: Report, tmp_path: Path) -> None:
     assert "false claims 0" in _score(report, tmp_path).splitlines()[-1]
 

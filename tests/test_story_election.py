@@ -9,34 +9,23 @@ subjects (factcheck/bind/subjects.py, issue 18) brought them to two, both about 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from story_score import needs_score, score_report
 
 from factcheck.engine import analyse_paths, build_report
-from factcheck.report import json as json_report
 from factcheck.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "tests" / "stories" / "election"
-SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 KNOWN_FALSE_CONFLICTS = 2  # see the module docstring: lower it when subjects improve
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 def test_election_story_against_its_gold(tmp_path: Path) -> None:
     rules = load_rules([STORY / "rules"])
     report = build_report(analyse_paths([STORY / "articles"], rules), rules)
-    out = tmp_path / "consistency.json"
-    out.write_text(json_report.render(report), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(SCORE), str(out), str(STORY / "gold.yaml")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = score_report(report, STORY / "gold.yaml", tmp_path)
     summary = run.stdout.strip().splitlines()[-1]
     got = re.search(
         r"claims (\d+)/(\d+) required .* findings (\d+)/(\d+) required .* false conflicts (\d+)",

@@ -8,20 +8,17 @@ scored against its gold with ../shared/tools/score.py.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from story_score import needs_score, score_report
 
 from factcheck.engine import analyse_paths, build_report
 from factcheck.models import Report
-from factcheck.report import json as json_report
 from factcheck.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "tests" / "stories" / "vaccines"
-SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +27,9 @@ def report() -> Report:
     return build_report(analyse_paths([STORY / "articles"], rules), rules)
 
 
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared is not beside the checkout")
+@needs_score
 def test_story_meets_its_gold(report: Report, tmp_path: Path) -> None:
-    out = tmp_path / "consistency.json"
-    out.write_text(json_report.render(report), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(SCORE), str(out), str(STORY / "gold.yaml"), "--verbose"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = score_report(report, STORY / "gold.yaml", tmp_path, verbose=True)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
