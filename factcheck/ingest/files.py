@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import BinaryIO
 
 import regex
 
+from factcheck import fsutil
 from factcheck.errors import Location
 from factcheck.ingest.base import MAX_SOURCE_BYTES, IngestError
 
@@ -28,26 +28,24 @@ STDIN = "-"
 
 @contextlib.contextmanager
 def open_regular(path: Path) -> Iterator[tuple[BinaryIO, os.stat_result]]:
-    """`path` open for reading with its status; IngestError unless it is a regular file."""
+    """`path` open for reading with its status; IngestError unless it is a regular file.
+
+    `fsutil.open_regular` opens it (without waiting on a named pipe) and refuses what is not
+    a regular file; here its refusals become located ingest errors."""
     name = display_path(path)
-    # O_NONBLOCK: opening a named pipe must not wait for a writer that never comes; the
-    # regular-file check below then refuses it.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
-        fh = os.fdopen(fd, "rb")
-        st = os.fstat(fh.fileno())
+        fh = fsutil.open_regular(path)
+    except fsutil.NotARegularFile:
+        raise IngestError(
+            "is not a regular file (a device, pipe or socket)",
+            Location(name),
+            "pass article files or folders of them",
+        ) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise IngestError(f"cannot read: {reason}", Location(name), "check the path") from None
     with fh:
-        if not stat.S_ISREG(st.st_mode):
-            raise IngestError(
-                "is not a regular file (a device, pipe or socket)",
-                Location(name),
-                "pass article files or folders of them",
-            )
-        yield fh, st
+        yield fh, os.fstat(fh.fileno())
 
 
 def read_article_bytes(path: Path) -> bytes:
