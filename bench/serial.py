@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -66,19 +67,19 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
     sent: list[int] = []
     received: list[int] = []
     if count_bytes:
-        original = engine.ProcessRunner.map
+        original = engine.ProcessRunner.send
 
         def counting(
-            self: engine.ProcessRunner, fn: Callable[..., list[Any]], calls: list[tuple[Any, ...]]
-        ) -> list[list[Any]]:
-            for args in calls:
-                sent.append(len(pickle.dumps((fn, *args), pickle.HIGHEST_PROTOCOL)))
-            results = original(self, fn, calls)
-            for r in results:
-                received.append(len(pickle.dumps(r, pickle.HIGHEST_PROTOCOL)))
-            return results
+            self: engine.ProcessRunner, fn: Callable[..., Any], args: tuple[Any, ...]
+        ) -> Future[Any]:
+            sent.append(len(pickle.dumps((fn, *args), pickle.HIGHEST_PROTOCOL)))
+            future = original(self, fn, args)
+            future.add_done_callback(
+                lambda f: received.append(len(pickle.dumps(f.result(), pickle.HIGHEST_PROTOCOL)))
+            )
+            return future
 
-        engine.ProcessRunner.map = counting  # type: ignore[method-assign]
+        engine.ProcessRunner.send = counting  # type: ignore[method-assign]
 
     rules = load_rules([ROOT / "rules"])
     self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()

@@ -17,6 +17,7 @@ or in a test without a daemon, and a plain futures API that fits a map over docu
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -90,14 +91,15 @@ class DaskRunner:
         self.rules = self.client.scatter(rules, broadcast=True, hash=False)
         self.jobs = max(1, sum(self.client.nthreads().values()))
 
-    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+    def submit(self, tasks: list[Task], job: Job) -> Callable[[], list[Outcome]]:
+        """The tasks' batches as futures; the call returned waits for their outcomes."""
         if not self.reads_files and any(t.data is None and t.doc.url is None for t in tasks):
             # The engine reads every local file here first (`_remote_window`).
             raise AssertionError("a cluster task must carry its bytes, never a path to read")
         job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
         futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]
-        return [o for part in self.client.gather(futures) for o in part]
+        return lambda: [o for part in self.client.gather(futures) for o in part]
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         """The checks' parts on the cluster, a call per future."""

@@ -11,18 +11,20 @@ and sorts what it finds; `build_report` makes the Report the renderers read, and
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import gc
 import os
+import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from factcheck import checks, store, wire
 from factcheck.bind.binder import Binder
@@ -60,12 +62,14 @@ from factcheck.worker import (
     Encoded,
     GroupKey,
     Job,
+    JsonAt,
     JsonParts,
     KeyedFindings,
     Outcome,
     Task,
     check_parts,
     claim_groups,
+    close_spill,
     finish,
     from_store,
     init_worker,
@@ -103,6 +107,10 @@ class Corpus:
     # text), in report order.  `analysed` then holds no document: see `json_pieces`.
     json_docs: JsonSpill | None = None
     json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
+    # Where the workers put their results aside (kept while `json_docs` reads from it), and
+    # the paths of their files, each held once.
+    run_folder: _RunFolder | None = None
+    spill_paths: dict[str, str] = field(default_factory=dict)
 
     @property
     def articles(self) -> int:
@@ -112,29 +120,61 @@ class Corpus:
     def close(self) -> None:
         if self.json_docs is not None:
             self.json_docs.close()
+        if self.run_folder is not None:
+            self.run_folder.close()
 
 
 class JsonSpill:
-    """Documents' JSON report items in a temporary file, put there as they arrive: the process
-    that writes the report keeps where each document's items are, not their text."""
+    """Documents' JSON report items in files, put there as they arrive: the process that writes
+    the report keeps where each document's items are, not their text.
+
+    The items are in the files the workers wrote (`worker.put_aside`) or, when they came back
+    as text (a cluster's workers), in a temporary file of this process's.
+    """
 
     def __init__(self) -> None:
-        # Open as long as the spill is: the report is read back from it after the run.
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        # Source id, offset, the byte lengths of its source, claims and unbound items.
-        self.docs: list[tuple[str, int, int, int, int]] = []
+        self.paths: list[str] = []  # the files, by number: the documents' entries name them
+        self._numbers: dict[str, int] = {}
+        self._own: BinaryIO | None = None  # for items that came back as text
+        # Source id, file number, offset, the byte lengths of its source, claims and unbound
+        # items.
+        self.docs: list[tuple[str, int, int, int, int, int]] = []
         self.claims = 0
         self.unbound = 0
         self.published: dict[str, dt.date | None] = {}
-        self._end = 0
 
     def add(self, source: SourceInfo, parts: JsonParts) -> None:
+        """A document's items as text: written to this process's own file."""
+        if self._own is None:
+            # Open as long as the spill is: the report is read back from it after the run.
+            self._own = tempfile.TemporaryFile()  # noqa: SIM115
         src, claims, n_claims, unbound, n_unbound = parts
         blobs = [src.encode(), claims.encode(), unbound.encode()]
-        self.file.seek(self._end)
-        self.file.write(b"".join(blobs))
-        self.docs.append((source.id, self._end, len(blobs[0]), len(blobs[1]), len(blobs[2])))
-        self._end += sum(map(len, blobs))
+        offset = self._own.seek(0, os.SEEK_END)
+        self._own.write(b"".join(blobs))
+        self._entry(source, -1, offset, [len(b) for b in blobs], n_claims, n_unbound)
+
+    def add_at(self, source: SourceInfo, at: JsonAt) -> None:
+        """A document's items where a worker put them (`worker.put_aside`)."""
+        path, offset, n_src, n_claims_bytes, n_claims, n_unbound_bytes, n_unbound = at
+        number = self._numbers.get(path)
+        if number is None:
+            number = self._numbers[path] = len(self.paths)
+            self.paths.append(path)
+        self._entry(
+            source, number, offset, [n_src, n_claims_bytes, n_unbound_bytes], n_claims, n_unbound
+        )
+
+    def _entry(
+        self,
+        source: SourceInfo,
+        file: int,
+        offset: int,
+        sizes: list[int],
+        n_claims: int,
+        n_unbound: int,
+    ) -> None:
+        self.docs.append((source.id, file, offset, *sizes))  # type: ignore[arg-type]
         self.claims += n_claims
         self.unbound += n_unbound
         self.published[source.id] = source.published
@@ -142,38 +182,40 @@ class JsonSpill:
     def items(self, which: int) -> Iterator[str]:
         """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
         order: by source id."""
-        for _, offset, *sizes in sorted(self.docs):
-            self.file.seek(offset + sum(sizes[:which]))
-            yield self.file.read(sizes[which]).decode()
+        with contextlib.ExitStack() as stack:
+            files: dict[int, BinaryIO] = {}
+            for _, number, offset, *sizes in sorted(self.docs):
+                f = files.get(number)
+                if f is None:
+                    if number < 0:
+                        assert self._own is not None
+                        f = self._own
+                    else:
+                        f = stack.enter_context(open(self.paths[number], "rb"))
+                    files[number] = f
+                f.seek(offset + sum(sizes[:which]))
+                yield f.read(sizes[which]).decode()
 
     def close(self) -> None:
-        self.file.close()
+        if self._own is not None:
+            self._own.close()
+
+
+class _RunFolder:
+    """A temporary folder for a run's workers on this machine to put their results aside in
+    (`Job.spill`): removed when the run's report no longer needs it."""
+
+    def __init__(self) -> None:
+        self.path = tempfile.mkdtemp(prefix="factcheck-run-")
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------- checks, group by group
 
 # The claims of a run by metric and subject: each document's encoding and its source id.
 GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
-
-
-class _Aside:
-    """Claims' encodings put aside in a file until the checks, which worker processes on this
-    machine read back themselves: the parent's memory does not grow with the archive's claims."""
-
-    def __init__(self) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="factcheck-claims-")
-        self.file = os.fdopen(fd, "wb")
-        self.end = 0
-
-    def add(self, blob: bytes) -> Encoded:
-        self.file.write(blob)
-        self.end += len(blob)
-        return (self.path, self.end - len(blob), len(blob))
-
-    def close(self) -> None:
-        self.file.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
 
 
 def _size(e: Encoded) -> int:
@@ -209,6 +251,12 @@ def _merged(results: Iterable[KeyedFindings]) -> list[wire.Packed]:
     return [f for _, f in keyed]
 
 
+# What a runner gives for a window of documents it was handed: a call that waits for their
+# outcomes.  A runner may be handed the next window before this one is waited for, so that its
+# workers are not idle while this process takes in a window's outcomes.
+Pending = Callable[[], list[Outcome]]
+
+
 class Runner(Protocol):
     # Whether workers see this machine's files and claim store themselves (processes here).
     local: bool
@@ -218,7 +266,7 @@ class Runner(Protocol):
     # How many processes it runs at once; above one, the checks run there too.
     jobs: int
 
-    def run(self, tasks: list[Task], job: Job) -> list[Outcome]: ...
+    def submit(self, tasks: list[Task], job: Job) -> Pending: ...
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]: ...
 
@@ -235,14 +283,15 @@ class SerialRunner:
         self.binder = Binder(rules)
         self.store = st
 
-    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
-        return run_chunk(tasks, replace(job, store=None), self.binder, self.store)
+    def submit(self, tasks: list[Task], job: Job) -> Pending:
+        # Run when waited for: one process has nothing to overlap.
+        return lambda: run_chunk(tasks, replace(job, store=None), self.binder, self.store)
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         return [check_parts(*call, self.rules) for call in calls]
 
     def close(self) -> None:
-        pass
+        close_spill()  # the worker's file is this process's
 
 
 class ProcessRunner:
@@ -266,17 +315,17 @@ class ProcessRunner:
         size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
         return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
-    def run(self, tasks: list[Task], job: Job) -> list[Outcome]:
+    def submit(self, tasks: list[Task], job: Job) -> Pending:
         job = replace(job, pack=True)
-        parts = self.map(pool_chunk, [(c, job) for c in self.chunks(tasks)])
-        return [o for part in parts for o in part]
+        futures = [self.send(pool_chunk, (c, job)) for c in self.chunks(tasks)]
+        return lambda: [o for f in futures for o in f.result()]
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
-        return self.map(pool_check, calls)
+        return [f.result() for f in [self.send(pool_check, call) for call in calls]]
 
-    def map(self, fn: Callable[..., list[T]], calls: list[tuple[Any, ...]]) -> list[list[T]]:
-        """`fn(*args)` for each of `calls` over the pool, in order: every crossing goes here."""
-        return list(self.pool.map(fn, *zip(*calls, strict=True))) if calls else []
+    def send(self, fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+        """`fn(*args)` in a worker: every crossing goes here."""
+        return self.pool.submit(fn, *args)
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
@@ -366,6 +415,10 @@ def analyse_paths(
     if not runner.reads_files:
         local = [i for i, f in enumerate(files) if f.url is None]
         meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
+    sharded = runner.jobs > 1 or json_only
+    # Workers on this machine put their results aside in files of their own: only where they
+    # are comes back (`worker.put_aside`).
+    folder = _RunFolder() if sharded and runner.local else None
     job = Job(
         rules.sha256,
         run=uuid.uuid4().hex,
@@ -373,45 +426,32 @@ def analyse_paths(
         keep_text=keep_texts and not json_only,
         keep_mentions=keep_mentions and not json_only,
         want_rows=st is not None and not runner.local,
-        groups=runner.jobs > 1 or json_only,
+        # Checks run where the documents were analysed when that is more than one process:
+        # each document's claims come back encoded by metric and subject too.
+        groups=sharded,
         json=json_only,
+        spill=folder.path if folder is not None else None,
     )
     corpus.json_docs = JsonSpill() if json_only else None
-    # Checks run where the documents were analysed when that is more than one process: each
-    # document's claims come back encoded by metric and subject too, and go on as they are.
-    sharded = job.groups
+    corpus.run_folder = folder if json_only else None  # the JSON items are read from there
     claims: GatheredClaims = {}
-    aside = _Aside() if sharded and runner.local else None
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
     step = window or max(256, 128 * jobs)
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
-        for lo in range(0, len(files), step):
-            part = range(lo, min(lo + step, len(files)))
-            tasks = [Task(i, files[i], ids[i], meta.get(i)) for i in part]
-            if runner.local:
-                outcomes = runner.run(tasks, job)
-            elif runner.reads_files:
-                # A cluster on shared storage: no bytes go out, so none are hashed here to look
-                # the store up; its rows come back for the next run, on the cluster or here.
-                outcomes = runner.run(tasks, job)
-                if st is not None:
-                    st.put(
-                        [o.extracted_row for o in outcomes if o.extracted_row is not None],
-                        [o.analysed_row for o in outcomes if o.analysed_row is not None],
-                    )
-            else:
-                outcomes = _remote_window(tasks, job, runner, st)
-            _collect(outcomes, files, corpus, claims if sharded else None, aside)
-            bar.advance(len(part))
+        windows = (
+            [Task(i, files[i], ids[i], meta.get(i)) for i in range(lo, min(lo + step, len(files)))]
+            for lo in range(0, len(files), step)
+        )
+        for outcomes in _ahead(windows, lambda tasks: _submit(tasks, job, runner, st)):
+            _collect(outcomes, files, corpus, claims if sharded else None)
+            bar.advance(len(outcomes))
         if sharded:
             published = (
                 corpus.json_docs.published
                 if corpus.json_docs is not None
                 else {a.source.id: a.source.published for a in corpus.analysed}
             )
-            if aside is not None:
-                aside.file.flush()
             calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only)
             results = runner.check(calls)
             if json_only:
@@ -421,14 +461,54 @@ def analyse_paths(
                 corpus.checked_with = rules.sha256
         if st is not None:
             st.prune()
+    except BaseException:
+        corpus.close()
+        raise
     finally:
         bar.close()
         runner.close()
         if st is not None:
             st.close()
-        if aside is not None:
-            aside.close()
+        if folder is not None and corpus.run_folder is None:
+            folder.close()
     return corpus
+
+
+def _ahead(
+    windows: Iterable[list[Task]], submit: Callable[[list[Task]], Pending]
+) -> Iterator[list[Outcome]]:
+    """Each window's outcomes, in order, the next window handed out before this one is waited
+    for: the workers go on with it while this process takes this one in."""
+    pending: collections.deque[Pending] = collections.deque()
+    for tasks in windows:
+        pending.append(submit(tasks))
+        if len(pending) > 1:
+            yield pending.popleft()()
+    while pending:
+        yield pending.popleft()()
+
+
+def _submit(tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None) -> Pending:
+    if runner.local:
+        return runner.submit(tasks, job)
+    if not runner.reads_files:
+        return _remote_window(tasks, job, runner, st)
+    # A cluster on shared storage: no bytes go out, so none are hashed here to look the store
+    # up; its rows come back for the next run, on the cluster or here.
+    pending = runner.submit(tasks, job)
+    if st is None:
+        return pending
+
+    def stored() -> list[Outcome]:
+        outcomes = pending()
+        assert st is not None
+        st.put(
+            [o.extracted_row for o in outcomes if o.extracted_row is not None],
+            [o.analysed_row for o in outcomes if o.analysed_row is not None],
+        )
+        return outcomes
+
+    return stored
 
 
 def _find(
@@ -448,7 +528,7 @@ def _find(
 
 def _remote_window(
     tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None
-) -> list[Outcome]:
+) -> Pending:
     """A window for workers that see neither this machine's files nor its claim store: the
     articles' bytes go with the tasks, store hits are served here and new rows written here."""
     shipped: list[Task] = []
@@ -467,8 +547,8 @@ def _remote_window(
                 continue
         shipped.append(replace(t, data=data))
     if st is None:
-        done = runner.run(shipped, job) if shipped else []
-        return sorted([*skipped, *done], key=lambda o: o.position)
+        pending = runner.submit(shipped, job) if shipped else list
+        return lambda: sorted([*skipped, *pending()], key=lambda o: o.position)
     docs = [prepare(t, job, keyed=True) for t in shipped if t.data is not None]
     hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
     mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
@@ -484,12 +564,18 @@ def _remote_window(
         for t in shipped
         if t.index not in served
     ]
-    done = runner.run(rest, job) if rest else []
-    st.put(
-        [o.extracted_row for o in done if o.extracted_row is not None],
-        [o.analysed_row for o in done if o.analysed_row is not None],
-    )
-    return sorted([*skipped, *served.values(), *done], key=lambda o: o.position)
+    pending = runner.submit(rest, job) if rest else list
+
+    def stored() -> list[Outcome]:
+        done = pending()
+        assert st is not None
+        st.put(
+            [o.extracted_row for o in done if o.extracted_row is not None],
+            [o.analysed_row for o in done if o.analysed_row is not None],
+        )
+        return sorted([*skipped, *served.values(), *done], key=lambda o: o.position)
+
+    return stored
 
 
 def _collect(
@@ -497,18 +583,22 @@ def _collect(
     files: Sequence[Document],
     corpus: Corpus,
     claims: GatheredClaims | None = None,
-    aside: _Aside | None = None,
 ) -> None:
     """A window's outcomes into the corpus, in document order; with `claims`, the claims'
     encodings gathered there by metric and subject too."""
+    paths = corpus.spill_paths
     for o in sorted(outcomes, key=lambda o: o.position):
         if o.analysed is None:
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
             corpus.skipped.append(document_path(files[o.position]))
             continue
-        if o.json is not None and corpus.json_docs is not None and isinstance(o.analysed, tuple):
+        rendered = o.json is not None or o.json_at is not None
+        if rendered and corpus.json_docs is not None and isinstance(o.analysed, tuple):
             info = wire.unpack(SourceInfo, o.analysed[0])
-            corpus.json_docs.add(info, o.json)
+            if o.json_at is not None:
+                corpus.json_docs.add_at(info, o.json_at)
+            elif o.json is not None:
+                corpus.json_docs.add(info, o.json)
             corpus.warnings.extend(info.warnings)
             sid, encoded = info.id, o.groups
         else:
@@ -522,7 +612,9 @@ def _collect(
             encoded = o.groups or (claim_groups(a.claims) if claims is not None else ())
         if claims is not None:
             for key, blob in encoded:
-                claims.setdefault(key, []).append((aside.add(blob) if aside else blob, sid))
+                if not isinstance(blob, bytes):  # one path object per file, not per group
+                    blob = (paths.setdefault(blob[0], blob[0]), blob[1], blob[2])
+                claims.setdefault(key, []).append((blob, sid))
         if o.origin == "cached":
             corpus.cached += 1
         elif o.origin == "rebound":

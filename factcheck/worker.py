@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -104,6 +105,9 @@ class Job:
     pack: bool = False
     groups: bool = False  # the claims by metric and subject too, for the checks elsewhere
     json: bool = False  # records rendered as the JSON report's items, not sent as records
+    # A folder on this machine where the worker puts the JSON items and claim encodings it
+    # made, in a file of its own, and sends back only where they are (`put_aside`).
+    spill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Outcome(NamedTuple):
     mentions: tuple[Mention, ...] = ()  # only when the caller keeps mentions
     groups: ClaimGroups = ()  # the claims again, for the checks (`Job.groups`)
     json: JsonParts | None = None  # its records rendered for the JSON report (`Job.json`)
+    json_at: JsonAt | None = None  # or where the worker put them (`Job.spill`)
     # Store rows for the caller to write (`Job.want_rows`).
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
@@ -342,12 +347,15 @@ def finish(outcomes: list[Outcome], job: Job) -> list[Outcome]:
             changes["analysed"] = _packed(a, True)
             changes["mentions"] = a.mentions  # packed results carry them beside
         out.append(o._replace(**changes) if changes else o)
-    return out
+    return put_aside(out, job.spill) if job.spill is not None else out
 
 
 # A document's records as items of the JSON report's lists: its source's record, its claims'
 # (in report order) joined by json_report.ITEM and how many, its unbound figures' and how many.
 JsonParts = tuple[str, str, int, str, int]
+# The same put aside in a file: its path, the offset, and the byte length of the source's item,
+# the claims' (and how many), the unbound figures' (and how many), one after the other.
+JsonAt = tuple[str, int, int, int, int, int, int]
 
 
 def json_parts(analysed: Sequence[Analysed]) -> list[JsonParts]:
@@ -412,10 +420,10 @@ PARENT_POLL_S = 0.5
 # them: the parent passes them on to the checks as they are, bytes it neither decodes nor
 # encodes again.  (JSON, as the claim store has them: the package unpickles nothing.)
 GroupKey = tuple[str, tuple[str, ...]]
-ClaimGroups = tuple[tuple[GroupKey, bytes], ...]
 # Where a part's claims are: their encoding, or where it was put aside in a file on the machine
 # that runs the checks (path, offset, length), so the process that asked need not hold it.
 Encoded = bytes | tuple[str, int, int]
+ClaimGroups = tuple[tuple[GroupKey, Encoded], ...]
 # A call of checks: parts (a check's index and its claims' encodings), the publication dates of
 # their claims' sources, and whether the findings come back as the JSON report's items.
 CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool]
@@ -426,11 +434,67 @@ KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 _CLAIMS = TypeAdapter(tuple[Claim, ...])
 
 
-def claim_groups(claims: Sequence[Claim]) -> ClaimGroups:
+def claim_groups(claims: Sequence[Claim]) -> tuple[tuple[GroupKey, bytes], ...]:
     by: dict[GroupKey, list[Claim]] = {}
     for c in claims:
         by.setdefault((c.metric, c.subject), []).append(c)
     return tuple((k, _CLAIMS.dump_json(tuple(v))) for k, v in by.items())
+
+
+# ---------------------------------------------------------------------- results put aside
+
+# The file this process puts a run's results aside in: the run's folder, its path, the file.
+_SPILL: list[tuple[str, str, BinaryIO]] = []
+
+
+def put_aside(outcomes: list[Outcome], folder: str) -> list[Outcome]:
+    """The outcomes' JSON items and claim encodings written to this process's file in the
+    run's `folder`, and sent on as where they are: what crosses back to the process that asked
+    is a few numbers a document, and that process neither receives nor writes the bytes (it
+    reads the JSON items back once, to write the report; the checks' workers read the claims)."""
+    path, f = _spill_file(folder)
+    out: list[Outcome] = []
+    for o in outcomes:
+        changes: dict[str, Any] = {}
+        if o.json is not None:
+            src, claims, n_claims, unbound, n_unbound = o.json
+            blobs = [src.encode(), claims.encode(), unbound.encode()]
+            at = f.tell()
+            f.write(b"".join(blobs))
+            sizes = [len(b) for b in blobs]
+            changes["json"] = None
+            changes["json_at"] = (path, at, sizes[0], sizes[1], n_claims, sizes[2], n_unbound)
+        if o.groups:
+            located: list[tuple[GroupKey, Encoded]] = []
+            for key, blob in o.groups:
+                if isinstance(blob, bytes):
+                    located.append((key, (path, f.tell(), len(blob))))
+                    f.write(blob)
+                else:
+                    located.append((key, blob))
+            changes["groups"] = tuple(located)
+        out.append(o._replace(**changes) if changes else o)
+    f.flush()  # read by other processes once this batch's outcomes have arrived
+    return out
+
+
+def _spill_file(folder: str) -> tuple[str, BinaryIO]:
+    if _SPILL and _SPILL[0][0] == folder:
+        return _SPILL[0][1], _SPILL[0][2]
+    close_spill()  # an earlier run's
+    fd, path = tempfile.mkstemp(dir=folder, prefix=f"worker-{os.getpid()}-")
+    f = os.fdopen(fd, "wb")
+    _SPILL[:] = [(folder, path, f)]
+    return path, f
+
+
+def close_spill() -> None:
+    """Close this process's file of put-aside results (the run's folder is removed by the
+    process that made it)."""
+    for _, _, f in _SPILL:
+        with contextlib.suppress(OSError):
+            f.close()
+    _SPILL.clear()
 
 
 def check_parts(

@@ -155,3 +155,41 @@ def test_report_format_json_alone_writes_the_committed_report(
     assert main([*args, "--out", str(out)]) == 0
     committed = (ROOT / "reports" / "consistency.json").read_bytes()
     assert (out / "consistency.json").read_bytes() == committed
+
+
+@pytest.mark.parametrize("json_only", [True, False])
+def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, json_only: bool
+) -> None:
+    """Workers write their JSON items and claim encodings to files of their own and send back
+    where they are; the run's folder lasts as long as the report needs it, and no longer."""
+    import tempfile
+
+    from factcheck import engine, worker
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    sent_back: list[worker.Outcome] = []
+    collect = engine._collect
+
+    def spying(outcomes: list[worker.Outcome], *args: object, **kw: object) -> None:
+        sent_back.extend(outcomes)
+        collect(outcomes, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_collect", spying)
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([small_corpus], rules, jobs=2, json_only=json_only, window=24)
+    try:
+        done = [o for o in sent_back if o.analysed is not None]
+        assert len(done) == 80
+        # Only where the claims are comes back, never their bytes.
+        assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
+        assert sum(len(o.groups) for o in done) > 80
+        if json_only:
+            assert all(o.json is None and o.json_at is not None for o in done)
+            assert [p.name[:14] for p in tmp_path.iterdir()] == ["factcheck-run-"]
+            assert "".join(engine.json_pieces(corpus, rules)).count('"id":') > 80
+        else:
+            assert list(tmp_path.iterdir()) == []  # the checks are done: nothing is kept
+    finally:
+        corpus.close()
+    assert list(tmp_path.iterdir()) == []
