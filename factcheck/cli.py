@@ -98,6 +98,13 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="with --engine dask: the workers read the archive at the same paths (a shared "
         "folder), so no article is sent from here",
     )
+    g.add_argument(
+        "--scratch",
+        metavar="DIR|URL",
+        help="with --engine dask: a folder every worker and this machine reach at the same "
+        "name (a shared mount, or an fsspec URL such as s3://bucket/tmp/) where the workers "
+        "put their results, so their claims never pass through here",
+    )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -158,10 +165,11 @@ def analyse(
             Location("--shared-storage"),
             "add --engine dask",
         )
-    if args.scheduler and args.engine != "dask":
-        raise FactcheckError(
-            "--scheduler is for the dask engine", Location("--scheduler"), "add --engine dask"
-        )
+    for flag in ("scheduler", "scratch"):
+        if getattr(args, flag) and args.engine != "dask":
+            raise FactcheckError(
+                f"--{flag} is for the dask engine", Location(f"--{flag}"), "add --engine dask"
+            )
     show = wanted(args.quiet)
     corpus = analyse_paths(
         sources,
@@ -175,6 +183,7 @@ def analyse(
         options=options,
         shared_storage=args.shared_storage,
         json_only=json_only,
+        scratch_at=args.scratch,
     )
     if not args.no_store:
         from factcheck.config import ignore_folder

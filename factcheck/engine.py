@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import gc
 import os
-import shutil
 import tempfile
 import time
 import uuid
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
-from factcheck import checks, store, wire
+from factcheck import checks, scratch, store, wire
 from factcheck.bind.binder import Binder
 from factcheck.checks import groups
 from factcheck.errors import FactcheckError, Location
@@ -69,7 +68,6 @@ from factcheck.worker import (
     Task,
     check_parts,
     claim_groups,
-    close_spill,
     finish,
     from_store,
     init_worker,
@@ -109,7 +107,7 @@ class Corpus:
     json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
     # Where the workers put their results aside (kept while `json_docs` reads from it), and
     # the paths of their files, each held once.
-    run_folder: _RunFolder | None = None
+    run_folder: scratch.Scratch | None = None
     spill_paths: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -132,7 +130,8 @@ class JsonSpill:
     as text (a cluster's workers), in a temporary file of this process's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: str | None = None) -> None:
+        self.root = root  # the run's scratch folder, where the workers' files are
         self.paths: list[str] = []  # the files, by number: the documents' entries name them
         self._numbers: dict[str, int] = {}
         self._own: BinaryIO | None = None  # for items that came back as text
@@ -183,33 +182,20 @@ class JsonSpill:
         """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
         order: by source id."""
         with contextlib.ExitStack() as stack:
-            files: dict[int, BinaryIO] = {}
+            reader = stack.enter_context(scratch.Reader(self.root)) if self.root else None
             for _, number, offset, *sizes in sorted(self.docs):
-                f = files.get(number)
-                if f is None:
-                    if number < 0:
-                        assert self._own is not None
-                        f = self._own
-                    else:
-                        f = stack.enter_context(open(self.paths[number], "rb"))
-                    files[number] = f
-                f.seek(offset + sum(sizes[:which]))
-                yield f.read(sizes[which]).decode()
+                at = offset + sum(sizes[:which])
+                if number >= 0:
+                    assert reader is not None
+                    yield reader.read(self.paths[number], at, sizes[which]).decode()
+                else:
+                    assert self._own is not None
+                    self._own.seek(at)
+                    yield self._own.read(sizes[which]).decode()
 
     def close(self) -> None:
         if self._own is not None:
             self._own.close()
-
-
-class _RunFolder:
-    """A temporary folder for a run's workers on this machine to put their results aside in
-    (`Job.spill`): removed when the run's report no longer needs it."""
-
-    def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="factcheck-run-")
-
-    def close(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------- checks, group by group
@@ -228,6 +214,7 @@ def _check_calls(
     published: dict[str, dt.date | None],
     calls: int,
     as_json: bool = False,
+    root: str | None = None,
 ) -> list[CheckCall]:
     """The rule set's checks cut into parts (`checks.groups`), spread over about `calls`
     calls of equal size."""
@@ -236,7 +223,7 @@ def _check_calls(
     for b in groups.balanced([sum(_size(e) for e, _ in c) for _, c in ps], calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
-        out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json))
+        out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json, root))
     return out
 
 
@@ -288,10 +275,10 @@ class SerialRunner:
         return lambda: run_chunk(tasks, replace(job, store=None), self.binder, self.store)
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
-        return [check_parts(*call, self.rules) for call in calls]
+        return [check_parts(*call, rules=self.rules) for call in calls]
 
     def close(self) -> None:
-        close_spill()  # the worker's file is this process's
+        scratch.close()  # the worker's file is this process's
 
 
 class ProcessRunner:
@@ -357,6 +344,7 @@ def analyse_paths(
     window: int | None = None,
     options: IngestOptions | None = None,
     json_only: bool = False,
+    scratch_at: str | None = None,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
@@ -364,7 +352,9 @@ def analyse_paths(
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
     `json_only` is for a run whose one output is the JSON report (`json_pieces`): the workers
-    render their records and run the checks, and this process keeps neither.
+    render their records and run the checks, and this process keeps neither.  Workers put
+    their results aside in a scratch folder (`factcheck.scratch`): a temporary one for
+    processes here, `scratch_at` (a folder or URL they all reach) for a cluster's.
     `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
     article crosses the network from here); `store_path` names the SQLite claim store that
     makes re-runs incremental.
@@ -416,9 +406,11 @@ def analyse_paths(
         local = [i for i, f in enumerate(files) if f.url is None]
         meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
     sharded = runner.jobs > 1 or json_only
-    # Workers on this machine put their results aside in files of their own: only where they
-    # are comes back (`worker.put_aside`).
-    folder = _RunFolder() if sharded and runner.local else None
+    # Workers put their results aside in the run's scratch folder and send back where they are
+    # (`worker.put_aside`): a temporary folder here, or one a cluster's workers share.
+    folder = None
+    if sharded and (runner.local or scratch_at is not None):
+        folder = scratch.Scratch(None if runner.local else scratch_at)
     job = Job(
         rules.sha256,
         run=uuid.uuid4().hex,
@@ -432,7 +424,7 @@ def analyse_paths(
         json=json_only,
         spill=folder.path if folder is not None else None,
     )
-    corpus.json_docs = JsonSpill() if json_only else None
+    corpus.json_docs = JsonSpill(folder.path if folder else None) if json_only else None
     corpus.run_folder = folder if json_only else None  # the JSON items are read from there
     claims: GatheredClaims = {}
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
@@ -452,7 +444,8 @@ def analyse_paths(
                 if corpus.json_docs is not None
                 else {a.source.id: a.source.published for a in corpus.analysed}
             )
-            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only)
+            root = folder.path if folder is not None else None
+            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, root)
             results = runner.check(calls)
             if json_only:
                 corpus.json_findings = [(s, k, t) for s, k, t in _merged(results)]

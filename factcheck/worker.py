@@ -14,18 +14,17 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
 
-from factcheck import store, wire
+from factcheck import scratch, store, wire
 from factcheck.bind.binder import Binder
 from factcheck.checks import groups
 from factcheck.errors import FactcheckError
@@ -425,8 +424,11 @@ GroupKey = tuple[str, tuple[str, ...]]
 Encoded = bytes | tuple[str, int, int]
 ClaimGroups = tuple[tuple[GroupKey, Encoded], ...]
 # A call of checks: parts (a check's index and its claims' encodings), the publication dates of
-# their claims' sources, and whether the findings come back as the JSON report's items.
-CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool]
+# their claims' sources, whether the findings come back as the JSON report's items, and the
+# run's scratch folder, where claims put aside are read from.
+CheckCall = tuple[
+    list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool, str | None
+]
 # Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
@@ -443,79 +445,71 @@ def claim_groups(claims: Sequence[Claim]) -> tuple[tuple[GroupKey, bytes], ...]:
 
 # ---------------------------------------------------------------------- results put aside
 
-# The file this process puts a run's results aside in: the run's folder, its path, the file.
-_SPILL: list[tuple[str, str, BinaryIO]] = []
-
 
 def put_aside(outcomes: list[Outcome], folder: str) -> list[Outcome]:
-    """The outcomes' JSON items and claim encodings written to this process's file in the
-    run's `folder`, and sent on as where they are: what crosses back to the process that asked
-    is a few numbers a document, and that process neither receives nor writes the bytes (it
-    reads the JSON items back once, to write the report; the checks' workers read the claims)."""
-    path, f = _spill_file(folder)
-    out: list[Outcome] = []
+    """The outcomes' JSON items and claim encodings written to the run's scratch `folder`
+    (`factcheck.scratch`), one write for the batch, and sent on as where they are: what
+    crosses back to the process that asked is a few numbers a document."""
+    blobs: list[bytes] = []
+    size = 0
+
+    def put(blob: bytes) -> int:
+        nonlocal size
+        blobs.append(blob)
+        size += len(blob)
+        return size - len(blob)
+
+    # Offsets within the batch's blob, for now; the file's path and offset are known after.
+    planned: list[tuple[Outcome, tuple[int, ...] | None, list[tuple[GroupKey, Encoded]]]] = []
     for o in outcomes:
-        changes: dict[str, Any] = {}
+        at: tuple[int, ...] | None = None
         if o.json is not None:
-            src, claims, n_claims, unbound, n_unbound = o.json
-            blobs = [src.encode(), claims.encode(), unbound.encode()]
-            at = f.tell()
-            f.write(b"".join(blobs))
-            sizes = [len(b) for b in blobs]
+            src_text, claims_text, n_claims, unbound_text, n_unbound = o.json
+            src, claims, unbound = (x.encode() for x in (src_text, claims_text, unbound_text))
+            start = put(src + claims + unbound)
+            at = (start, len(src), len(claims), n_claims, len(unbound), n_unbound)
+        groups: list[tuple[GroupKey, Encoded]] = []
+        for key, blob in o.groups:
+            groups.append((key, ("", put(blob), len(blob)) if isinstance(blob, bytes) else blob))
+        planned.append((o, at, groups))
+    if not blobs:
+        return outcomes
+    path, base = scratch.append(folder, b"".join(blobs))
+    out: list[Outcome] = []
+    for o, at, groups in planned:
+        changes: dict[str, Any] = {
+            "groups": tuple(
+                (k, (path, base + e[1], e[2]) if not isinstance(e, bytes) and e[0] == "" else e)
+                for k, e in groups
+            )
+        }
+        if at is not None:
+            start, *sizes = at
             changes["json"] = None
-            changes["json_at"] = (path, at, sizes[0], sizes[1], n_claims, sizes[2], n_unbound)
-        if o.groups:
-            located: list[tuple[GroupKey, Encoded]] = []
-            for key, blob in o.groups:
-                if isinstance(blob, bytes):
-                    located.append((key, (path, f.tell(), len(blob))))
-                    f.write(blob)
-                else:
-                    located.append((key, blob))
-            changes["groups"] = tuple(located)
-        out.append(o._replace(**changes) if changes else o)
-    f.flush()  # read by other processes once this batch's outcomes have arrived
+            changes["json_at"] = (path, base + start, *sizes)
+        out.append(o._replace(**changes))
     return out
-
-
-def _spill_file(folder: str) -> tuple[str, BinaryIO]:
-    if _SPILL and _SPILL[0][0] == folder:
-        return _SPILL[0][1], _SPILL[0][2]
-    close_spill()  # an earlier run's
-    fd, path = tempfile.mkstemp(dir=folder, prefix=f"worker-{os.getpid()}-")
-    f = os.fdopen(fd, "wb")
-    _SPILL[:] = [(folder, path, f)]
-    return path, f
-
-
-def close_spill() -> None:
-    """Close this process's file of put-aside results (the run's folder is removed by the
-    process that made it)."""
-    for _, _, f in _SPILL:
-        with contextlib.suppress(OSError):
-            f.close()
-    _SPILL.clear()
 
 
 def check_parts(
     parts: list[tuple[int, tuple[Encoded, ...]]],
     published: dict[str, dt.date | None],
     as_json: bool,
+    root: str | None,
     rules: RuleSet,
 ) -> KeyedFindings:
-    """Checks over their parts' claims, wherever they run: findings with their sort keys."""
+    """Checks over their parts' claims, wherever they run: findings with their sort keys.
+    Claims put aside are read from the run's scratch folder `root`, and only from there."""
     keyed: list[tuple[groups.FindingKey, Finding]] = []
-    with contextlib.ExitStack() as files:
-        opened: dict[str, BinaryIO] = {}
+    with contextlib.ExitStack() as stack:
+        reader = stack.enter_context(scratch.Reader(root)) if root is not None else None
 
         def read(e: Encoded) -> bytes:
             if isinstance(e, bytes):
                 return e
-            path, offset, length = e
-            if path not in opened:
-                opened[path] = files.enter_context(open(path, "rb"))
-            opened[path].seek(offset)
-            return opened[path].read(length)
+            if reader is None:
+                raise ValueError("claims put aside, but no scratch folder to read them from")
+            return reader.read(*e)
 
         for i, encoded in parts:
             claims = [c for e in encoded for c in _CLAIMS.validate_json(read(e))]
@@ -532,8 +526,9 @@ def pool_check(
     parts: list[tuple[int, tuple[Encoded, ...]]],
     published: dict[str, dt.date | None],
     as_json: bool,
+    root: str | None,
 ) -> KeyedFindings:
-    return check_parts(parts, published, as_json, _RULES[0])
+    return check_parts(parts, published, as_json, root, _RULES[0])
 
 
 def pool_chunk(tasks: list[Task], job: Job) -> list[Outcome]:

@@ -143,3 +143,108 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
         lean.close()
     finally:
         fs.rm("/archive", recursive=True)
+
+
+@needs_dask
+@pytest.mark.parametrize("where", ["folder", "url"])
+def test_with_a_scratch_folder_no_claim_passes_through_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """With `--scratch` (a folder the workers and the client share, or an fsspec URL) the
+    workers put their JSON items and claims there and send back where they are: the client
+    receives no claim, the checks' workers read them there, the report is the same bytes, and
+    the run's folder is gone afterwards."""
+    import distributed
+    import fsspec
+
+    from factcheck import engine
+
+    folder = tmp_path / "corpus"
+    corpus_module().generate(folder, 40, seed=12, plant_rate=0.2)
+    rules = load_rules([ROOT / "rules"])
+    want = json_report.render(build_report(analyse_paths([folder], rules), rules))
+    if where == "folder":
+        shared = tmp_path / "scratch"
+        shared.mkdir()
+        at, listing = str(shared), lambda: sorted(p.name for p in shared.iterdir())
+    else:
+        fs = fsspec.filesystem("memory")
+        fs.makedirs("/scratch", exist_ok=True)
+        at, listing = "memory://scratch", lambda: sorted(fs.ls("/scratch", detail=False))
+    arrived: list[engine.Outcome] = []
+    collect = engine._collect
+
+    def spying(outcomes: list[engine.Outcome], *args: object, **kw: object) -> None:
+        arrived.extend(outcomes)
+        collect(outcomes, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_collect", spying)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        lean = analyse_paths(
+            [folder],
+            rules,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            shared_storage=True,
+            json_only=True,
+            scratch_at=at,
+        )
+        try:
+            assert len(listing()) == 1  # the run's own folder, until the report is written
+            assert "".join(json_pieces(lean, rules)) == want
+        finally:
+            lean.close()
+        records = analyse_paths(
+            [folder],
+            rules,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            shared_storage=True,
+            scratch_at=at,
+        )
+    assert json_report.render(build_report(records, rules)) == want
+    done = [o for o in arrived if o.analysed is not None]
+    assert len(done) == 80
+    assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
+    assert all(o.json is None for o in done)
+    assert listing() == []
+
+
+def test_a_scratch_reader_reads_nothing_outside_the_runs_folder(tmp_path: Path) -> None:
+    from factcheck import scratch
+
+    run = scratch.Scratch(str(tmp_path))
+    path, offset = scratch.append(run.path, b"claims")
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"not for you")
+    try:
+        with scratch.Reader(run.path) as reader:
+            assert reader.read(path, offset, 6) == b"claims"
+            for elsewhere in (str(secret), f"{run.path}/../secret", f"{run.path}x/../secret"):
+                with pytest.raises(ValueError, match="not in the run's scratch folder"):
+                    reader.read(elsewhere, 0, 4)
+    finally:
+        scratch.close()
+        run.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["secret"]
+
+
+def test_scratch_is_for_the_dask_engine(tmp_path: Path) -> None:
+    from factcheck.cli import main
+
+    code = main(
+        [
+            "report",
+            str(ROOT / "seeds"),
+            "--rules",
+            str(ROOT / "rules"),
+            "--no-store",
+            "--out",
+            str(tmp_path / "out"),
+            "--scratch",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2

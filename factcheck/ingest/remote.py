@@ -46,7 +46,7 @@ def _fsspec() -> Any:
         ) from None
 
 
-def _split(url: str) -> tuple[Any, str]:
+def filesystem(url: str) -> tuple[Any, str]:
     """The filesystem of `url` and its path there."""
     fs, path = _fsspec().core.url_to_fs(url)
     return fs, str(path)
@@ -67,7 +67,7 @@ def find(urls: Sequence[str], formats: dict[str, str], dumps: set[str]) -> Remot
     seen: set[str] = set()
     for url in urls:
         try:
-            fs, root = _split(url)
+            fs, root = filesystem(url)
             if fs.isfile(root):
                 paths = [root]
             elif fs.isdir(root):
@@ -114,7 +114,7 @@ def read_bytes(url: str) -> bytes:
     """An article's bytes at `url`; IngestError for what cannot be one, as for a local file."""
     name = display_path(url)
     try:
-        fs, path = _split(url)
+        fs, path = filesystem(url)
         size = fs.size(path)
         if size is not None and size > MAX_SOURCE_BYTES:
             data = b""
@@ -137,7 +137,7 @@ def sources_beside(url: str) -> dict[str, SourceMeta]:
     """The `sources.yaml` in the folder of the article at `url` ({} when there is none)."""
     folder = url.rsplit("/", 1)[0]
     sf = f"{folder}/{SOURCES_FILE}"
-    fs, path = _split(sf)
+    fs, path = filesystem(sf)
     try:
         if not fs.isfile(path):
             return {}
