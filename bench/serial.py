@@ -22,7 +22,10 @@ From the one-process run's CPU `T1` and a parallel run's parent CPU `P` and work
 - projected speed-up at n cores `T1 / (P + W / n)`, Amdahl's law from the measured figures
   (the parent's work does not shrink with n; the workers' is spread over n).
 
-Works on a 2-core machine: nothing here needs the cores it projects.  Figures only; the issue's
+Works on a 2-core machine: nothing here needs the cores it projects.  On a shared machine, two
+busy cores slow each other (caches, a neighbour on the host), which shows as IPC overhead that
+swings between identical runs; `--one-core` runs every process of a run on one core, so the
+CPU seconds count the work and what going parallel adds, and nothing else.  Figures only; the issue's
 goal (serial fraction at most 5 %, IPC overhead at most 10 % of one-core CPU) is compared in the
 last column.
 """
@@ -108,8 +111,10 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
     }
 
 
-def run_child(folder: Path, jobs: int, count_bytes: bool, records: bool) -> dict[str, Any]:
-    flags = ["--records"] * records + ["--count-bytes"] * count_bytes
+def run_child(
+    folder: Path, jobs: int, count_bytes: bool, records: bool, pin: bool = False
+) -> dict[str, Any]:
+    flags = ["--records"] * records + ["--count-bytes"] * count_bytes + ["--one-core"] * pin
     return child_result([__file__, "--child", str(folder), "--jobs", str(jobs), *flags])
 
 
@@ -134,8 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         help="the path of reports that need the records (Markdown, HTML): the parent builds "
         "the Report and renders it, instead of joining the JSON the workers rendered",
     )
+    p.add_argument(
+        "--one-core",
+        action="store_true",
+        help="run every process of a run on one core: CPU seconds then count the work and "
+        "what going parallel adds, not how much two busy cores slow each other (shared caches, "
+        "a neighbour on the host); wall seconds mean nothing then",
+    )
     a = p.parse_args(argv)
     if a.child is not None:
+        if a.one_core:  # the child, its workers and their threads, all on one core
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         print(json.dumps(child(a.child, int(a.jobs), a.count_bytes, a.records)))
         return 0
 
@@ -148,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[int, dict[str, Any]] = {}
     for _ in range(a.repeat):
         for n in jobs:  # alternated, so a busy spell of the machine hits every N alike
-            r = run_child(folder, n, False, a.records)
+            r = run_child(folder, n, False, a.records, a.one_core)
             total = r["parent_cpu"] + r["workers_cpu"]
             if n not in best or total < best[n]["parent_cpu"] + best[n]["workers_cpu"]:
                 best[n] = r
@@ -182,9 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                 meets if n > 1 else "",
             ]
         )
-    print(
-        f"{folder} ({best[1]['docs']} articles), cores here: {os.cpu_count()}, best of {a.repeat}"
-    )
+    on = "all processes on one core" if a.one_core else f"cores here: {os.cpu_count()}"
+    print(f"{folder} ({best[1]['docs']} articles), {on}, best of {a.repeat}")
     print(
         tabulate(
             rows,

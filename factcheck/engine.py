@@ -204,10 +204,6 @@ class JsonSpill:
 GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
 
 
-def _size(e: Encoded) -> int:
-    return len(e) if isinstance(e, bytes) else e[2]
-
-
 def _check_calls(
     rules: RuleSet,
     claims: GatheredClaims,
@@ -220,7 +216,8 @@ def _check_calls(
     calls of equal size."""
     ps = groups.parts(rules.checks, rules.facts, claims)
     out: list[CheckCall] = []
-    for b in groups.balanced([sum(_size(e) for e, _ in c) for _, c in ps], calls):
+    sizes = [sum([len(e) if isinstance(e, bytes) else e[2] for e, _ in c]) for _, c in ps]
+    for b in groups.balanced(sizes, calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
         out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json, root))

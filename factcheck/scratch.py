@@ -24,7 +24,7 @@ import tempfile
 import threading
 import uuid
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.ingest import remote
@@ -109,18 +109,17 @@ class Reader:
 
     def __init__(self, root: str) -> None:
         self.root = root.rstrip("/") + "/"
-        self._files: dict[str, BinaryIO] = {}
-        self._fs: Any = None
+        self._files: dict[str, BinaryIO] = {}  # files on a disk, checked once and kept open
 
     def read(self, path: str, offset: int, length: int) -> bytes:
-        if not path.startswith(self.root) or "/../" in path[len(self.root) - 1 :]:
-            raise ValueError(f"{path!r} is not in the run's scratch folder {self.root!r}")
-        if remote.is_url(path):
-            fs, at = remote.filesystem(path)
-            data: bytes = fs.cat_file(at, start=offset, end=offset + length)
-            return data
         f = self._files.get(path)
         if f is None:
+            if not path.startswith(self.root) or "/../" in path[len(self.root) - 1 :]:
+                raise ValueError(f"{path!r} is not in the run's scratch folder {self.root!r}")
+            if remote.is_url(path):
+                fs, at = remote.filesystem(path)
+                data: bytes = fs.cat_file(at, start=offset, end=offset + length)
+                return data
             f = self._files[path] = open(path, "rb")  # noqa: SIM115 (closed by close())
         f.seek(offset)
         return f.read(length)
