@@ -102,9 +102,9 @@ class Corpus:
     checked_with: str = ""
     # A run for the JSON report alone (`analyse_paths(json_only=True)`): each document's report
     # items, put aside as they arrive, and the findings as report items (status, known fact,
-    # text), in report order.  `analysed` then holds no document: see `json_pieces`.
+    # text, or where the checks put it aside), in report order.  `analysed` then holds no document: see `json_pieces`.
     json_docs: JsonSpill | None = None
-    json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
+    json_findings: list[tuple[str, bool, str | Encoded]] = field(default_factory=list)
     # Where the workers put their results aside (kept while `json_docs` reads from it), and
     # the paths of their files, each held once.
     run_folder: scratch.Scratch | None = None
@@ -620,7 +620,19 @@ def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
     spill = corpus.json_docs
     if spill is None:
         raise ValueError("json_pieces needs a corpus analysed with json_only=True")
-    findings = [text for _, _, text in corpus.json_findings]
+    root = corpus.run_folder.path if corpus.run_folder is not None else None
+
+    def findings() -> Iterator[str]:
+        # Put aside by the checks' workers (`worker.check_parts`), or come back as text.
+        with contextlib.ExitStack() as stack:
+            reader = stack.enter_context(scratch.Reader(root)) if root is not None else None
+            for _, _, text in corpus.json_findings:
+                if isinstance(text, str):
+                    yield text
+                else:
+                    assert reader is not None and not isinstance(text, bytes)
+                    yield reader.read(*text).decode()
+
     warnings = json_report.texts(corpus.warnings)
     return json_report.assembled(
         {"schema_version": SCHEMA_VERSION, "rules_sha256": rules.sha256},
@@ -628,7 +640,7 @@ def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
             "sources": (len(spill.docs), lambda: spill.items(0)),
             "claims": (spill.claims, lambda: spill.items(1)),
             "unbound": (spill.unbound, lambda: spill.items(2)),
-            "findings": (len(findings), lambda: iter(findings)),
+            "findings": (len(corpus.json_findings), findings),
             "warnings": (len(warnings), lambda: iter(warnings)),
         },
     )

@@ -516,7 +516,16 @@ def check_parts(
             keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
     if not as_json:
         return [(key, wire.pack(f)) for key, f in keyed]
-    items = json_report.texts([f for _, f in keyed])
+    items: list[str | Encoded] = list(json_report.texts([f for _, f in keyed]))
+    if root is not None and items:
+        # The findings' items too go to the scratch folder, for the report's writer to read
+        # back: what comes back is what orders and counts them.
+        blobs = [str(t).encode() for t in items]
+        path, base = scratch.append(root, b"".join(blobs))
+        items = []
+        for b in blobs:
+            items.append((path, base, len(b)))
+            base += len(b)
     return [
         ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
     ]

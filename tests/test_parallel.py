@@ -186,6 +186,9 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
         assert sum(len(o.groups) for o in done) > 80
         if json_only:
             assert all(o.json is None and o.json_at is not None for o in done)
+            # The findings' items too: the parent keeps what orders and counts them.
+            assert corpus.json_findings
+            assert all(not isinstance(text, str) for _, _, text in corpus.json_findings)
             assert [p.name[:14] for p in tmp_path.iterdir()] == ["factcheck-run-"]
             assert "".join(engine.json_pieces(corpus, rules)).count('"id":') > 80
         else:
