@@ -4,10 +4,10 @@
 
 Each run is what `factcheck report ARCHIVE --no-store --format json` runs (discover, analyse,
 check, render JSON), in a fresh child process: `--jobs N`, then `--engine dask
---shared-storage` on a LocalCluster of N single-threaded worker processes started beforehand
-(its start-up is not timed: a real cluster is already running; nor is importing dask).  Reports wall seconds, best of
-`--repeat`, runs alternated, and the client's own CPU seconds; the two reports must be the same
-bytes, which is checked.
+--shared-storage --scratch` on a LocalCluster of N single-threaded worker processes started
+beforehand (its start-up is not timed: a real cluster is already running; nor is importing
+dask).  Reports wall seconds, best of `--repeat`, runs alternated, and the client's own CPU
+seconds; the two reports must be the same bytes, which is checked.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
             scheduler=scheduler,
             shared_storage=True,
             json_only=True,
+            # On one machine any folder is shared: the workers put their results there, as
+            # --jobs workers do in theirs, and no claim passes through the client.
+            scratch_at=tempfile.gettempdir(),
         )
     else:
         corpus = engine.analyse_paths([folder], rules, jobs=procs, keep_texts=False, json_only=True)
