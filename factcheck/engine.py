@@ -105,10 +105,8 @@ class Corpus:
     # text, or where the checks put it aside), in report order.  `analysed` then holds no document: see `json_pieces`.
     json_docs: JsonSpill | None = None
     json_findings: list[tuple[str, bool, str | Encoded]] = field(default_factory=list)
-    # Where the workers put their results aside (kept while `json_docs` reads from it), and
-    # the paths of their files, each held once.
+    # Where the workers put their results aside (kept while `json_docs` reads from it).
     run_folder: scratch.Scratch | None = None
-    spill_paths: dict[str, str] = field(default_factory=dict)
 
     @property
     def articles(self) -> int:
@@ -142,7 +140,7 @@ class JsonSpill:
         self.unbound = 0
         self.published: dict[str, dt.date | None] = {}
 
-    def add(self, source: SourceInfo, parts: JsonParts) -> None:
+    def add(self, sid: str, published: dt.date | None, parts: JsonParts) -> None:
         """A document's items as text: written to this process's own file."""
         if self._own is None:
             # Open as long as the spill is: the report is read back from it after the run.
@@ -151,32 +149,24 @@ class JsonSpill:
         blobs = [src.encode(), claims.encode(), unbound.encode()]
         offset = self._own.seek(0, os.SEEK_END)
         self._own.write(b"".join(blobs))
-        self._entry(source, -1, offset, [len(b) for b in blobs], n_claims, n_unbound)
+        sizes = [len(b) for b in blobs]
+        self.docs.append((sid, -1, offset, sizes[0], sizes[1], sizes[2]))
+        self._count(sid, published, n_claims, n_unbound)
 
-    def add_at(self, source: SourceInfo, at: JsonAt) -> None:
+    def add_at(self, sid: str, published: dt.date | None, at: JsonAt) -> None:
         """A document's items where a worker put them (`worker.put_aside`)."""
         path, offset, n_src, n_claims_bytes, n_claims, n_unbound_bytes, n_unbound = at
         number = self._numbers.get(path)
         if number is None:
             number = self._numbers[path] = len(self.paths)
             self.paths.append(path)
-        self._entry(
-            source, number, offset, [n_src, n_claims_bytes, n_unbound_bytes], n_claims, n_unbound
-        )
+        self.docs.append((sid, number, offset, n_src, n_claims_bytes, n_unbound_bytes))
+        self._count(sid, published, n_claims, n_unbound)
 
-    def _entry(
-        self,
-        source: SourceInfo,
-        file: int,
-        offset: int,
-        sizes: list[int],
-        n_claims: int,
-        n_unbound: int,
-    ) -> None:
-        self.docs.append((source.id, file, offset, *sizes))  # type: ignore[arg-type]
+    def _count(self, sid: str, published: dt.date | None, n_claims: int, n_unbound: int) -> None:
         self.claims += n_claims
         self.unbound += n_unbound
-        self.published[source.id] = source.published
+        self.published[sid] = published
 
     def items(self, which: int) -> Iterator[str]:
         """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
@@ -568,6 +558,11 @@ def _remote_window(
     return stored
 
 
+_SOURCE_ID = wire.field_index(SourceInfo, "id")
+_SOURCE_PUBLISHED = wire.field_index(SourceInfo, "published")
+_SOURCE_WARNINGS = wire.field_index(SourceInfo, "warnings")
+
+
 def _collect(
     outcomes: Iterable[Outcome],
     files: Sequence[Document],
@@ -576,7 +571,6 @@ def _collect(
 ) -> None:
     """A window's outcomes into the corpus, in document order; with `claims`, the claims'
     encodings gathered there by metric and subject too."""
-    paths = corpus.spill_paths
     for o in sorted(outcomes, key=lambda o: o.position):
         if o.analysed is None:
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
@@ -584,13 +578,16 @@ def _collect(
             continue
         rendered = o.json is not None or o.json_at is not None
         if rendered and corpus.json_docs is not None and isinstance(o.analysed, tuple):
-            info = wire.unpack(SourceInfo, o.analysed[0])
+            # The source's record as it came, packed: its id, date and warnings are all that
+            # is needed here.
+            src = o.analysed[0]
+            sid, published = src[_SOURCE_ID], src[_SOURCE_PUBLISHED]
             if o.json_at is not None:
-                corpus.json_docs.add_at(info, o.json_at)
+                corpus.json_docs.add_at(sid, published, o.json_at)
             elif o.json is not None:
-                corpus.json_docs.add(info, o.json)
-            corpus.warnings.extend(info.warnings)
-            sid, encoded = info.id, o.groups
+                corpus.json_docs.add(sid, published, o.json)
+            corpus.warnings.extend(src[_SOURCE_WARNINGS])
+            encoded = o.groups
         else:
             a = unpacked(o.analysed, o.mentions)
             corpus.analysed.append(a)
@@ -602,8 +599,6 @@ def _collect(
             encoded = o.groups or (claim_groups(a.claims) if claims is not None else ())
         if claims is not None:
             for key, blob in encoded:
-                if not isinstance(blob, bytes):  # one path object per file, not per group
-                    blob = (paths.setdefault(blob[0], blob[0]), blob[1], blob[2])
                 claims.setdefault(key, []).append((blob, sid))
         if o.origin == "cached":
             corpus.cached += 1
