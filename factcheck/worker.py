@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -180,7 +182,7 @@ class _Doc:
 def prepare(task: Task, job: Job, keyed: bool) -> _Doc:
     """The document's metadata (raising on a bad sources.yaml, which stops the run), its bytes
     (an unreadable file becomes a warning), and its store keys when a store is used."""
-    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run)
+    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run, job.spill)
     d = _Doc(task, meta)
     try:
         d.data = task.data if task.data is not None else read_bytes(task.doc)
@@ -208,20 +210,66 @@ def read_bytes(doc: Document) -> bytes:
 _SOURCES_FILES: dict[Path, tuple[tuple[int, int], dict[str, SourceMeta]]] = {}
 
 
-def _read_sources_file(path: Path) -> dict[str, SourceMeta]:
+def _read_sources_file(path: Path, shared: str | None = None) -> dict[str, SourceMeta]:
     st = path.stat()
     stamp = (st.st_mtime_ns, st.st_size)
     hit = _SOURCES_FILES.get(path)
     if hit is None or hit[0] != stamp:
-        hit = _SOURCES_FILES[path] = (stamp, read_sources_file(path))
+        entries = _shared_sources(path, stamp, shared) if shared else read_sources_file(path)
+        hit = _SOURCES_FILES[path] = (stamp, entries)
     return hit[1]
+
+
+def _shared_sources(path: Path, stamp: tuple[int, int], folder: str) -> dict[str, SourceMeta]:
+    """A sources file as read by whichever worker of the run read it first, from the run's
+    scratch folder on a disk: a folder's articles are spread over every worker, and parsing
+    its sources.yaml (10,000 entries take about 2 s) in each of them would cost that many
+    times over.  What is kept is what the file said, not a parse of it to trust blindly: the
+    entry is keyed by the file's path, modification time and size, and any doubt about it
+    (missing, unreadable, damaged) means reading the file itself."""
+    if remote.is_url(folder):
+        return read_sources_file(path)
+    key = hashlib.sha256(f"{path.resolve()}\0{stamp[0]}\0{stamp[1]}".encode()).hexdigest()
+    kept = Path(folder) / f"sources-{key[:32]}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        return {
+            stem: SourceMeta(
+                outlet=v[0],
+                url=v[1],
+                published=dt.date.fromisoformat(v[2]) if v[2] else None,
+                as_of=dt.date.fromisoformat(v[3]) if v[3] else None,
+                title=v[4],
+                origin=v[5],
+            )
+            for stem, v in json.loads(kept.read_bytes()).items()
+        }
+    entries = read_sources_file(path)  # a bad file raises, as always, and nothing is kept
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sources-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(
+                {
+                    stem: [
+                        m.outlet,
+                        m.url,
+                        m.published.isoformat() if m.published else None,
+                        m.as_of.isoformat() if m.as_of else None,
+                        m.title,
+                        m.origin,
+                    ]
+                    for stem, m in entries.items()
+                },
+                f,
+            )
+        os.replace(tmp, kept)  # whole or not at all, for a worker reading it at once
+    return entries
 
 
 # And, for archives at a URL, the sources files of this run (no cheap stamp tells a change).
 _REMOTE_SOURCES: dict[tuple[str, str], dict[str, SourceMeta]] = {}
 
 
-def _metadata(doc: Document, run: str) -> SourceMeta:
+def _metadata(doc: Document, run: str, shared: str | None = None) -> SourceMeta:
     if doc.url is not None:
         folder = doc.url.rsplit("/", 1)[0]
         entries = _REMOTE_SOURCES.get((run, folder))
@@ -231,7 +279,7 @@ def _metadata(doc: Document, run: str) -> SourceMeta:
             entries = _REMOTE_SOURCES[(run, folder)] = remote.sources_beside(doc.url)
         entry = entries.get(doc.path.stem)
         return entry.over(doc.meta) if entry is not None else doc.meta
-    [meta] = documents_meta([doc], _read_sources_file)
+    [meta] = documents_meta([doc], lambda p: _read_sources_file(p, shared))
     return meta
 
 
