@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from factcheck import usercache
+from factcheck import cldr, usercache
 
 if TYPE_CHECKING:
     import pint
@@ -110,9 +110,7 @@ class UnitError(ValueError):
 @lru_cache(maxsize=1)
 def currencies() -> frozenset[str]:
     """Every currency code: ISO 4217 as CLDR (through Babel) lists it, and a few others."""
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies()) | frozenset(EXTRA_CURRENCIES)
+    return frozenset(cldr.table()["iso"]) | frozenset(EXTRA_CURRENCIES)
 
 
 def is_currency(unit: str) -> bool:
