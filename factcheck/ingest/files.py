@@ -167,6 +167,8 @@ def _once(found: dict[Path, int | None], symlinks: Collection[Path]) -> list[Pat
             # A folder listing's inode number is the one stat gives (POSIX; overlayfs too), but
             # the device may differ between layers: an inode number met twice is confirmed.
             identity[f] = _identity(f) if shared[inode] > 1 or inode in targets else f
+    if len(set(identity.values())) == len(identity):
+        return list(found)  # no two names for one file: nothing to choose
     kept: dict[tuple[int, int] | Path, Path] = {}
     for f in sorted(found, key=lambda q: (q in symlinks, str(q))):
         kept.setdefault(identity[f], f)
