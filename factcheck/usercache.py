@@ -38,7 +38,10 @@ def folder(name: str) -> Path | None:
         return None
     sub = base / name
     try:
-        sub.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Each made private: `parents=True` alone would make the cache folder with the umask's
+        # mode (group-writable under umask 002), which `trusted` then refuses.
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sub.mkdir(mode=0o700, exist_ok=True)
     except (OSError, ValueError):  # ValueError: a NUL in FACTCHECK_CACHE_DIR
         return None
     return sub if trusted(base) and trusted(sub) else None

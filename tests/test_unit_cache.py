@@ -105,7 +105,12 @@ def test_the_cache_folder_is_the_env_var_s_or_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(usercache.ENV, str(tmp_path / "c"))
-    assert usercache.folder("pint") == tmp_path / "c" / "pint"
+    old_umask = os.umask(0o002)  # a user-private-group system's: new folders group-writable
+    try:
+        assert usercache.folder("pint") == tmp_path / "c" / "pint"
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "c").stat().st_mode & 0o777 == 0o700
     assert (tmp_path / "c" / "pint").stat().st_mode & 0o777 == 0o700
     monkeypatch.setenv(usercache.ENV, "")  # turned off
     assert usercache.folder("pint") is None
