@@ -4,10 +4,14 @@
 
 Runs the pipeline of `factcheck report --no-store --jobs 1` by hand over each folder (default:
 `seeds/` and the 1k bench archive when it exists) and prints the CPU seconds and MB/s of each
-stage: finding the files and reading their sources.yaml, reading and decoding, date scanning, quantity scanning, building mention records,
+stage: finding the files, reading their sources.yaml, reading and decoding, date scanning, quantity scanning, building mention records,
 binding, checks, and rendering the JSON report; then the sum, which is what the 5 MB/s
 end-to-end target of the scale issue is about.  Each stage is timed over the whole folder
 and the best of `--repeat` passes is kept, so a busy machine inflates less.  Figures only.
+
+    python bench/stages.py --discover-only /tmp/factcheck-bench/n10000 --repeat 5
+
+times finding the files alone (the serial step of a `--jobs` run before any worker starts).
 """
 
 from __future__ import annotations
@@ -48,9 +52,8 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
 def measure(folder: Path, repeat: int) -> tuple[list[list[str]], str]:
     t_rules, rules = best_of(repeat, lambda: load_rules([ROOT / "rules"]))
     binder = Binder(rules)
-    t_meta, (files, meta) = best_of(
-        repeat, lambda: (lambda fs: (fs, metadata_for(fs)))(discover([folder]))
-    )
+    t_discover, files = best_of(repeat, lambda: discover([folder]))
+    t_meta, meta = best_of(repeat, lambda: metadata_for(files))
     t_read, sources = best_of(
         repeat, lambda: [read_source(f, meta.get(f, SourceMeta())) for f in files]
     )
@@ -88,7 +91,8 @@ def measure(folder: Path, repeat: int) -> tuple[list[list[str]], str]:
     mb = nbytes / 1e6
     t_records = max(t_extract - t_dates - t_quant, 0.0)
     stages = [
-        ("discover + sources files", t_meta),
+        ("discover", t_discover),
+        ("sources files", t_meta),
         ("read + decode", t_read),
         ("dates", t_dates),
         ("quantities", t_quant),
@@ -112,11 +116,26 @@ def measure(folder: Path, repeat: int) -> tuple[list[list[str]], str]:
     return rows, head
 
 
+def discovery(folder: Path, repeat: int) -> str:
+    """Finding the files alone (what a `--jobs` parent does before any worker starts)."""
+    t, files = best_of(repeat, lambda: discover([folder]))
+    return f"{folder}: discovered {len(files)} files in {t:.3f} CPU s ({t / len(files) * 1e6:.1f} us a file)"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="CPU time of each pipeline stage")
     p.add_argument("folders", nargs="*", type=Path)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument(
+        "--discover-only",
+        action="store_true",
+        help="time finding the files only (fast on a 10k archive)",
+    )
     a = p.parse_args(argv)
+    if a.discover_only:
+        for folder in a.folders or [ROOT / "seeds"]:
+            print(discovery(folder, a.repeat))
+        return 0
     folders = a.folders or [ROOT / "seeds"]
     if not a.folders:
         archive = Path(tempfile.gettempdir()) / "factcheck-bench" / "n1000"

@@ -20,18 +20,18 @@ import io
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.tokens import CommentToken
 
 from factcheck.errors import ErrorGroup, FactcheckError, Location
 from factcheck.fsutil import write_files_atomically
 from factcheck.models import Claim, Finding
 from factcheck.yamlload import YamlDoc, load_yaml
+
+if TYPE_CHECKING:  # ruamel.yaml is imported when a baseline is written, not by every run
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 BASELINE_VERSION = 1
 
@@ -278,6 +278,8 @@ def unread_entries(baseline: Baseline, read: Collection[str]) -> list[BaselineEn
 def _yaml() -> YAML:
     # Round-trip mode keeps comments; YAML 1.1 because the baseline is read by PyYAML, which
     # takes an unquoted `no` for false and `1e+300` for text: ruamel quotes them for 1.1.
+    from ruamel.yaml import YAML
+
     y = YAML(typ="rt")
     y.version = (1, 1)
     y.width = 100
@@ -289,6 +291,10 @@ def _yaml() -> YAML:
 
 def render_baseline(entries: Sequence[BaselineEntry], previous: str | None = None) -> str:
     """The file for `entries`; with `previous` (the file's text so far), its comments kept."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
     y = _yaml()
     doc: Any = y.load(previous) if previous else None
     if not isinstance(doc, CommentedMap) or not isinstance(doc.get("entries"), CommentedSeq):
@@ -329,6 +335,8 @@ def _comments_above(doc: CommentedMap, seq: CommentedSeq) -> tuple[dict[str, str
     ruamel hangs a comment line on whatever token precedes it: the list's head, the item, or
     the previous entry's last key.  Each is taken off where it hangs, to go with its entry.
     """
+    from ruamel.yaml.comments import CommentedMap
+
     items = [m for m in seq if isinstance(m, CommentedMap)]
     above: dict[str, str] = {}
     for k, m in enumerate(items):
@@ -367,6 +375,9 @@ def _trailing(m: CommentedMap) -> str:
 
 
 def _append_after(m: CommentedMap, text: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
     slot = m.ca.items.setdefault(next(reversed(m)), [None, None, None, None])
     if slot[2] is None:
         slot[2] = CommentToken("\n" + text, CommentMark(0), None)

@@ -12,12 +12,21 @@ they are parsed here.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import hashlib
 import math
 import re
+import shutil
+import sys
+import tempfile
+import time
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from factcheck import cldr, usercache
 
 if TYPE_CHECKING:
     import pint
@@ -101,9 +110,7 @@ class UnitError(ValueError):
 @lru_cache(maxsize=1)
 def currencies() -> frozenset[str]:
     """Every currency code: ISO 4217 as CLDR (through Babel) lists it, and a few others."""
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies()) | frozenset(EXTRA_CURRENCIES)
+    return frozenset(cldr.table()["iso"]) | frozenset(EXTRA_CURRENCIES)
 
 
 def is_currency(unit: str) -> bool:
@@ -112,26 +119,106 @@ def is_currency(unit: str) -> bool:
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry[float]:
+    """The one registry: pint's units, factcheck's news units, currencies and scale words."""
+    return new_registry(usercache.folder("pint"))
+
+
+def new_registry(cache: Path | None) -> pint.UnitRegistry[float]:
+    """A registry built afresh, with pint's parsed definitions read from (or saved to) a
+    folder under `cache` when there is one: parsing them costs about a quarter of a second,
+    reading them back a fiftieth, in every process that meets a unit word.
+
+    The cache is one folder per set of inputs (pint's version, Python's, the definitions),
+    filled in a private folder and renamed into place whole, so that workers starting together
+    never read a file another one is still writing.  A cache that fails to load (a damaged
+    file) is removed, and the registry is built without it."""
     # Imported here: pint (and the numpy and dask it looks for) takes about half a second to
     # load, and most rule files never need it (see parse_quantity).
     import pint
 
-    # The definitions file redefines pint's barrel (an oil barrel in news): allowed, quietly.
+    news = _news_definitions()
+    if cache is not None:
+        inputs = [pint.__version__, sys.version, *map(_version, _PINT_PARTS), news]
+        ready = cache / hashlib.sha256("\0".join(inputs).encode()).hexdigest()[:20]
+        if usercache.trusted(ready):
+            try:
+                return _build(news, ready)
+            except Exception:  # pint and pickle raise anything on a damaged file
+                shutil.rmtree(ready, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):  # a cache that cannot be written: none
+                return _fill(news, cache, ready)
+    return _build(news, None)
+
+
+# What pint's cache files are pickled with, besides pint itself.
+_PINT_PARTS = ("flexparser", "flexcache")
+_NEWS_FILE = "news-units.txt"
+_KEEP = 4  # cache folders kept (other versions of factcheck or pint sharing the home folder)
+
+
+def _news_definitions() -> str:
+    """factcheck's definitions over pint's: the news units of data/units.txt, every currency
+    code as a base dimension of its own, and the scale words."""
+    lines = [(resources.files("factcheck") / "data" / "units.txt").read_text(encoding="utf-8")]
+    lines += [f"{code} = [currency_{code.lower()}]" for code in sorted(currencies())]
+    lines += [f"{word} = {factor:g}" for word, factor in SCALES.items()]
+    lines += ["bln = billion", "mln = million"]
+    return "\n".join(lines) + "\n"
+
+
+def _build(news: str, cache: Path | None) -> pint.UnitRegistry[float]:
+    import pint
+
+    # The definitions redefine pint's barrel (an oil barrel in news): allowed, quietly.
     ureg: pint.UnitRegistry[float] = pint.UnitRegistry(
-        autoconvert_offset_to_baseunit=True, on_redefinition="ignore"
+        autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache_folder=cache
     )
-    with resources.as_file(resources.files("factcheck") / "data" / "units.txt") as path:
-        ureg.load_definitions(str(path))
-    for code in sorted(currencies()):
-        ureg.define(f"{code} = [currency_{code.lower()}]")
-    for word, factor in SCALES.items():
-        ureg.define(f"{word} = {factor:g}")
-    ureg.define("bln = billion")
-    ureg.define("mln = million")
+    if cache is None:
+        ureg.load_definitions(news.splitlines())
+    else:  # a file, which pint's cache keeps parsed
+        ureg.load_definitions(cache / _NEWS_FILE)
     if "count" not in ureg:  # recent pint defines it already
         ureg.define("count = []")
     ureg.define("rank = []")
     return ureg
+
+
+def _fill(news: str, cache: Path, ready: Path) -> pint.UnitRegistry[float]:
+    """The registry, built with a new cache folder that then becomes `ready`."""
+    private = Path(tempfile.mkdtemp(prefix=".new-", dir=cache))
+    try:
+        (private / _NEWS_FILE).write_text(news, encoding="utf-8")
+        ureg = _build(news, private)
+        with contextlib.suppress(OSError):  # another process got there first: theirs is kept
+            private.rename(ready)
+            _prune(cache, ready)
+        return ureg
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _prune(cache: Path, ready: Path) -> None:
+    """Keep the newest cache folders only, and remove private ones left by killed processes."""
+    entries = sorted(((p.stat().st_mtime, p) for p in cache.iterdir()), reverse=True)
+    kept = 1  # `ready`
+    for mtime, entry in entries:
+        if entry.name.startswith(".new-"):
+            if time.time() - mtime > 3600:
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry != ready:
+            kept += 1
+            if kept > _KEEP:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
 
 def fold_unit(unit: str) -> str:
@@ -236,6 +323,10 @@ def could_be_unit(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _unit_names() -> tuple[str, ...]:
     ureg = registry()
+    # pint names the prefixed units its definitions refer to ("kilometer") while it resolves
+    # them, which a registry read from its cache has not done yet: done here, so that the
+    # names are the same either way (an error's hint, the one place they are listed).
+    ureg._build_cache()
     return tuple(sorted(ureg._units))  # pint has no public list of its unit names
 
 

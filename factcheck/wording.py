@@ -19,8 +19,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import get_args
 
-from babel.numbers import get_currency_symbol
-
+from factcheck import cldr
 from factcheck.models import Claim, Period, SourceInfo
 from factcheck.spec import MonthName
 
@@ -39,7 +38,9 @@ def currency_symbol(unit: str) -> str | None:
     """CLDR's English symbol of an ISO 4217 code ('$' for USD), None for what is no currency."""
     if unit in _NON_CURRENCY or len(unit) != 3 or not unit.isupper():
         return None
-    return str(get_currency_symbol(unit, locale="en"))
+    # Babel's get_currency_symbol(unit, locale="en"), from the committed CLDR tables.
+    symbol: str = cldr.table()["english_symbols"].get(unit, unit)
+    return symbol
 
 
 def _digits(v: float, sig: int = 4) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import regex
 from fuzz_profile import PROFILE
 from hypothesis import given
 from hypothesis import strategies as st
@@ -48,8 +49,8 @@ def phrases_one_by_one(index: PhraseIndex, text: str, start: int, end: int) -> H
     if index.starts is None:
         return out
     for m in index.starts.exact.finditer(text, start, end):
-        for rx, owner in index.by_first.get(m.group().lower(), ()):
-            hit = rx.match(text, m.start(), end)
+        for pattern, owner in index.by_first.get(m.group().lower(), ()):
+            hit = regex.compile(pattern, regex.IGNORECASE).match(text, m.start(), end)
             if hit:
                 out.setdefault(owner, []).append(hit.span())
     return out

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import regex
 
 from factcheck.bind.patterns import CuePattern
 from factcheck.bind.sentences import Span
-from factcheck.bind.words import Words, phrase_regex
+from factcheck.bind.words import Words, phrase_pattern, phrase_regex
 
 # A '*' phrase (our own regex, one word per '*') or a user's cue pattern.
 Pattern = regex.Pattern[str] | CuePattern
@@ -36,6 +37,12 @@ def _spans(patterns: Iterable[Pattern], text: str, start: int, end: int) -> list
 Hits = dict[str, list[Span]]
 
 
+@lru_cache(maxsize=4096)
+def compiled(pattern: str) -> regex.Pattern[str]:
+    """A `phrase_pattern`, compiled (case-insensitive)."""
+    return regex.compile(pattern, regex.IGNORECASE)
+
+
 class PhraseIndex:
     """Every metric's phrases found in one pass over a sentence.
 
@@ -49,14 +56,16 @@ class PhraseIndex:
         phrases: Iterable[tuple[str, str]],
         patterns: Iterable[tuple[CuePattern, str]] = (),
     ) -> None:
-        by_first: dict[str, list[tuple[regex.Pattern[str], str]]] = {}
+        # Each first word's phrases as patterns (`phrase_pattern`), compiled when first tried
+        # (`compiled`): a word with several phrases tries them in one `together` pattern.
+        by_first: dict[str, list[tuple[str, str]]] = {}
         self.loose: list[tuple[Pattern, str]] = list(patterns)
         for phrase, owner in phrases:
             first = phrase.split()[0]
             if "*" in first:
                 self.loose.append((phrase_regex(phrase), owner))
                 continue
-            entry = (phrase_regex(phrase), owner)
+            entry = (phrase_pattern(phrase), owner)
             if entry not in by_first.setdefault(first.lower(), []):
                 by_first[first.lower()].append(entry)
         self.by_first = by_first
@@ -65,7 +74,7 @@ class PhraseIndex:
         # matches nothing when the phrase does not stand there (the group is then unset).
         self.together = {
             word: regex.compile(
-                "".join(f"(?=({rx.pattern})|)" for rx, _ in entries), regex.IGNORECASE
+                "".join(f"(?=({pattern})|)" for pattern, _ in entries), regex.IGNORECASE
             )
             for word, entries in by_first.items()
             if len(entries) > 1
@@ -106,8 +115,8 @@ class PhraseIndex:
                 word = lowered[p:q] if lowered is not None else text[p:q].lower()
                 entries = self.by_first.get(word, ())
                 if len(entries) == 1:
-                    rx, owner = entries[0]
-                    hit = rx.match(text, p, end)
+                    pattern, owner = entries[0]
+                    hit = compiled(pattern).match(text, p, end)
                     if hit:
                         out.setdefault(owner, []).append(hit.span())
                 elif entries:

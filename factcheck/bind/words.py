@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -50,10 +50,7 @@ class Words:
     """
 
     def __init__(self, words: Sequence[str], ignore_case: bool) -> None:
-        self.exact = regex.compile(
-            r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\w)",
-            regex.IGNORECASE if ignore_case else 0,
-        )
+        self.words = tuple(words)
         self.ignore_case = ignore_case
         if ignore_case:
             usable = all(w.isascii() for w in words)
@@ -66,6 +63,15 @@ class Words:
             edge = "[A-Za-z0-9_]"
             fast = f"{trie(words, after_first=f'(?<!{edge}.)')}(?!{edge})"
         self.fast = re.compile(fast) if usable else None
+
+    @cached_property
+    def exact(self) -> regex.Pattern[str]:
+        # Compiled when first needed: `fast` settles most texts alone, and a long list costs
+        # the `regex` module tens of milliseconds to compile in every process.
+        return regex.compile(
+            r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in self.words) + r")(?!\w)",
+            regex.IGNORECASE if self.ignore_case else 0,
+        )
 
     def spans(
         self, text: str, start: int, end: int, lower: str | None = None
@@ -115,11 +121,17 @@ def trie(words: Iterable[str], after_first: str = "") -> str:
     return "(?:" + emit(root, after_first) + ")"
 
 
+def phrase_pattern(phrase: str) -> str:
+    """A cue phrase as a whole-word pattern, matched case-insensitively (`phrase_regex`);
+    '*' stands for one word."""
+    parts = [r"\S+" if w == "*" else regex.escape(w) for w in phrase.split()]
+    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
 @lru_cache(maxsize=4096)
 def phrase_regex(phrase: str) -> regex.Pattern[str]:
     """A cue phrase as a case-insensitive whole-word regex; '*' stands for one word."""
-    parts = [r"\S+" if w == "*" else regex.escape(w) for w in phrase.split()]
-    return regex.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", regex.IGNORECASE)
+    return regex.compile(phrase_pattern(phrase), regex.IGNORECASE)
 
 
 class Markers:
@@ -132,9 +144,7 @@ class Markers:
     """
 
     def __init__(self, phrases: Sequence[str]) -> None:
-        self.exact = regex.compile(
-            "|".join(f"(?:{phrase_regex(p).pattern})" for p in phrases), regex.IGNORECASE
-        )
+        self.phrases = tuple(phrases)
         words = [p.lower().split() for p in phrases]
         hintable = all(
             w and p.isascii() and "*" not in p for w, p in zip(words, phrases, strict=True)
@@ -147,6 +157,13 @@ class Markers:
             )
             if hintable
             else None
+        )
+
+    @cached_property
+    def exact(self) -> regex.Pattern[str]:
+        # Compiled when first needed: the hint rules out most stretches (see `Words.exact`).
+        return regex.compile(
+            "|".join(f"(?:{phrase_pattern(p)})" for p in self.phrases), regex.IGNORECASE
         )
 
     def search(self, text: str, lower: str | None, start: int, end: int) -> bool:

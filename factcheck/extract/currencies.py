@@ -13,7 +13,9 @@ What is taken, and why:
 - bare names: the last word of a name ("riyals", "shekels", "ringgit", "zloty"), where it
   names one currency in use today, or where news takes it for one (`BARE_PREFERENCE`);
 - symbols: the English symbol and each currency's local one ("₪", "zł", "RM", "R$"), where
-  no other currency in use shares it.
+  no other currency in use shares it;
+- iso, english_symbols: every code Babel lists and each one's English symbol, for the unit
+  registry and the reports' wording (`factcheck/cldr.py` reads the file for them).
 
 `quantities` adds these to its own tables, which keep the spellings newsrooms use that CLDR
 does not ("bln", "stg", "MUSD") and win where the two differ.
@@ -25,12 +27,13 @@ import argparse
 import datetime as dt
 import json
 import unicodedata
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-DATA = "currencies.json"
+from factcheck.cldr import DATA, table
+
+__all__ = ["DATA", "build", "table"]
+
 # Bare names more than one currency in use bears, read as news reads them unqualified.
 BARE_PREFERENCE = {
     "dollar": "USD",
@@ -157,6 +160,12 @@ def build() -> dict[str, Any]:
         "codes": codes,
         "names": dict(sorted(names.items())),
         "symbols": usable,
+        # Every code Babel lists (factcheck/units.py: each a base dimension of pint's), and
+        # the English symbol of each that has one besides its code (factcheck/wording.py).
+        "iso": sorted(list_currencies()),
+        "english_symbols": {
+            code: sym for code, sym in sorted(en.currency_symbols.items()) if sym != code
+        },
     }
 
 
@@ -170,14 +179,6 @@ def _usable_symbol(sym: str) -> bool:
     if letters.isascii() and letters.isalpha():
         return len(letters) >= 3 or letters in ("RM", "Rp")
     return True
-
-
-@lru_cache(maxsize=1)
-def table() -> dict[str, Any]:
-    """The committed tables (see the module docstring)."""
-    text = (resources.files("factcheck") / "data" / DATA).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
 
 
 def render(data: dict[str, Any]) -> str:

@@ -122,28 +122,66 @@ def walk(paths: Iterable[Path], suffixes: Collection[str]) -> Found:
     recursively, skipping hidden entries.  A path that does not exist is an error.
     """
     out = Found()
-    found: set[Path] = set()
+    # Each file found, with its inode number as the folder listing gave it, or None for a
+    # symlink or a file named on the command line, whose identity takes a stat.
+    found: dict[Path, int | None] = {}
+    symlinks: set[Path] = set()
     for p in paths:
         if _test(p, Path.is_dir, False):
-            found.update(_walk(p, suffixes, out))
+            for f, inode, link in _walk(p, suffixes, out):
+                found.setdefault(f, inode)
+                if link:
+                    symlinks.add(f)
         elif _test(p, Path.exists, True):
-            found.add(p)
+            found[p] = None
+            if _test(p, Path.is_symlink, False):
+                symlinks.add(p)
         else:
             raise IngestError("no such file or folder", Location(display_path(p)), "check the path")
-    # Two names for one file (a symlink, a hard link, a folder reached twice) are one article;
-    # read twice it would agree with itself.  Names that cannot be followed stay, so that
-    # reading them reports why.
-    # The file's own name wins over a symlink's.
-    kept: dict[object, Path] = {}
-    for f in sorted(found, key=lambda q: (_test(q, Path.is_symlink, False), str(q))):
-        try:
-            st = f.stat()
-            identity: object = (st.st_dev, st.st_ino)
-        except (OSError, ValueError):
-            identity = f
-        kept.setdefault(identity, f)
-    out.files = sorted(kept.values(), key=lambda q: str(q))
+    out.files = sorted(_once(found, symlinks), key=str)
     return out
+
+
+def _once(found: dict[Path, int | None], symlinks: Collection[Path]) -> list[Path]:
+    """`found` with each file once.
+
+    Two names for one file (a symlink, a hard link, a folder reached twice) are one article;
+    read twice it would agree with itself.  The file's own name wins over a symlink's, and
+    names that cannot be followed stay, so that reading them reports why.
+
+    A file's identity is its (device, inode) pair, which takes a stat; listing a folder gives
+    each file's inode number without one.  Only the files whose inode number another file
+    found shares (hard links, a folder walked twice, a symlink's target) are stat'ed: a tree of
+    plain files costs no stat at all.
+    """
+    identity: dict[Path, tuple[int, int] | Path] = {}
+    targets: set[int] = set()
+    for f, inode in found.items():
+        if inode is None:
+            identity[f] = ident = _identity(f)
+            if isinstance(ident, tuple):
+                targets.add(ident[1])
+    shared = Counter(inode for inode in found.values() if inode is not None)
+    for f, inode in found.items():
+        if inode is not None:
+            # A folder listing's inode number is the one stat gives (POSIX; overlayfs too), but
+            # the device may differ between layers: an inode number met twice is confirmed.
+            identity[f] = _identity(f) if shared[inode] > 1 or inode in targets else f
+    if len(set(identity.values())) == len(identity):
+        return list(found)  # no two names for one file: nothing to choose
+    kept: dict[tuple[int, int] | Path, Path] = {}
+    for f in sorted(found, key=lambda q: (q in symlinks, str(q))):
+        kept.setdefault(identity[f], f)
+    return list(kept.values())
+
+
+def _identity(f: Path) -> tuple[int, int] | Path:
+    """The (device, inode) pair of the file `f` names, or `f` when it cannot be followed."""
+    try:
+        st = f.stat()
+    except (OSError, ValueError):  # ValueError: a NUL in the path
+        return f
+    return (st.st_dev, st.st_ino)
 
 
 def _test(p: Path, test: Callable[[Path], bool], when_unknown: bool) -> bool:
@@ -155,11 +193,22 @@ def _test(p: Path, test: Callable[[Path], bool], when_unknown: bool) -> bool:
         return when_unknown
 
 
-def _file_or_link(p: Path) -> bool:
-    return p.is_file() or p.is_symlink()
+def _entry_test(test: Callable[[], bool], when_unknown: bool) -> bool:
+    """`test()` of a folder entry, or `when_unknown` when the file system will not say."""
+    try:
+        return test()
+    except OSError:
+        return when_unknown
 
 
-def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]:
+def _walk(
+    folder: Path, suffixes: Collection[str], out: Found
+) -> Iterator[tuple[Path, int | None, bool]]:
+    """The files under `folder` of `suffixes`: each with its inode number (None for a symlink,
+    whose target's is not the listing's) and whether it is a symlink.
+
+    Listed with `os.scandir`, whose entries know their type from the listing itself: a plain
+    file or folder costs no stat, a symlink one."""
     seen: set[tuple[int, int]] = set()
     stack = [folder]
     while stack:
@@ -169,7 +218,8 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
             if (st.st_dev, st.st_ino) in seen:  # symlink loops
                 continue
             seen.add((st.st_dev, st.st_ino))
-            entries = sorted(d.iterdir())
+            with os.scandir(d) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             out.unreadable.append(
                 IngestError(
@@ -180,17 +230,20 @@ def _walk(folder: Path, suffixes: Collection[str], out: Found) -> Iterator[Path]
             )
             continue
         for e in entries:
-            if e.name.startswith("."):
+            name = e.name
+            if name.startswith("."):
                 continue
-            if _test(e, Path.is_dir, False):
-                stack.append(e)
+            path = d / name
+            if _entry_test(e.is_dir, False):
+                stack.append(path)
                 continue
-            suffix = e.suffix.lower()
-            if suffix in suffixes and _test(e, _file_or_link, True):
+            suffix = path.suffix.lower()
+            link = _entry_test(e.is_symlink, False)
+            if suffix in suffixes and (link or _entry_test(e.is_file, True)):
                 # A dangling or looping symlink is kept, so that reading it warns by name
                 # instead of the article silently missing from the report.
-                yield e
-            elif e.name != SOURCES_FILE:
+                yield path, None if link else e.inode(), link
+            elif name != SOURCES_FILE:
                 out.unsupported[suffix or "without a suffix"] += 1
 
 

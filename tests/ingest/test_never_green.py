@@ -85,14 +85,14 @@ def test_an_unreadable_sub_folder_fails_the_gate_and_is_named(
     locked = src / "2023"
     locked.mkdir()
     (locked / "contradicts.txt").write_text(CONTRADICTS, encoding="utf-8")
-    real_iterdir = Path.iterdir
+    real_scandir = os.scandir
 
-    def iterdir(self: Path):  # type: ignore[no-untyped-def]
-        if self == locked:  # as chmod 000 does for anyone but root
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_iterdir(self)
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path) == locked:  # as chmod 000 does for anyone but root
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     code, out = _check(capsys, src, rules)
     assert code == cli.EXIT_USAGE, out
     assert f"{locked}: folder cannot be listed: Permission denied" in out
