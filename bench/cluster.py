@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--scheduler", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--profile", action="store_true", help="keep dask's worker profiler on (its default)"
+    )
     a = p.parse_args(argv)
     if a.child is not None:
         print(json.dumps(child(a.child, a.procs, a.scheduler)))
@@ -113,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     folder = a.dir / f"n{a.docs}"
     ensure_corpus(folder, a.docs)
     best: dict[str, dict[str, Any]] = {}
+    import dask
+
+    # A batch run's cluster as its operator would start it: without the workers' statistical
+    # profiler, which samples every thread's stack every 10 ms for the dashboard and, on a
+    # worker busy in Python, cost a fifth of its CPU here (`--profile` keeps it on).
+    if not a.profile:
+        dask.config.set({"distributed.worker.profile.enabled": False})
     with distributed.LocalCluster(
         n_workers=a.procs, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:

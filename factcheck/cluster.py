@@ -25,8 +25,10 @@ from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
 from factcheck.worker import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
 
-# Documents per task: large enough that scheduling costs little, small enough to spread.
-BATCH = 32
+# Documents per task: large enough that scheduling costs little (a dask task costs its worker
+# and the scheduler a few milliseconds, a process pool's a fraction of one), small enough to
+# spread.
+BATCH = 64
 
 
 def _distributed() -> Any:
