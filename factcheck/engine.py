@@ -52,6 +52,7 @@ from factcheck.progress import Progress
 from factcheck.report import json as json_report
 from factcheck.report.common import Summary
 from factcheck.rules import RuleSet
+from factcheck.spill import TextSpill
 
 # Where a document is analysed; `analyse_source` and `source_info` are kept importable here.
 from factcheck.worker import Analysed as Analysed
@@ -103,6 +104,9 @@ class Corpus:
     # text), in report order.  `analysed` then holds no document: see `json_pieces`.
     json_docs: JsonSpill | None = None
     json_findings: list[tuple[str, bool, str]] = field(default_factory=list)
+    # A run that put its records aside (`analyse_paths(spill=True)`): `json_docs` holds them
+    # and the findings are in `findings`; the texts kept are here, not in `texts`.
+    text_spill: TextSpill | None = None
 
     @property
     def articles(self) -> int:
@@ -112,6 +116,8 @@ class Corpus:
     def close(self) -> None:
         if self.json_docs is not None:
             self.json_docs.close()
+        if self.text_spill is not None:
+            self.text_spill.close()
 
 
 class JsonSpill:
@@ -308,6 +314,7 @@ def analyse_paths(
     window: int | None = None,
     options: IngestOptions | None = None,
     json_only: bool = False,
+    spill: bool = False,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
@@ -315,7 +322,9 @@ def analyse_paths(
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
     `json_only` is for a run whose one output is the JSON report (`json_pieces`): the workers
-    render their records and run the checks, and this process keeps neither.
+    render their records and run the checks, and this process keeps neither.  `spill` is for
+    the other reports: the records are put aside on disk as they arrive, the checks run group
+    by group, and `factcheck.spill.report` reads them back for the renderers.
     `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
     article crosses the network from here); `store_path` names the SQLite claim store that
     makes re-runs incremental.
@@ -373,10 +382,11 @@ def analyse_paths(
         keep_text=keep_texts and not json_only,
         keep_mentions=keep_mentions and not json_only,
         want_rows=st is not None and not runner.local,
-        groups=runner.jobs > 1 or json_only,
-        json=json_only,
+        groups=runner.jobs > 1 or json_only or spill,
+        json=json_only or spill,
     )
-    corpus.json_docs = JsonSpill() if json_only else None
+    corpus.json_docs = JsonSpill() if json_only or spill else None
+    corpus.text_spill = TextSpill() if spill and keep_texts else None
     # Checks run where the documents were analysed when that is more than one process: each
     # document's claims come back encoded by metric and subject too, and go on as they are.
     sharded = job.groups
@@ -509,6 +519,8 @@ def _collect(
         if o.json is not None and corpus.json_docs is not None and isinstance(o.analysed, tuple):
             info = wire.unpack(SourceInfo, o.analysed[0])
             corpus.json_docs.add(info, o.json)
+            if o.text is not None and corpus.text_spill is not None:
+                corpus.text_spill.add(info.id, o.text)
             corpus.warnings.extend(info.warnings)
             sid, encoded = info.id, o.groups
         else:

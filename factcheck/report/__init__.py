@@ -17,12 +17,12 @@ from factcheck.models import Report
 from factcheck.report import html as html_report
 from factcheck.report import json as json_report
 from factcheck.report import markdown as markdown_report
-from factcheck.report.common import Desk
+from factcheck.report.common import Desk, ReportData
 
 
 @dataclass(frozen=True)
 class RenderInput:
-    report: Report
+    report: ReportData
     texts: Mapping[str, str]  # source id → article text, for formats that quote or show it
     # What the rules and the baseline add for a reader: descriptions, facts' sources, accepted
     # conflicts and their reasons.
@@ -30,6 +30,9 @@ class RenderInput:
     # The HTML report as one page per metric and an index page: True or False to choose,
     # None to let the archive's size decide (`html.PAGED_ARCHIVE_SOURCES`).
     html_pages: bool | None = None
+    # The JSON report's text when it is ready elsewhere (a spilled run's, `spill.json_pieces`):
+    # copied from there, not rendered from `report`.
+    json: Callable[[], Iterator[str]] | None = None
 
 
 Renderer = Callable[[RenderInput], str]
@@ -39,8 +42,14 @@ Pieces = Callable[[RenderInput], Iterator[str]]
 _STREAMED: dict[str, tuple[str, Pieces]] = {
     "md": ("consistency.md", lambda r: markdown_report.pieces(r.report, r.desk)),
     "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts, r.desk)),
-    "json": ("consistency.json", lambda r: json_report.pieces(r.report)),
+    "json": ("consistency.json", lambda r: r.json() if r.json else _json_of(r.report)),
 }
+
+
+def _json_of(report: ReportData) -> Iterator[str]:
+    if not isinstance(report, Report):
+        raise TypeError("the JSON report of a report read back from disk is its spill's")
+    return json_report.pieces(report)
 
 
 def _joined(pieces: Pieces) -> Renderer:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Protocol, overload
 
 from factcheck.baseline import finding_fingerprint
-from factcheck.models import Claim, Finding, Period, Report, SourceInfo
+from factcheck.models import SCHEMA_VERSION, Claim, Finding, Period, SourceInfo, Unbound
 from factcheck.wording import (
     NONE as NONE,
 )
@@ -27,6 +29,42 @@ from factcheck.wording import (
 )
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class ReportData(Protocol):
+    """What a renderer reads of a report: a `models.Report`, or a `ReportView` whose lists are
+    read back from disk a pass at a time (`factcheck.spill`).  A renderer iterates `sources`,
+    `claims` and `unbound` and keeps what it shows, never a list of them all; `findings` and
+    `warnings` are in memory."""
+
+    @property
+    def schema_version(self) -> str: ...
+    @property
+    def rules_sha256(self) -> str: ...
+    @property
+    def sources(self) -> Sequence[SourceInfo]: ...
+    @property
+    def claims(self) -> Sequence[Claim]: ...
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+    @property
+    def unbound(self) -> Sequence[Unbound]: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report's fields as any sequences (`ReportData`): views of a spill, or parts of a
+    report (an HTML page of one metric)."""
+
+    schema_version: str = SCHEMA_VERSION
+    rules_sha256: str = ""
+    sources: Sequence[SourceInfo] = ()
+    claims: Sequence[Claim] = ()
+    findings: Sequence[Finding] = ()
+    unbound: Sequence[Unbound] = ()
+    warnings: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +87,7 @@ class Summary:
         )
 
 
-def summarize(report: Report) -> Summary:
+def summarize(report: ReportData) -> Summary:
     cs = [f for f in report.findings if f.status == "conflict"]
     return Summary(
         sources=len(report.sources),
@@ -60,7 +98,7 @@ def summarize(report: Report) -> Summary:
     )
 
 
-def conflicts(report: Report) -> list[Finding]:
+def conflicts(report: ReportData) -> list[Finding]:
     """Conflicts, the most serious first: errors before warnings, a broken known fact first.
 
     The sort is stable, so within a rank the engine's deterministic order is kept.
@@ -71,22 +109,53 @@ def conflicts(report: Report) -> list[Finding]:
     )
 
 
-def agreements(report: Report) -> list[Finding]:
+def agreements(report: ReportData) -> list[Finding]:
     return [f for f in report.findings if f.status == "agreement"]
 
 
-def claim_index(report: Report) -> dict[str, Claim]:
-    return {c.id: c for c in report.claims}
+def claim_index(report: ReportData) -> dict[str, Claim]:
+    """The claims the findings name, by id (one pass over the claims): what their cards show.
+    Of two claims with one id (a merged report), the later one, as a dict of all would have."""
+    named = {cid for f in report.findings for cid in f.claims}
+    return {c.id: c for c in report.claims if c.id in named}
 
 
-def uncorroborated(report: Report) -> list[Claim]:
+class Uncorroborated(Sequence[Claim]):
     """Claims no check looked at: one source says so and nothing confirms or contradicts it.
 
     A claim any finding names (an agreement, a conflict, a known fact, an arithmetic check) has
-    been weighed; the rest stand on one source's word, which a reader should know.
+    been weighed; the rest stand on one source's word, which a reader should know.  Counted in
+    one pass over the report's claims; each iteration is another pass, keeping none.
     """
-    checked = {cid for f in report.findings for cid in f.claims}
-    return [c for c in report.claims if c.id not in checked]
+
+    def __init__(self, report: ReportData) -> None:
+        self._claims = report.claims
+        self._checked = {cid for f in report.findings for cid in f.claims}
+        self._count = sum(1 for c in self._claims if c.id not in self._checked)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Claim]:
+        if self._count:
+            yield from (c for c in self._claims if c.id not in self._checked)
+
+    @overload
+    def __getitem__(self, i: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Claim]: ...
+
+    def __getitem__(self, i: int | slice) -> Claim | Sequence[Claim]:
+        return list(self)[i]
+
+    def first(self, n: int) -> list[Claim]:
+        """The first `n`, read no further than they are."""
+        return list(islice(self, n))
+
+
+def uncorroborated(report: ReportData) -> Uncorroborated:
+    return Uncorroborated(report)
 
 
 def subject_text(subject: Iterable[str]) -> str:
@@ -124,7 +193,7 @@ def date_from(info: SourceInfo) -> str:
     return {"sources-file": "sources file"}.get(info.published_from, info.published_from)
 
 
-def source_index(report: Report) -> dict[str, SourceInfo]:
+def source_index(report: ReportData) -> dict[str, SourceInfo]:
     return {s.id: s for s in report.sources}
 
 

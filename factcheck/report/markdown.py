@@ -16,16 +16,18 @@ aligned over all its rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import tabulate as tabulate_module
 from tabulate import tabulate
 
-from factcheck.models import Claim, Report, SourceInfo
+from factcheck.models import Claim, SourceInfo
 from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    ReportData,
     card_title,
     cards,
     claim_index,
@@ -73,6 +75,50 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     if table is None:
         table = tabulate(rows, headers=list(headers), tablefmt="github", disable_numparse=True)
     return table
+
+
+def _streamed_table(
+    rows: Callable[[], Iterable[Sequence[str]]], headers: Sequence[str]
+) -> Iterator[str]:
+    """`_table` of `rows()`, the lines joined by newlines, in pieces: a table of an archive's
+    claims is aligned over every row, so the rows are made once, measured, and kept in a
+    temporary file until the column widths are known, not in memory.  A table `_github_table`
+    would refuse goes to tabulate whole, as `_table` sends it."""
+    wcswidth = _wcswidth()
+    widths = [len(h) + 2 for h in headers]
+    if not all(h.isascii() and h.isprintable() for h in headers):
+        yield _table(list(rows()), headers)
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as kept:
+        n = 0
+        for row in rows():
+            if len(row) != len(headers) or not all(cell.isprintable() for cell in row):
+                yield _table(list(rows()), headers)
+                return
+            cells = [cell.strip() for cell in row]
+            for i, cell in enumerate(cells):
+                w = len(cell) if wcswidth is None or cell.isascii() else wcswidth(cell)
+                if w < 0:
+                    yield _table(list(rows()), headers)
+                    return
+                if w > widths[i]:
+                    widths[i] = w
+            # Printable cells hold no control character: one separates them, a newline rows.
+            kept.write("\x00".join(cells) + "\n")
+            n += 1
+        if not n:
+            yield _table([], headers)
+            return
+        yield "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
+        yield "\n|" + "|".join("-" * (w + 2) for w in widths) + "|"
+        kept.seek(0)
+        for line in kept:
+            cells = line[:-1].split("\x00")
+            padded = []
+            for cell, width in zip(cells, widths, strict=True):
+                w = len(cell) if wcswidth is None or cell.isascii() else wcswidth(cell)
+                padded.append(cell + " " * (width - w))
+            yield "\n| " + " | ".join(padded) + " |"
 
 
 def _github_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str | None:
@@ -236,12 +282,12 @@ def _findings_section(
         yield _card(n, card, desk, rows)
 
 
-def render(report: Report, desk: Desk | None = None) -> str:
+def render(report: ReportData, desk: Desk | None = None) -> str:
     """The whole text, for callers that want one string; `factcheck report` streams `pieces`."""
     return "".join(pieces(report, desk))
 
 
-def pieces(report: Report, desk: Desk | None = None) -> Iterator[str]:
+def pieces(report: ReportData, desk: Desk | None = None) -> Iterator[str]:
     """The report's text in pieces, in order: its lines, each followed by a newline.
 
     The last line is a warning or "None.", which never ends in a newline (escape strips), so the
@@ -251,7 +297,7 @@ def pieces(report: Report, desk: Desk | None = None) -> Iterator[str]:
     yield "\n"
 
 
-def _lines(report: Report, desk: Desk) -> Iterator[str]:
+def _lines(report: ReportData, desk: Desk) -> Iterator[str | Iterable[str]]:
     """The report's lines in order (a table or a finding is one "line" of several)."""
     claims = claim_index(report)
     sources = source_index(report)
@@ -271,21 +317,22 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
     if report.sources:
         # The headline column only where some source has one (a page's, a record's).
         titled = any(s.title for s in report.sources)
-        rows = [
-            [
-                _source_link(s.id, sources, dated=False),
-                *([escape(s.title or NONE)] if titled else []),
-                code(s.id),
-                escape(source_date_words(s) or NONE),
-                escape(date_from(s)),
-                code(s.path),
-                escape(s.encoding),
-            ]
-            for s in report.sources
-        ]
+
+        def rows() -> Iterator[list[str]]:
+            for s in report.sources:
+                yield [
+                    _source_link(s.id, sources, dated=False),
+                    *([escape(s.title or NONE)] if titled else []),
+                    code(s.id),
+                    escape(source_date_words(s) or NONE),
+                    escape(date_from(s)),
+                    code(s.path),
+                    escape(s.encoding),
+                ]
+
         head = ["outlet", *(["headline"] if titled else []), "source", "published", "date from"]
         yield from [
-            _table(rows, [*head, "file", "encoding"]),
+            _streamed_table(rows, [*head, "file", "encoding"]),
             "",
         ]
 
@@ -311,8 +358,8 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
             "Each of these rests on one source's word: no other source, known fact or "
             "arithmetic check confirms or contradicts it.",
             "",
-            _table(
-                [
+            _streamed_table(
+                lambda: (
                     [
                         _where(c.source, str(c.line), sources),
                         code(c.metric),
@@ -323,7 +370,7 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
                         escape(c.quote),
                     ]
                     for c in lonely
-                ],
+                ),
                 ["source", "metric", "subject", "period", "value", "quote"],
             ),
             "",
@@ -337,15 +384,15 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
             "Numbers seen in the articles' content that no metric claimed. If one of them "
             "matters, add a metric or a cue to the rules so it is checked.",
             "",
-            _table(
-                [
+            _streamed_table(
+                lambda: (
                     [
                         _where(u.source, f"{u.line}:{u.column}", sources),
                         escape(u.kind),
                         escape(u.text) + (f" ({escape(u.reason)})" if u.reason else ""),
                     ]
                     for u in report.unbound
-                ],
+                ),
                 ["source", "kind", "text"],
             ),
             "",

@@ -1,0 +1,164 @@
+"""Records put aside on disk as they arrive, and read back a pass at a time.
+
+A run whose reports need the records (Markdown, HTML, SARIF, ...) keeps no document's claims in
+memory: `engine.analyse_paths(spill=True)` puts each document's source record, claims and
+unbound figures aside, as the JSON report's items, in a temporary file (`engine.JsonSpill`,
+the one the JSON report is copied from), and the texts the HTML report may show in another
+(`TextSpill`).  The parent keeps where each document's items are, and the findings.
+
+`report` gives the renderers a report (`common.ReportView`) whose `sources`, `claims` and
+`unbound` are views (`Spilled`): each pass over one decodes the documents' items from the file
+again, in report order, and keeps none of them.  A renderer makes its passes and keeps what it
+shows; `Spilled.passes` counts them.  `json_pieces` copies the JSON report from the file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from pydantic import TypeAdapter
+
+from factcheck.models import SCHEMA_VERSION, Claim, SourceInfo, Unbound
+from factcheck.report import json as json_report
+from factcheck.report.common import ReportView
+
+if TYPE_CHECKING:
+    from factcheck.engine import Corpus
+    from factcheck.rules import RuleSet
+
+M = TypeVar("M")
+
+
+class Spilled(Sequence[M], Generic[M]):
+    """A report list read back from where it was put aside: `chunks()` gives each document's
+    items (JSON report items joined by `json_report.ITEM`) in report order, decoded as they
+    are met.  Iterating is a pass over the file; indexing one item walks to it."""
+
+    # Passes made over any view since the process started: what a report's rendering cost.
+    passes = 0
+
+    def __init__(
+        self, chunks: Callable[[], Iterator[str]], count: int, adapter: TypeAdapter[list[M]]
+    ) -> None:
+        self._chunks = chunks
+        self._count = count
+        self._adapter = adapter
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[M]:
+        Spilled.passes += 1
+        for chunk in self._chunks():
+            if chunk:
+                yield from self._adapter.validate_json("[" + chunk + "]")
+
+    @overload
+    def __getitem__(self, i: int) -> M: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[M]: ...
+
+    def __getitem__(self, i: int | slice) -> M | Sequence[M]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._count)
+            return list(islice(self, start, stop, step)) if stop > start else []
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count:
+            raise IndexError(i)
+        return next(islice(self, i, None))
+
+
+_CLAIMS: TypeAdapter[list[Claim]] = TypeAdapter(list[Claim])
+_UNBOUND: TypeAdapter[list[Unbound]] = TypeAdapter(list[Unbound])
+_SOURCES: TypeAdapter[list[SourceInfo]] = TypeAdapter(list[SourceInfo])
+
+
+class TextSpill(Mapping[str, str]):
+    """Articles' texts in a temporary file, by source id: the HTML report reads those it shows
+    when it shows them.  The last few read are kept (a table quotes one article several
+    times)."""
+
+    KEEP = 8
+
+    def __init__(self) -> None:
+        # Open as long as the spill is: the report reads it after the run.
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self._at: dict[str, tuple[int, int]] = {}
+        self._end = 0
+        self._recent: OrderedDict[str, str] = OrderedDict()
+
+    def add(self, source_id: str, text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
+        self.file.seek(self._end)
+        self.file.write(data)
+        self._at[source_id] = (self._end, len(data))
+        self._end += len(data)
+        self._recent.pop(source_id, None)
+
+    def __getitem__(self, source_id: str) -> str:
+        text = self._recent.get(source_id)
+        if text is not None:
+            self._recent.move_to_end(source_id)
+            return text
+        offset, size = self._at[source_id]
+        self.file.seek(offset)
+        text = self.file.read(size).decode("utf-8", "surrogatepass")
+        self._recent[source_id] = text
+        if len(self._recent) > self.KEEP:
+            self._recent.popitem(last=False)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def report(corpus: Corpus, rules: RuleSet) -> ReportView:
+    """The report of a corpus analysed with `spill=True`: its records read back from the spill
+    on each pass, its findings (checked group by group) in memory."""
+    spill = corpus.json_docs
+    if spill is None or corpus.findings is None or corpus.checked_with != rules.sha256:
+        raise ValueError("spill.report needs a corpus analysed with spill=True for these rules")
+    return ReportView(
+        schema_version=SCHEMA_VERSION,
+        rules_sha256=rules.sha256,
+        sources=Spilled(lambda: spill.items(0), len(spill.docs), _SOURCES),
+        claims=Spilled(lambda: spill.items(1), spill.claims, _CLAIMS),
+        findings=tuple(corpus.findings),
+        unbound=Spilled(lambda: spill.items(2), spill.unbound, _UNBOUND),
+        warnings=tuple(corpus.warnings),
+    )
+
+
+def json_pieces(corpus: Corpus, view: ReportView) -> Iterator[str]:
+    """The JSON report of a spilled run, byte for byte what `json_report.pieces` writes for the
+    same report in memory: the documents' items copied from the spill, the findings rendered
+    here."""
+    spill = corpus.json_docs
+    if spill is None:
+        raise ValueError("json_pieces needs a corpus analysed with spill=True")
+    findings = json_report.texts(view.findings)
+    warnings = json_report.texts(view.warnings)
+    lists: dict[str, tuple[int, Callable[[], Iterator[str]]]] = {
+        "sources": (len(spill.docs), lambda: spill.items(0)),
+        "claims": (spill.claims, lambda: spill.items(1)),
+        "unbound": (spill.unbound, lambda: spill.items(2)),
+        "findings": (len(findings), lambda: iter(findings)),
+        "warnings": (len(warnings), lambda: iter(warnings)),
+    }
+    scalars: dict[str, Any] = {
+        "schema_version": view.schema_version,
+        "rules_sha256": view.rules_sha256,
+    }
+    return json_report.assembled(scalars, lists)
