@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from factcheck.engine import Corpus
     from factcheck.ingest import IngestOptions
     from factcheck.models import Report
-    from factcheck.report.common import Desk
+    from factcheck.report.common import Desk, ReportData
     from factcheck.rules import RuleSet
 
 EXIT_OK = 0
@@ -141,6 +141,7 @@ def analyse(
     rules: RuleSet,
     keep_texts: bool = True,
     json_only: bool = False,
+    spill: bool = False,
 ) -> Corpus:
     """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
     from factcheck.engine import analyse_paths, default_jobs
@@ -150,7 +151,12 @@ def analyse(
     options = ingest_options(args)
     if args is None or not hasattr(args, "no_store"):
         return analyse_paths(
-            sources, rules, keep_texts=keep_texts, json_only=json_only, options=options
+            sources,
+            rules,
+            keep_texts=keep_texts,
+            json_only=json_only,
+            options=options,
+            spill=spill,
         )
     if args.shared_storage and args.engine != "dask":
         raise FactcheckError(
@@ -175,6 +181,7 @@ def analyse(
         options=options,
         shared_storage=args.shared_storage,
         json_only=json_only,
+        spill=spill,
     )
     if not args.no_store:
         from factcheck.config import ignore_folder
@@ -612,8 +619,8 @@ def cmd_report(
     formats: list[str] | None,
     args: argparse.Namespace | None = None,
 ) -> int:
-    from factcheck import reportcache
-    from factcheck.engine import build_report, gc_paused, json_pieces, json_summary
+    from factcheck import reportcache, spill
+    from factcheck.engine import gc_paused, json_pieces, json_summary
     from factcheck.report.common import summarize
     from factcheck.rules import load_rules
 
@@ -643,18 +650,28 @@ def cmd_report(
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
             # The JSON report alone needs no records here either: the workers render them.
+            # The others read them back from disk, a pass at a time (`factcheck.spill`).
             json_only = chosen == ["json"]
-            corpus = analyse(args, sources, rules, "html" in chosen, json_only)
+            corpus = analyse(args, sources, rules, "html" in chosen, json_only, not json_only)
             require_articles(corpus, sources)
             if json_only:
                 outputs = {FORMATS["json"][0]: json_pieces(corpus, rules)}
                 summary = list(json_summary(corpus).row())
             else:
-                report = build_report(corpus, rules)
+                report = spill.report(corpus, rules)
                 # Rendered while written, a piece at a time: no report is ever held whole.
                 desk = _desk(rules, report, baseline_path)
+                texts = corpus.text_spill if corpus.text_spill is not None else corpus.texts
+                spilled = corpus
                 outputs = render_streams(
-                    RenderInput(report, corpus.texts, desk, html_pages), chosen
+                    RenderInput(
+                        report,
+                        texts,
+                        desk,
+                        html_pages,
+                        json=lambda: spill.json_pieces(spilled, report),
+                    ),
+                    chosen,
                 )
                 summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
@@ -725,7 +742,7 @@ def _report_baseline(args: argparse.Namespace | None) -> Path | None:
     return DEFAULT_BASELINE if DEFAULT_BASELINE.is_file() else None
 
 
-def _desk(rules: RuleSet, report: Report, baseline_path: Path | None) -> Desk:
+def _desk(rules: RuleSet, report: ReportData, baseline_path: Path | None) -> Desk:
     """What the report words beside the figures: descriptions, facts' sources, accepted
     conflicts with the desk's reasons."""
     from factcheck.baseline import finding_fingerprint, load_baseline
@@ -734,12 +751,13 @@ def _desk(rules: RuleSet, report: Report, baseline_path: Path | None) -> Desk:
     accepted: dict[str, str] = {}
     if baseline_path is not None:
         baseline = load_baseline(baseline_path)
-        claims = {c.id: c for c in report.claims}
-        for f in report.findings:
-            if f.status == "conflict":
-                entry = baseline.get(finding_fingerprint(f, claims))
-                if entry is not None:
-                    accepted[entry.fingerprint] = entry.reason or ""
+        conflicts = [f for f in report.findings if f.status == "conflict"]
+        named = {cid for f in conflicts for cid in f.claims}
+        claims = {c.id: c for c in report.claims if c.id in named} if named else {}
+        for f in conflicts:
+            entry = baseline.get(finding_fingerprint(f, claims))
+            if entry is not None:
+                accepted[entry.fingerprint] = entry.reason or ""
     return Desk(
         metrics={m.id: m.description for m in rules.metrics.values()},
         checks={c.id: getattr(c, "description", "") for c in rules.checks},
