@@ -7,7 +7,7 @@ is worded.  Nothing here formats for one medium.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol, overload
@@ -205,7 +205,7 @@ def finding_claims(f: Finding, claims: Mapping[str, Claim]) -> list[Claim]:
 def card_title(card: Card, desk: Desk | None = None) -> str:
     """A card's title: its first finding's, without a period when its findings have several."""
     f = card.first
-    if len({x.period for x in card.findings}) > 1 or len({c.period for c in card.claims}) > 1:
+    if len({x.period for x in card.findings}) > 1 or card.periods_vary:
         f = f.model_copy(update={"period": None})  # the values say which period is which
     return finding_title(f, desk)
 
@@ -242,8 +242,12 @@ class Card:
     """Findings a reader takes in as one: every pair of values a group disagrees on, or the
     same conflict (same rule, metric and values) restated by many sources.
 
-    `values` lists each distinct value with the claims that state it, in claim order; `whys`
-    each distinct explanation; `accepted` the desk's reasons for the findings it accepted.
+    `claims` are its claims in claim order (`count` of them; an agreement's card of a report
+    read back from disk keeps only the first `SHOWN_CLAIMS`), `sources` their sources, `missing`
+    the ids its findings name that the report does not carry.  `values` lists each distinct
+    value with the claims that state it, in claim order (a conflict's card; empty for an
+    agreement's read back from disk, which no report shows); `whys` each distinct explanation;
+    `accepted` the desk's reasons for the findings it accepted.
     """
 
     status: str
@@ -253,14 +257,14 @@ class Card:
     whys: list[str]
     accepted: list[str]
     unaccepted: int
+    count: int = 0
+    sources: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    periods_vary: bool = False  # its claims are of more than one period
 
     @property
     def first(self) -> Finding:
         return self.findings[0]
-
-    @property
-    def sources(self) -> list[str]:
-        return list(dict.fromkeys(c.source for c in self.claims))
 
 
 def cards(
@@ -316,6 +320,7 @@ def _group_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
 
 # A card's table shows its first claims; the rest are counted (every one is in the JSON).
 SHOWN_CLAIMS = {"conflict": 50, "agreement": 10}
+_KEPT = SHOWN_CLAIMS["agreement"]
 
 
 def shown_claims(card: Card, agreement_rows: int | None = None) -> list[Claim]:
@@ -367,7 +372,127 @@ def _card(
         whys=whys,
         accepted=accepted,
         unaccepted=unaccepted,
+        count=len(cs),
+        sources=list(dict.fromkeys(c.source for c in cs)),
+        missing=[cid for f in findings for cid in f.claims if cid not in seen],
+        periods_vary=len({c.period for c in cs}) > 1,
     )
+
+
+@dataclass
+class ReportCards:
+    """A report's conflicts and agreements as cards, and the claims the conflicts' cards hold
+    (with those of the agreements they are weighed against), by id."""
+
+    conflicts: list[Card]
+    agreements: list[Card]
+    claims: dict[str, Claim]
+
+
+def report_cards(report: ReportData, desk: Desk) -> ReportCards:
+    """`cards` of the report's conflicts (against its agreements) and of its agreements, in
+    one pass over its claims, keeping only the claims a report shows of them.
+
+    A conflict's card holds every claim it names, and the claims of the agreements of its
+    group (its `values`).  An agreement's card, which asks nothing of a reader and may name
+    thousands of claims, keeps its first `SHOWN_CLAIMS` by claim order, counts the rest, and
+    notes their sources and whether their periods differ: the same card `cards` makes, less
+    the claims no report shows and the `values` no report shows of an agreement.  A report
+    carrying two claims with one id that an agreement names (a merged report) has its
+    agreements' cards made by `cards`, from those claims kept whole.
+    """
+    clashes = conflicts(report)
+    agreed = agreements(report)
+    groups = {(f.rule, f.metric, f.subject, f.period) for f in clashes if f.kind == "agreement"}
+    backing = [
+        f
+        for f in agreed
+        if f.kind == "agreement" and (f.rule, f.metric, f.subject, f.period) in groups
+    ]
+    wanted = {cid for f in (*clashes, *backing) for cid in f.claims}
+    grouped: dict[tuple[object, ...], list[Finding]] = {}
+    for f in agreed:  # an agreement's card key names no claim
+        grouped.setdefault(card_key(f, {}), []).append(f)
+    tallies = [_Tally(fs) for fs in grouped.values()]
+    refs: dict[str, _Ref] = {}
+    for k, tally in enumerate(tallies):
+        order: dict[str, int] = {}
+        for f in tally.findings:
+            for cid in f.claims:
+                if cid not in order:
+                    order[cid] = len(order)
+                    refs.setdefault(cid, _Ref()).cards.append((k, order[cid]))
+    named: dict[str, Claim] = {}
+    twice = False
+    for c in report.claims:
+        if c.id in wanted:
+            named[c.id] = c
+        ref = refs.get(c.id)
+        if ref is None:
+            continue
+        twice = twice or ref.met
+        ref.met = True
+        for k, order_in_card in ref.cards:
+            tallies[k].add(c, order_in_card)
+    conflict_cards = cards(clashes, named, desk, backing)
+    if twice:
+        return ReportCards(conflict_cards, cards(agreed, claim_index(report), desk), named)
+    return ReportCards(
+        conflict_cards, [t.card(lambda cid: not refs[cid].met) for t in tallies], named
+    )
+
+
+class _Ref:
+    """A claim id that agreements' cards name: whether a pass met it, and each card's index
+    with the order the id is first named in it."""
+
+    __slots__ = ("cards", "met")
+
+    def __init__(self) -> None:
+        self.met = False
+        self.cards: list[tuple[int, int]] = []
+
+
+class _Tally:
+    """An agreement's card as a pass over the claims meets them (`report_cards`)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.count = 0
+        self.first: list[tuple[tuple[str, int, int, str], int, Claim]] = []
+        self.sources: set[str] = set()
+        self.periods: set[Period | None] = set()
+
+    def add(self, c: Claim, order: int) -> None:
+        self.count += 1
+        self.first.append((c.sort_key, order, c))
+        if len(self.first) > 4 * _KEPT:
+            self.first.sort(key=_by_order)
+            del self.first[_KEPT:]
+        self.sources.add(c.source)
+        if len(self.periods) < 2:
+            self.periods.add(c.period)
+
+    def card(self, unmet: Callable[[str], bool]) -> Card:
+        fs = self.findings
+        self.first.sort(key=_by_order)
+        return Card(
+            status=fs[0].status,
+            findings=fs,
+            claims=[c for _, _, c in self.first[:_KEPT]],
+            values=[],
+            whys=list(dict.fromkeys(f.explanation or f.message for f in fs)),
+            accepted=[],
+            unaccepted=0,
+            count=self.count,
+            sources=sorted(self.sources),
+            missing=[cid for f in fs for cid in f.claims if unmet(cid)],
+            periods_vary=len(self.periods) > 1,
+        )
+
+
+def _by_order(x: tuple[tuple[str, int, int, str], int, Claim]) -> tuple[object, ...]:
+    return (x[0], x[1])
 
 
 def values_sentence(card: Card, sources: Mapping[str, SourceInfo]) -> str:

@@ -40,14 +40,13 @@ from factcheck.report.common import (
     Summary,
     Uncorroborated,
     card_title,
-    cards,
-    claim_index,
     claim_interval,
     claim_value,
     date_from,
     desk_note,
     joined,
     period_text,
+    report_cards,
     shown_claims,
     source_index,
     source_label,
@@ -57,7 +56,6 @@ from factcheck.report.common import (
     values_head,
 )
 from factcheck.report.common import agreements as agreement_findings
-from factcheck.report.common import conflicts as conflict_findings
 from factcheck.wording import (
     metric_words,
     modality_words,
@@ -170,7 +168,7 @@ def _unbound_name(u: Unbound) -> str:
 class _Context:
     report: ReportData
     texts: Mapping[str, str]
-    claims: dict[str, Claim]  # those the findings name
+    claims: dict[str, Claim]  # those the conflicts' cards hold
     sources: dict[str, SourceInfo]
     desk: Desk
     conflict_cards: list[Card]
@@ -178,9 +176,6 @@ class _Context:
     claim_anchor: _AnchorMap[str]
     source_anchor: dict[str, str]
     unbound_anchor: _AnchorMap[int]
-    # Ids of the claims that are not "actual" (a forecast, a target): a finding's claims table
-    # has a modality column when it has one of them.
-    modal_claims: set[str] = field(default_factory=set)
     # claim id → "conflict" or "agreement"; a claim no finding names is "single".
     statuses: dict[str, str] = field(default_factory=dict)
     # claim id → ("conflict-1", …): where a highlighted figure links back to
@@ -436,22 +431,21 @@ def pieces(
 
 def _context(report: ReportData, texts: Mapping[str, str], desk: Desk) -> _Context:
     anchors = _Anchors()
-    claims = claim_index(report)
+    found = report_cards(report, desk)
     ctx = _Context(
         report=report,
         texts=texts,
-        claims=claims,
+        claims=found.claims,
         sources=source_index(report),
         desk=desk,
-        conflict_cards=cards(conflict_findings(report), claims, desk, agreement_findings(report)),
-        agreement_cards=cards(agreement_findings(report), claims, desk),
+        conflict_cards=found.conflicts,
+        agreement_cards=found.agreements,
         claim_anchor=_AnchorMap("claim", lambda: ((c.id, c.id) for c in report.claims)),
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
         unbound_anchor=_AnchorMap(
             "unbound", lambda: ((i, _unbound_name(u)) for i, u in enumerate(report.unbound))
         ),
     )
-    ctx.modal_claims = {cid for cid, c in ctx.claims.items() if c.modality != "actual"}
     for n, card in enumerate(ctx.conflict_cards, 1):
         for c in card.claims:
             ctx.statuses[c.id] = "conflict"
@@ -642,7 +636,7 @@ def _quote_html(ctx: _Context, c: Claim) -> str:
 
 def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> list[str]:
     """The lines of the table of a card's claims (those the report carries)."""
-    modal = any(c.id in ctx.modal_claims for c in claims)
+    modal = any(c.modality != "actual" for c in claims)
     return [_CLAIMS_HEAD[modal], *[_claim_row(ctx, c, modal) for c in claims], _TABLE_CLOSE]
 
 
@@ -702,15 +696,13 @@ def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
     ]
     if f.status == "conflict" and len(card.values) > 1:
         parts.append(_values_list(ctx, card))
-    if card.claims:
+    if card.count:
         # A large archive's agreements are many and ask nothing: three quotes show what agreed.
         shown = shown_claims(card, 3 if ctx.large else None)
         parts += _claims_table(ctx, shown)
-        if len(shown) < len(card.claims):
-            parts.append(_cut(len(card.claims), len(shown), "claims"))
-    have = {c.id for c in card.claims}
-    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
-    if missing:
+        if len(shown) < card.count:
+            parts.append(_cut(card.count, len(shown), "claims"))
+    if missing := card.missing:
         parts.append(
             "<p>Claims not in this report: "
             + ", ".join(f"<code>{esc(m)}</code>" for m in missing)

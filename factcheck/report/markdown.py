@@ -29,13 +29,12 @@ from factcheck.report.common import (
     Desk,
     ReportData,
     card_title,
-    cards,
-    claim_index,
     claim_value,
     date_from,
     desk_note,
     joined,
     period_text,
+    report_cards,
     shown_claims,
     source_index,
     subject_text,
@@ -43,8 +42,6 @@ from factcheck.report.common import (
     uncorroborated,
     values_sentence,
 )
-from factcheck.report.common import agreements as agreement_findings
-from factcheck.report.common import conflicts as conflict_findings
 from factcheck.wording import modality_words, outlet_words, source_date_words, source_words
 
 # Characters that start Markdown (or GitHub) syntax inline.  `$` because GitHub renders
@@ -240,15 +237,13 @@ def _card(n: int, card: Card, desk: Desk, rows: _ClaimRows) -> str:
     ]
     if f.status == "conflict" and len(card.values) > 1:
         lines += [f"**{escape(values_sentence(card, rows.sources))}.**", ""]
-    if card.claims:
+    if card.count:
         listed = shown_claims(card)
         lines += [rows.table(listed), ""]
-        if len(listed) < len(card.claims):
-            left = len(card.claims) - len(listed)
+        if len(listed) < card.count:
+            left = card.count - len(listed)
             lines += [f"And {left} more claims: every one is in consistency.json.", ""]
-    have = {c.id for c in card.claims}
-    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
-    if missing:
+    if missing := card.missing:
         lines += ["Claims not in this report: " + ", ".join(code(m) for m in missing) + ".", ""]
     why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
     shown = card.whys[:_SHOWN_WHYS]
@@ -299,7 +294,7 @@ def pieces(report: ReportData, desk: Desk | None = None) -> Iterator[str]:
 
 def _lines(report: ReportData, desk: Desk) -> Iterator[str | Iterable[str]]:
     """The report's lines in order (a table or a finding is one "line" of several)."""
-    claims = claim_index(report)
+    found = report_cards(report, desk)
     sources = source_index(report)
     claim_rows = _ClaimRows(sources)
     summary = summarize(report)
@@ -338,14 +333,14 @@ def _lines(report: ReportData, desk: Desk) -> Iterator[str | Iterable[str]]:
 
     yield from _findings_section(
         "Conflicts",
-        cards(conflict_findings(report), claims, desk, agreement_findings(report)),
+        found.conflicts,
         desk,
         claim_rows,
         "No conflicts: nothing contradicts.",
     )
     yield from _findings_section(
         "Agreements",
-        cards(agreement_findings(report), claims, desk),
+        found.agreements,
         desk,
         claim_rows,
         "No agreements.",
