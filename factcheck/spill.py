@@ -6,10 +6,12 @@ unbound figures aside, as the JSON report's items, in a temporary file (`engine.
 the one the JSON report is copied from), and the texts the HTML report may show in another
 (`TextSpill`).  The parent keeps where each document's items are, and the findings.
 
-`report` gives the renderers a report (`common.ReportView`) whose `sources`, `claims` and
-`unbound` are views (`Spilled`): each pass over one decodes the documents' items from the file
-again, in report order, and keeps none of them.  A renderer makes its passes and keeps what it
-shows; `Spilled.passes` counts them.  `json_pieces` copies the JSON report from the file.
+`report` gives the renderers a report (`common.ReportView`) whose `claims` and `unbound` are
+views (`Spilled`): each pass over one decodes the documents' items from the file again, in
+report order, and keeps none of them.  A renderer makes its passes and keeps what it shows;
+`Spilled.passes` counts them.  The sources' records, one a document, are read once and held:
+every claim a report words is worded with its source's.  `json_pieces` copies the JSON report
+from the file.
 """
 
 from __future__ import annotations
@@ -53,9 +55,22 @@ class Spilled(Sequence[M], Generic[M]):
 
     def __iter__(self) -> Iterator[M]:
         Spilled.passes += 1
+        # Documents' items decoded many at a time: one call per document cost more than its
+        # few items.
+        batch: list[str] = []
+        size = 0
         for chunk in self._chunks():
             if chunk:
-                yield from self._adapter.validate_json("[" + chunk + "]")
+                batch.append(chunk)
+                size += len(chunk)
+                if size >= _BATCH_CHARS:
+                    yield from self._decoded(batch)
+                    batch, size = [], 0
+        if batch:
+            yield from self._decoded(batch)
+
+    def _decoded(self, chunks: list[str]) -> list[M]:
+        return self._adapter.validate_json("[" + json_report.ITEM.join(chunks) + "]")
 
     @overload
     def __getitem__(self, i: int) -> M: ...
@@ -73,6 +88,8 @@ class Spilled(Sequence[M], Generic[M]):
             raise IndexError(i)
         return next(islice(self, i, None))
 
+
+_BATCH_CHARS = 1 << 16
 
 _CLAIMS: TypeAdapter[list[Claim]] = TypeAdapter(list[Claim])
 _UNBOUND: TypeAdapter[list[Unbound]] = TypeAdapter(list[Unbound])
@@ -133,7 +150,9 @@ def report(corpus: Corpus, rules: RuleSet) -> ReportView:
     return ReportView(
         schema_version=SCHEMA_VERSION,
         rules_sha256=rules.sha256,
-        sources=Spilled(lambda: spill.items(0), len(spill.docs), _SOURCES),
+        # Each document's source record is held (the reports look sources up by id to word
+        # every claim's), read once; the claims and unbound figures are read on each pass.
+        sources=tuple(Spilled(lambda: spill.items(0), len(spill.docs), _SOURCES)),
         claims=Spilled(lambda: spill.items(1), spill.claims, _CLAIMS),
         findings=tuple(corpus.findings),
         unbound=Spilled(lambda: spill.items(2), spill.unbound, _UNBOUND),
@@ -148,17 +167,21 @@ def json_pieces(corpus: Corpus, view: ReportView) -> Iterator[str]:
     spill = corpus.json_docs
     if spill is None:
         raise ValueError("json_pieces needs a corpus analysed with spill=True")
-    findings = json_report.texts(view.findings)
-    warnings = json_report.texts(view.warnings)
     lists: dict[str, tuple[int, Callable[[], Iterator[str]]]] = {
         "sources": (len(spill.docs), lambda: spill.items(0)),
         "claims": (spill.claims, lambda: spill.items(1)),
         "unbound": (spill.unbound, lambda: spill.items(2)),
-        "findings": (len(findings), lambda: iter(findings)),
-        "warnings": (len(warnings), lambda: iter(warnings)),
+        "findings": (len(view.findings), lambda: _rendered(view.findings)),
+        "warnings": (len(view.warnings), lambda: _rendered(view.warnings)),
     }
     scalars: dict[str, Any] = {
         "schema_version": view.schema_version,
         "rules_sha256": view.rules_sha256,
     }
     return json_report.assembled(scalars, lists)
+
+
+def _rendered(records: Sequence[Any], batch: int = 4096) -> Iterator[str]:
+    """Records as the JSON report's items, a batch at a time, each batch's joined."""
+    for start in range(0, len(records), batch):
+        yield json_report.ITEM.join(json_report.texts(records[start : start + batch]))

@@ -128,10 +128,13 @@ class Uncorroborated(Sequence[Claim]):
     one pass over the report's claims; each iteration is another pass, keeping none.
     """
 
-    def __init__(self, report: ReportData) -> None:
+    def __init__(self, report: ReportData, weighed: int | None = None) -> None:
         self._claims = report.claims
         self._checked = {cid for f in report.findings for cid in f.claims}
-        self._count = sum(1 for c in self._claims if c.id not in self._checked)
+        if weighed is None:
+            self._count = sum(1 for c in self._claims if c.id not in self._checked)
+        else:
+            self._count = len(self._claims) - weighed
 
     def __len__(self) -> int:
         return self._count
@@ -154,8 +157,9 @@ class Uncorroborated(Sequence[Claim]):
         return list(islice(self, n))
 
 
-def uncorroborated(report: ReportData) -> Uncorroborated:
-    return Uncorroborated(report)
+def uncorroborated(report: ReportData, found: ReportCards | None = None) -> Uncorroborated:
+    """The claims no finding names; `found`, the report's cards, counted them already."""
+    return Uncorroborated(report, found.weighed if found is not None else None)
 
 
 def subject_text(subject: Iterable[str]) -> str:
@@ -387,6 +391,7 @@ class ReportCards:
     conflicts: list[Card]
     agreements: list[Card]
     claims: dict[str, Claim]
+    weighed: int  # how many of the report's claims a finding names
 
 
 def report_cards(report: ReportData, desk: Desk) -> ReportCards:
@@ -424,22 +429,26 @@ def report_cards(report: ReportData, desk: Desk) -> ReportCards:
                     refs.setdefault(cid, _Ref()).cards.append((k, order[cid]))
     named: dict[str, Claim] = {}
     twice = False
+    weighed = 0
     for c in report.claims:
         if c.id in wanted:
             named[c.id] = c
+            weighed += 1
         ref = refs.get(c.id)
         if ref is None:
             continue
+        if c.id not in wanted:
+            weighed += 1
         twice = twice or ref.met
         ref.met = True
         for k, order_in_card in ref.cards:
             tallies[k].add(c, order_in_card)
     conflict_cards = cards(clashes, named, desk, backing)
     if twice:
-        return ReportCards(conflict_cards, cards(agreed, claim_index(report), desk), named)
-    return ReportCards(
-        conflict_cards, [t.card(lambda cid: not refs[cid].met) for t in tallies], named
-    )
+        agreed_cards = cards(agreed, claim_index(report), desk)
+    else:
+        agreed_cards = [t.card(lambda cid: not refs[cid].met) for t in tallies]
+    return ReportCards(conflict_cards, agreed_cards, named, weighed)
 
 
 class _Ref:

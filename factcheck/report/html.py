@@ -35,6 +35,7 @@ from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    ReportCards,
     ReportData,
     ReportView,
     Summary,
@@ -173,6 +174,7 @@ class _Context:
     desk: Desk
     conflict_cards: list[Card]
     agreement_cards: list[Card]
+    found: ReportCards
     claim_anchor: _AnchorMap[str]
     source_anchor: dict[str, str]
     unbound_anchor: _AnchorMap[int]
@@ -398,7 +400,7 @@ def pieces(
     summary = summarize(report)
     conflicts = ctx.conflict_cards
     agreements = ctx.agreement_cards
-    lonely = uncorroborated(report)
+    lonely = uncorroborated(report, ctx.found)
     charts = _chart_groups(ctx)
     body: list[str | Iterable[str]] = [
         _header(report, summary),
@@ -440,6 +442,7 @@ def _context(report: ReportData, texts: Mapping[str, str], desk: Desk) -> _Conte
         desk=desk,
         conflict_cards=found.conflicts,
         agreement_cards=found.agreements,
+        found=found,
         claim_anchor=_AnchorMap("claim", lambda: ((c.id, c.id) for c in report.claims)),
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
         unbound_anchor=_AnchorMap(

@@ -346,7 +346,7 @@ def _lines(report: ReportData, desk: Desk) -> Iterator[str | Iterable[str]]:
         "No agreements.",
     )
 
-    lonely = uncorroborated(report)
+    lonely = uncorroborated(report, found)
     yield from [f"## Single-source claims nobody corroborates ({len(lonely)})", ""]
     if lonely:
         yield from [
