@@ -181,7 +181,7 @@ def json_pieces(corpus: Corpus, view: ReportView) -> Iterator[str]:
     return json_report.assembled(scalars, lists)
 
 
-def _rendered(records: Sequence[Any], batch: int = 4096) -> Iterator[str]:
+def _rendered(records: Sequence[Any], batch: int = 1024) -> Iterator[str]:
     """Records as the JSON report's items, a batch at a time, each batch's joined."""
     for start in range(0, len(records), batch):
         yield json_report.ITEM.join(json_report.texts(records[start : start + batch]))
