@@ -220,3 +220,45 @@ def test_charts_of_many_claims_count_in_a_pass(rules: RuleSet) -> None:
     html = html_report.render(report, {})
     assert "120 claims, drawn as their 40 most stated values" in html
     assert "5 rarer values not drawn" in html
+
+
+def test_report_cards_are_the_cards_of_all_claims(archive: list[Path], rules: RuleSet) -> None:
+    """In any claim order, and with a claim id met twice (a merged report), the one-pass
+    cards are `cards` of every claim, less what no report shows of an agreement."""
+    import random
+
+    from factcheck.report.common import (
+        Desk,
+        agreements,
+        cards,
+        claim_index,
+        conflicts,
+        report_cards,
+    )
+
+    full = build_report(analyse_paths(archive, rules), rules)
+    shuffled = list(full.claims)
+    random.Random(3).shuffle(shuffled)
+    agreed = {cid for f in agreements(full) for cid in f.claims}
+    again = next(c for c in shuffled if c.id in agreed)
+    twice = [*shuffled, again.model_copy(update={"quote": "said again"})]
+    for claims in (full.claims, tuple(shuffled), tuple(twice)):
+        report = full.model_copy(update={"claims": claims})
+        index = claim_index(report)
+        want_conflicts = cards(conflicts(report), index, Desk(), agreements(report))
+        want_agreements = cards(agreements(report), index, Desk())
+        found = report_cards(report, Desk())
+        assert found.conflicts == want_conflicts
+        assert len(found.agreements) == len(want_agreements) > 10
+        for got, want in zip(found.agreements, want_agreements, strict=True):
+            assert got.claims == want.claims[: len(got.claims)]
+            assert len(got.claims) == min(want.count, 10) or got.claims == want.claims
+            assert (got.count, got.sources, got.missing, got.periods_vary, got.whys) == (
+                want.count,
+                want.sources,
+                want.missing,
+                want.periods_vary,
+                want.whys,
+            )
+        checked = {cid for f in report.findings for cid in f.claims}
+        assert found.weighed == sum(1 for c in report.claims if c.id in checked)
