@@ -32,10 +32,10 @@ from factcheck.printable import SafeStream, on_actions
 from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
+    from factcheck.baseline import Baseline
     from factcheck.engine import Corpus
     from factcheck.ingest import IngestOptions
-    from factcheck.models import Report
-    from factcheck.report.common import Desk, ReportData
+    from factcheck.report.common import Desk, ReportData, ReportView
     from factcheck.rules import RuleSet
 
 EXIT_OK = 0
@@ -831,16 +831,26 @@ def _gate_inputs(
     rules_paths: list[Path],
     options: IngestOptions | None = None,
     timings: dict[str, float] | None = None,
-) -> tuple[Report, Corpus, RuleSet]:
-    from factcheck.engine import analyse_paths, build_report
+) -> tuple[ReportView, Corpus, RuleSet]:
+    """The report `check` and `baseline` read, its records put aside on disk as they arrive
+    (`factcheck.spill`): the gate keeps the claims its conflicts name.  The caller closes the
+    corpus."""
+    from factcheck import spill
+    from factcheck.engine import analyse_paths
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
-    corpus = analyse_paths(sources, rules, options=options)
-    for w in corpus.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    require_articles(corpus, sources)
-    return build_report(corpus, rules, timings), corpus, rules
+    corpus = analyse_paths(sources, rules, options=options, spill=True)
+    try:
+        for w in corpus.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        require_articles(corpus, sources)
+        if timings is not None:
+            timings.update(corpus.check_seconds)
+        return spill.report(corpus, rules), corpus, rules
+    except BaseException:
+        corpus.close()
+        raise
 
 
 def require_articles(corpus: Corpus, sources: Sources) -> None:
@@ -863,7 +873,7 @@ def require_articles(corpus: Corpus, sources: Sources) -> None:
 
 def read_line(corpus: Corpus) -> str:
     """How many articles a run read and skipped, for the summary of `check`."""
-    read = len(corpus.analysed)
+    read = corpus.articles
     line = f"factcheck: read {read} article{'s' if read != 1 else ''}"
     skipped = corpus.skipped
     line += f", skipped {len(skipped)}"
@@ -889,8 +899,6 @@ def cmd_check(
     options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline
-    from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
-    from factcheck.report import github, junit, sarif, text
 
     if baseline_path is not None and not baseline_path.is_file():
         raise FactcheckError(
@@ -903,6 +911,28 @@ def cmd_check(
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
     timings: dict[str, float] = {}
     report, corpus, rules = _gate_inputs(sources, rules_paths, options, timings)
+    try:
+        return _gate(sources, report, corpus, rules, timings, baseline, fmt, output, allow_skipped)
+    finally:
+        corpus.close()
+
+
+def _gate(
+    sources: Sources,
+    report: ReportView,
+    corpus: Corpus,
+    rules: RuleSet,
+    timings: dict[str, float],
+    baseline: Baseline,
+    fmt: str | None,
+    output: Path | None,
+    allow_skipped: bool,
+) -> int:
+    """`check`'s verdict on an analysed corpus, written in the format asked for."""
+    from factcheck import spill
+    from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
+    from factcheck.report import github, junit, sarif, text
+
     infos = [
         RuleInfo(
             c.id,
@@ -919,7 +949,10 @@ def cmd_check(
         )
         for c in rules.checks
     ]
-    result = evaluate(report, corpus.texts, baseline, infos)
+    texts = corpus.text_spill if corpus.text_spill is not None else corpus.texts
+    result = evaluate(
+        report, texts, baseline, infos, json_text=lambda: spill.json_pieces(corpus, report)
+    )
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     renderers = {
@@ -971,8 +1004,11 @@ def cmd_baseline(
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
-    report, _, _ = _gate_inputs(sources, rules_paths, options)
-    entries, skipped = accepted_entries(report, accept_known_facts, previous)
+    report, corpus, _ = _gate_inputs(sources, rules_paths, options)
+    try:
+        entries, skipped = accepted_entries(report, accept_known_facts, previous)
+    finally:
+        corpus.close()
     read = {s.id for s in report.sources}
     merged = merge(entries, previous, reason, read)
     write_baseline(baseline_path, merged)

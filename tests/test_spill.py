@@ -262,3 +262,36 @@ def test_report_cards_are_the_cards_of_all_claims(archive: list[Path], rules: Ru
             )
         checked = {cid for f in report.findings for cid in f.claims}
         assert found.weighed == sum(1 for c in report.claims if c.id in checked)
+
+
+def test_the_gate_reads_a_spilled_report_as_one_in_memory(
+    archive: list[Path], rules: RuleSet
+) -> None:
+    """`check` and `baseline` read the records back from disk: every CI format is the same as
+    the gate's over the report in memory (JUnit's times aside)."""
+    import re
+
+    from factcheck.baseline import Baseline
+    from factcheck.gate import accepted_entries, evaluate, render_json
+    from factcheck.report import github, junit, sarif, text
+
+    kept = analyse_paths(archive, rules)
+    full = build_report(kept, rules)
+    corpus = analyse_paths(archive, rules, spill=True)
+    try:
+        view = spill.report(corpus, rules)
+        assert corpus.text_spill is not None
+        old = evaluate(full, kept.texts, Baseline())
+        new = evaluate(
+            view, corpus.text_spill, Baseline(), json_text=lambda: spill.json_pieces(corpus, view)
+        )
+        assert new.failed and old.new == new.new
+        for render in (text.render, github.render, sarif.render, render_json):
+            assert render(new) == render(old)
+        times = re.compile(r'time="[0-9.]*"')
+        assert times.sub("", junit.render(new)) == times.sub("", junit.render(old))
+        assert accepted_entries(view, True) == accepted_entries(full, True)
+        # Each check is timed as it runs group by group (JUnit's `time`).
+        assert {f.rule for f in full.findings} <= set(corpus.check_seconds)
+    finally:
+        corpus.close()
