@@ -10,6 +10,7 @@ and is never held whole.  To add a format, write `factcheck/report/<name>.py` wi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from factcheck.models import Report
 from factcheck.report import html as html_report
 from factcheck.report import json as json_report
 from factcheck.report import markdown as markdown_report
-from factcheck.report.common import Desk, ReportData
+from factcheck.report.common import Desk, ReportCards, ReportData, report_cards
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,23 @@ class RenderInput:
     # copied from there, not rendered from `report`.
     json: Callable[[], Iterator[str]] | None = None
 
+    @functools.cached_property
+    def cards(self) -> ReportCards:
+        """The report's cards, made once for the Markdown and HTML reports (a pass over the
+        claims of a report read back from disk)."""
+        return report_cards(self.report, self.desk)
+
 
 Renderer = Callable[[RenderInput], str]
 Pieces = Callable[[RenderInput], Iterator[str]]
 
 # Insertion order is the order `factcheck report` writes and lists them: the human reports first.
 _STREAMED: dict[str, tuple[str, Pieces]] = {
-    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report, r.desk)),
-    "html": ("consistency.html", lambda r: html_report.pieces(r.report, r.texts, r.desk)),
+    "md": ("consistency.md", lambda r: markdown_report.pieces(r.report, r.desk, r.cards)),
+    "html": (
+        "consistency.html",
+        lambda r: html_report.pieces(r.report, r.texts, r.desk, found=r.cards),
+    ),
     "json": ("consistency.json", lambda r: r.json() if r.json else _json_of(r.report)),
 }
 
@@ -70,7 +80,9 @@ def render_streams(data: RenderInput, formats: list[str]) -> dict[str, Iterator[
     out: dict[str, Iterator[str]] = {}
     for f in formats:
         if f == "html":
-            out.update(html_report.files(data.report, data.texts, data.desk, data.html_pages))
+            out.update(
+                html_report.files(data.report, data.texts, data.desk, data.html_pages, data.cards)
+            )
         else:
             out[_STREAMED[f][0]] = _STREAMED[f][1](data)
     return out

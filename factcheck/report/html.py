@@ -284,6 +284,7 @@ def files(
     texts: Mapping[str, str],
     desk: Desk | None = None,
     paged: bool | None = None,
+    found: ReportCards | None = None,
 ) -> dict[str, Iterator[str]]:
     """The HTML report's files: one page, or, for a very large archive (or when `paged`), an
     index page and a page per metric, each a whole report over that metric's findings and
@@ -291,7 +292,7 @@ def files(
     if paged is None:
         paged = len(report.sources) > PAGED_ARCHIVE_SOURCES
     if not paged:
-        return {PAGE: pieces(report, texts, desk)}
+        return {PAGE: pieces(report, texts, desk, found=found)}
     desk = desk or Desk()
     metrics = sorted({c.metric for c in report.claims} | {f.metric for f in report.findings})
     names = _Anchors()
@@ -391,12 +392,13 @@ def pieces(
     *,
     title: str = "",
     home: str = "",
+    found: ReportCards | None = None,
 ) -> Iterator[str]:
     """The page in pieces, in order.  Where every mark will be is known before the first
     piece (a finding links to a mark only if the article's text has it), then each section is
     made as it is written.  `title` and `home` make it one page of several: its metric, and
     a link back to the index page."""
-    ctx = _context(report, texts, desk or Desk())
+    ctx = _context(report, texts, desk or Desk(), found)
     summary = summarize(report)
     conflicts = ctx.conflict_cards
     agreements = ctx.agreement_cards
@@ -431,9 +433,13 @@ def pieces(
     yield "\n</body>\n</html>\n"
 
 
-def _context(report: ReportData, texts: Mapping[str, str], desk: Desk) -> _Context:
+def _context(
+    report: ReportData, texts: Mapping[str, str], desk: Desk, found: ReportCards | None = None
+) -> _Context:
+    """What the page needs to know before its first piece; `found`: the report's cards, when
+    another report made them already (`report_cards` of this report and desk)."""
     anchors = _Anchors()
-    found = report_cards(report, desk)
+    found = found or report_cards(report, desk)
     ctx = _Context(
         report=report,
         texts=texts,

@@ -27,6 +27,7 @@ from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    ReportCards,
     ReportData,
     card_title,
     claim_value,
@@ -282,19 +283,21 @@ def render(report: ReportData, desk: Desk | None = None) -> str:
     return "".join(pieces(report, desk))
 
 
-def pieces(report: ReportData, desk: Desk | None = None) -> Iterator[str]:
+def pieces(
+    report: ReportData, desk: Desk | None = None, found: ReportCards | None = None
+) -> Iterator[str]:
     """The report's text in pieces, in order: its lines, each followed by a newline.
 
     The last line is a warning or "None.", which never ends in a newline (escape strips), so the
     text ends in exactly one.
     """
-    yield from joined("\n", _lines(report, desk or Desk()))
+    desk = desk or Desk()
+    yield from joined("\n", _lines(report, desk, found or report_cards(report, desk)))
     yield "\n"
 
 
-def _lines(report: ReportData, desk: Desk) -> Iterator[str | Iterable[str]]:
+def _lines(report: ReportData, desk: Desk, found: ReportCards) -> Iterator[str | Iterable[str]]:
     """The report's lines in order (a table or a finding is one "line" of several)."""
-    found = report_cards(report, desk)
     sources = source_index(report)
     claim_rows = _ClaimRows(sources)
     summary = summarize(report)
