@@ -167,10 +167,10 @@ def test_anchors_without_a_dict_of_all_are_those_of_one() -> None:
     names = ["a", "a", "a-2", "b:1", "b 1", "b-1", "a-2", "c", "x y-2", "x y", "x/y", "a"]
     one = html_report._Anchors()
     want = {n: one.new("claim", n) for n in names}
-    lazy = html_report._AnchorMap("claim", lambda: ((n, n) for n in names))
+    lazy = html_report._AnchorMap.of("claim", lambda: ((n, n) for n in names))
     assert {n: lazy.get(n, n) for n in names} == want
     assert lazy.get("c", "c") == "claim-c" and "c" not in lazy.special
-    by_index = html_report._AnchorMap("u", lambda: enumerate(names))
+    by_index = html_report._AnchorMap.of("u", lambda: enumerate(names))
     again = html_report._Anchors()
     assert [by_index.get(i, n) for i, n in enumerate(names)] == [again.new("u", n) for n in names]
 

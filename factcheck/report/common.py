@@ -156,6 +156,10 @@ class Uncorroborated(Sequence[Claim]):
         """The first `n`, read no further than they are."""
         return list(islice(self, n))
 
+    def holds(self, c: Claim) -> bool:
+        """Whether `c`, one of the report's claims, is one of these."""
+        return c.id not in self._checked
+
 
 def uncorroborated(report: ReportData, found: ReportCards | None = None) -> Uncorroborated:
     """The claims no finding names; `found`, the report's cards, counted them already."""

@@ -130,32 +130,49 @@ class _AnchorMap(Generic[K]):
     them all would hold it (a key met twice keeps its last), without such a dict: a report's
     claims are too many to keep.  An anchor is `prefix-slug` unless another item's anchor could
     be the same, which needs the two slugs to be one slug and its `-N` forms; items whose slug
-    stripped of such endings is met once are therefore never renamed, and only the others are
-    replayed (a second pass), keeping the few anchors that differ."""
+    stripped of such endings is met once are therefore never renamed.  A first pass shows it
+    every name (`see`); only if some are shared does a second replay those (`replay`),
+    keeping the few anchors that differ."""
 
-    def __init__(self, prefix: str, items: Callable[[], Iterable[tuple[K, str]]]) -> None:
+    def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self.special: dict[K, str] = {}
-        seen: set[int] = set()
-        shared: set[int] = set()
-        for _, name in items():
-            h = hash(_TAIL.sub("", _slug(name)))
-            if h in seen:
-                shared.add(h)
+        self._seen: set[int] = set()
+        self._shared: set[int] = set()
+        self._anchors = _Anchors()
+
+    def see(self, name: str) -> None:
+        h = hash(_TAIL.sub("", _slug(name)))
+        if h in self._seen:
+            self._shared.add(h)
+        else:
+            self._seen.add(h)
+
+    def seen_all(self) -> bool:
+        """The first pass is over: whether every name keeps its plain anchor (no second)."""
+        self._seen.clear()
+        return not self._shared
+
+    def replay(self, key: K, name: str) -> None:
+        """The second pass, over the same items in the same order."""
+        slug = _slug(name)
+        if hash(_TAIL.sub("", slug)) in self._shared:
+            anchor = self._anchors.new(self.prefix, name)
+            if anchor != f"{self.prefix}-{slug}":
+                self.special[key] = anchor
             else:
-                seen.add(h)
-        del seen
-        if not shared:
-            return
-        anchors = _Anchors()
-        for key, name in items():
-            slug = _slug(name)
-            if hash(_TAIL.sub("", slug)) in shared:
-                anchor = anchors.new(prefix, name)
-                if anchor != f"{prefix}-{slug}":
-                    self.special[key] = anchor
-                else:
-                    self.special.pop(key, None)
+                self.special.pop(key, None)
+
+    @classmethod
+    def of(cls, prefix: str, items: Callable[[], Iterable[tuple[K, str]]]) -> _AnchorMap[K]:
+        """The map of all `items()`, in the passes it needs."""
+        out: _AnchorMap[K] = cls(prefix)
+        for _, name in items():
+            out.see(name)
+        if not out.seen_all():
+            for key, name in items():
+                out.replay(key, name)
+        return out
 
     def get(self, key: K, name: str) -> str:
         return self.special.get(key) or f"{self.prefix}-{_slug(name)}"
@@ -175,6 +192,7 @@ class _Context:
     conflict_cards: list[Card]
     agreement_cards: list[Card]
     found: ReportCards
+    lonely: Uncorroborated
     claim_anchor: _AnchorMap[str]
     source_anchor: dict[str, str]
     unbound_anchor: _AnchorMap[int]
@@ -205,6 +223,8 @@ class _Context:
     compact_periods: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
     _outlet_tokens: dict[str, str] = field(default_factory=dict)
     shown_sources: set[str] = field(default_factory=set)  # whose texts the page shows
+    charts: list[_ChartGroup] = field(default_factory=list)
+    first_lonely: list[Claim] = field(default_factory=list)  # a large archive's table's
 
     def anchor(self, c: Claim) -> str:
         return self.claim_anchor.get(c.id, c.id)
@@ -402,8 +422,8 @@ def pieces(
     summary = summarize(report)
     conflicts = ctx.conflict_cards
     agreements = ctx.agreement_cards
-    lonely = uncorroborated(report, ctx.found)
-    charts = _chart_groups(ctx)
+    lonely = ctx.lonely
+    charts = ctx.charts
     body: list[str | Iterable[str]] = [
         _header(report, summary),
         _nav(conflicts, agreements, lonely, charts, report),
@@ -449,11 +469,10 @@ def _context(
         conflict_cards=found.conflicts,
         agreement_cards=found.agreements,
         found=found,
-        claim_anchor=_AnchorMap("claim", lambda: ((c.id, c.id) for c in report.claims)),
+        claim_anchor=_AnchorMap("claim"),
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
-        unbound_anchor=_AnchorMap(
-            "unbound", lambda: ((i, _unbound_name(u)) for i, u in enumerate(report.unbound))
-        ),
+        unbound_anchor=_AnchorMap("unbound"),
+        lonely=uncorroborated(report, found),
     )
     for n, card in enumerate(ctx.conflict_cards, 1):
         for c in card.claims:
@@ -469,17 +488,8 @@ def _context(
         ctx.source_anchor = {k: v for k, v in ctx.source_anchor.items() if k in ctx.shown_sources}
     else:
         ctx.shown_sources = {s.id for s in report.sources}
-    # The figures of the texts shown, found in one pass over the claims and one over the
-    # unbound numbers.
-    shown = ctx.shown_sources
-    if shown:
-        for c in report.claims:
-            if c.source in shown:
-                ctx.by_source.setdefault(c.source, []).append(c)
-        for i, u in enumerate(report.unbound):
-            if u.source in shown:
-                ctx.unbound_by_source.setdefault(u.source, []).append(i)
-                ctx.unbound_items[i] = u
+    _claims_passes(ctx)
+    _unbound_passes(ctx)
     # Only the anchors are kept, not each text's marks: those are made again as the text is
     # written, so they die young instead of swelling what every garbage collection walks.
     for s in report.sources:
@@ -493,6 +503,49 @@ def _context(
             ctx.unbound_spans[s.id] = unbound
             ctx.placed.update(ctx.unbound_anchor_of(i, ctx.unbound_items[i]) for _, _, i in unbound)
     return ctx
+
+
+def _claims_passes(ctx: _Context) -> None:
+    """What the page needs of every claim, in one pass over them (and a second, for the
+    claims the charts draw and the anchors a shared slug renames, when there are any): the
+    anchors, the claims of the texts shown, the charts' counts and the first single-source
+    claims a large archive's table lists."""
+    report, shown, lonely = ctx.report, ctx.shown_sources, ctx.lonely
+    charts = _ChartTally(ctx)
+    first_lonely: list[Claim] = []
+    wanted = TABLE_ROWS if ctx.large and lonely else 0
+    for pos, c in enumerate(report.claims):
+        ctx.claim_anchor.see(c.id)
+        if c.source in shown:
+            ctx.by_source.setdefault(c.source, []).append(c)
+        charts.add(pos, c)
+        if len(first_lonely) < wanted and lonely.holds(c):
+            first_lonely.append(c)
+    fetch = charts.wanted()
+    fetched: dict[int, Claim] = {}
+    settled = ctx.claim_anchor.seen_all()
+    if fetch or not settled:
+        for pos, c in enumerate(report.claims):
+            if not settled:
+                ctx.claim_anchor.replay(c.id, c.id)
+            if pos in fetch:
+                fetched[pos] = c
+    ctx.charts = charts.groups(fetched)
+    ctx.first_lonely = first_lonely
+
+
+def _unbound_passes(ctx: _Context) -> None:
+    """The unbound numbers' anchors, and those of the texts shown, in one pass (a second when
+    a shared slug renames some)."""
+    shown = ctx.shown_sources
+    for i, u in enumerate(ctx.report.unbound):
+        ctx.unbound_anchor.see(_unbound_name(u))
+        if u.source in shown:
+            ctx.unbound_by_source.setdefault(u.source, []).append(i)
+            ctx.unbound_items[i] = u
+    if not ctx.unbound_anchor.seen_all():
+        for i, u in enumerate(ctx.report.unbound):
+            ctx.unbound_anchor.replay(i, _unbound_name(u))
 
 
 # ── header, navigation, summary ──────────────────────────────────────────────────────────
@@ -859,7 +912,7 @@ def _uncorroborated_section(ctx: _Context, lonely: Uncorroborated) -> Iterator[s
     if not lonely:
         yield '<p class="none">Every claim is weighed by at least one check.</p>\n</details>\n</section>'
         return
-    shown = lonely.first(TABLE_ROWS) if ctx.large else lonely
+    shown = ctx.first_lonely if ctx.large else lonely
     rows = (_lonely_row(ctx, c) for c in shown)
     yield (
         "<p>Each of these rests on one source's word: no other source, known fact or "
@@ -1132,55 +1185,68 @@ class _Tally:
             row[3], row[4] = rank, pos
 
 
-def _chart_groups(ctx: _Context) -> list[_ChartGroup]:
+class _ChartTally:
     """One chart per metric and unit with at least two values; conflicted metrics first.
 
     A metric with many claims (over `CHART_ROWS`) is charted as its distinct values (value,
     interval, subject, period), the most stated first, each row standing for the claims that
-    state it and taking the colour of its most serious claim.  One pass over the claims counts
-    them (`_Tally`), a second fetches the claims of the rows drawn: no pass keeps them all.
-    """
-    report = ctx.report
-    grouped: dict[tuple[str, bool, str], _Tally] = {}
-    for pos, c in enumerate(report.claims):
+    state it and taking the colour of its most serious claim.  A pass over the claims counts
+    them (`add`, a `_Tally` per chart); the claims of the rows drawn are fetched in a second
+    (`wanted`, then `groups`): no pass keeps them all."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.grouped: dict[tuple[str, bool, str], _Tally] = {}
+        self.drawn: dict[tuple[str, bool, str], tuple[list[list[object]], int]] = {}
+
+    def add(self, pos: int, c: Claim) -> None:
         key = (c.metric, c.is_date, "" if c.is_date else c.unit or "")
-        tally = grouped.get(key)
+        tally = self.grouped.get(key)
         if tally is None:
-            tally = grouped[key] = _Tally()
-        tally.add(pos, c, _RANK.get(ctx.status(c.id), 3))
-    drawn: dict[tuple[str, bool, str], tuple[list[list[object]], int]] = {}
-    wanted: set[object] = set()
-    for key, tally in grouped.items():
-        if tally.count >= 2 and tally.claims is None:
-            ordered = sorted(tally.rows.values(), key=lambda r: (-int(r[0]), r[1], r[2]))  # type: ignore[call-overload]
-            kept = ordered[:CHART_ROWS]
-            drawn[key] = (kept, len(ordered))
-            wanted.update(r[2] for r in kept)
-            wanted.update(r[4] for r in kept)
-    fetched = {pos: c for pos, c in enumerate(report.claims) if pos in wanted} if wanted else {}
-    groups = []
-    for (metric, is_date, unit), tally in grouped.items():
-        if tally.count < 2:
-            continue
-        if tally.claims is not None:
-            groups.append(_ChartGroup(metric, unit or None, is_date, tuple(tally.claims)))
-            continue
-        kept, distinct = drawn[metric, is_date, unit]
-        firsts = [fetched[int(r[2])] for r in kept]  # type: ignore[call-overload]
-        order = sorted(range(len(kept)), key=lambda i: _point(firsts[i], firsts[i].interval()))
-        groups.append(
-            _ChartGroup(
-                metric,
-                unit or None,
-                is_date,
-                tuple(fetched[int(kept[i][4])] for i in order),  # type: ignore[call-overload]
-                counts=tuple(int(kept[i][0]) for i in order),  # type: ignore[call-overload]
-                total=tally.count,
-                hidden=distinct - len(kept),
+            tally = self.grouped[key] = _Tally()
+        tally.add(pos, c, _RANK.get(self.ctx.status(c.id), 3))
+
+    def wanted(self) -> set[int]:
+        """The positions of the claims the summarised charts draw."""
+        out: set[int] = set()
+        for key, tally in self.grouped.items():
+            if tally.count >= 2 and tally.claims is None:
+                ordered = sorted(tally.rows.values(), key=_row_order)
+                kept = ordered[:CHART_ROWS]
+                self.drawn[key] = (kept, len(ordered))
+                out.update(int(r[2]) for r in kept)  # type: ignore[call-overload]
+                out.update(int(r[4]) for r in kept)  # type: ignore[call-overload]
+        return out
+
+    def groups(self, fetched: Mapping[int, Claim]) -> list[_ChartGroup]:
+        groups = []
+        for (metric, is_date, unit), tally in self.grouped.items():
+            if tally.count < 2:
+                continue
+            if tally.claims is not None:
+                groups.append(_ChartGroup(metric, unit or None, is_date, tuple(tally.claims)))
+                continue
+            kept, distinct = self.drawn[metric, is_date, unit]
+            firsts = [fetched[int(r[2])] for r in kept]  # type: ignore[call-overload]
+            order = sorted(range(len(kept)), key=lambda i: _point(firsts[i], firsts[i].interval()))
+            groups.append(
+                _ChartGroup(
+                    metric,
+                    unit or None,
+                    is_date,
+                    tuple(fetched[int(kept[i][4])] for i in order),  # type: ignore[call-overload]
+                    counts=tuple(int(kept[i][0]) for i in order),  # type: ignore[call-overload]
+                    total=tally.count,
+                    hidden=distinct - len(kept),
+                )
             )
-        )
-    conflicted = {f.metric for f in report.findings if f.status == "conflict"}
-    return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
+        conflicted = {f.metric for f in self.ctx.report.findings if f.status == "conflict"}
+        return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
+
+
+def _row_order(r: list[object]) -> tuple[object, ...]:
+    """The most stated value first, then the first stated (sort key, then position)."""
+    return (-int(r[0]), r[1], r[2])  # type: ignore[call-overload]
 
 
 def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> Iterator[str]:
