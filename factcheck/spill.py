@@ -141,6 +141,47 @@ class TextSpill(Mapping[str, str]):
         self.file.close()
 
 
+class ClaimSpill:
+    """Claims put aside in a temporary file as they are met, a batch at a time, and read back
+    as a view (`view`): a part of a report's claims (one metric's, for its HTML page) that
+    should not be held either."""
+
+    BATCH = 256
+
+    def __init__(self) -> None:
+        # Open as long as a view of it is: closed when the last is dropped.
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self._chunks: list[tuple[int, int]] = []
+        self._pending: list[Claim] = []
+        self._end = 0
+        self.count = 0
+
+    def add(self, c: Claim) -> None:
+        self._pending.append(c)
+        self.count += 1
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = json_report.ITEM.join(json_report.texts(self._pending)).encode()
+        self.file.seek(self._end)
+        self.file.write(data)
+        self._chunks.append((self._end, len(data)))
+        self._end += len(data)
+        self._pending = []
+
+    def _read(self) -> Iterator[str]:
+        for offset, size in self._chunks:
+            self.file.seek(offset)
+            yield self.file.read(size).decode()
+
+    def view(self) -> Spilled[Claim]:
+        self._flush()
+        return Spilled(self._read, self.count, _CLAIMS)
+
+
 def report(corpus: Corpus, rules: RuleSet) -> ReportView:
     """The report of a corpus analysed with `spill=True`: its records read back from the spill
     on each pass, its findings (checked group by group) in memory."""

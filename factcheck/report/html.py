@@ -318,30 +318,54 @@ def files(
     names = _Anchors()
     page_of = {m: names.new("consistency", m) + ".html" for m in metrics}
     out: dict[str, Iterator[str]] = {PAGE: _index_page(report, desk, page_of)}
+    parts = _by_metric(report, metrics)
     for m in metrics:
-        out[page_of[m]] = _metric_page(report, texts, desk, m)
+        out[page_of[m]] = _metric_page(report, texts, desk, m, *parts[m])
     return out
 
 
-def _metric_report(report: ReportData, metric: str) -> ReportView:
-    findings = tuple(f for f in report.findings if f.metric == metric)
-    named = {cid for f in findings for cid in f.claims}
-    claims = tuple(c for c in report.claims if c.metric == metric or c.id in named)
-    used = {c.source for c in claims}
+def _by_metric(
+    report: ReportData, metrics: Sequence[str]
+) -> dict[str, tuple[Sequence[Claim], set[str]]]:
+    """Each metric's claims and those its findings name, in report order, put aside on disk
+    in one pass (`spill.ClaimSpill`), with the sources they come from: a page holds none."""
+    from factcheck.spill import ClaimSpill  # the spill reads the report package's JSON
+
+    named: dict[str, set[str]] = {m: set() for m in metrics}
+    for f in report.findings:
+        named[f.metric].update(f.claims)
+    naming = [m for m in metrics if named[m]]
+    spills = {m: ClaimSpill() for m in metrics}
+    used: dict[str, set[str]] = {m: set() for m in metrics}
+    for c in report.claims:
+        for m in {c.metric, *(m for m in naming if c.id in named[m])}:
+            spills[m].add(c)
+            used[m].add(c.source)
+    return {m: (spills[m].view(), used[m]) for m in metrics}
+
+
+def _metric_report(
+    report: ReportData, metric: str, claims: Sequence[Claim], used: set[str]
+) -> ReportView:
     return ReportView(
         schema_version=report.schema_version,
         rules_sha256=report.rules_sha256,
         sources=tuple(s for s in report.sources if s.id in used),
         claims=claims,
-        findings=findings,
+        findings=tuple(f for f in report.findings if f.metric == metric),
     )
 
 
 def _metric_page(
-    report: ReportData, texts: Mapping[str, str], desk: Desk, metric: str
+    report: ReportData,
+    texts: Mapping[str, str],
+    desk: Desk,
+    metric: str,
+    claims: Sequence[Claim],
+    used: set[str],
 ) -> Iterator[str]:
     # Made when the file is written, not before: one metric's page in memory at a time.
-    sub = _metric_report(report, metric)
+    sub = _metric_report(report, metric, claims, used)
     title = metric_words(metric, desk.metrics.get(metric, ""))
     yield from pieces(sub, texts, desk, title=title, home=PAGE)
 
