@@ -662,14 +662,14 @@ def cmd_report(
                 # Rendered while written, a piece at a time: no report is ever held whole.
                 desk = _desk(rules, report, baseline_path)
                 texts = corpus.text_spill if corpus.text_spill is not None else corpus.texts
-                spilled = corpus
+                kept = corpus  # the JSON report is copied from its spill as it is written
                 outputs = render_streams(
                     RenderInput(
                         report,
                         texts,
                         desk,
                         html_pages,
-                        json=lambda: spill.json_pieces(spilled, report),
+                        json=lambda: spill.json_pieces(kept, report),
                     ),
                     chosen,
                 )
@@ -746,18 +746,18 @@ def _desk(rules: RuleSet, report: ReportData, baseline_path: Path | None) -> Des
     """What the report words beside the figures: descriptions, facts' sources, accepted
     conflicts with the desk's reasons."""
     from factcheck.baseline import finding_fingerprint, load_baseline
+    from factcheck.gate import conflict_claims
     from factcheck.report.common import Desk
 
     accepted: dict[str, str] = {}
     if baseline_path is not None:
         baseline = load_baseline(baseline_path)
-        conflicts = [f for f in report.findings if f.status == "conflict"]
-        named = {cid for f in conflicts for cid in f.claims}
-        claims = {c.id: c for c in report.claims if c.id in named} if named else {}
-        for f in conflicts:
-            entry = baseline.get(finding_fingerprint(f, claims))
-            if entry is not None:
-                accepted[entry.fingerprint] = entry.reason or ""
+        claims = conflict_claims(report)
+        for f in report.findings:
+            if f.status == "conflict":
+                entry = baseline.get(finding_fingerprint(f, claims))
+                if entry is not None:
+                    accepted[entry.fingerprint] = entry.reason or ""
     return Desk(
         metrics={m.id: m.description for m in rules.metrics.values()},
         checks={c.id: getattr(c, "description", "") for c in rules.checks},
