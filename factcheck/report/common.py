@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Protocol, overload
 
 from factcheck.baseline import finding_fingerprint
@@ -151,10 +150,6 @@ class Uncorroborated(Sequence[Claim]):
 
     def __getitem__(self, i: int | slice) -> Claim | Sequence[Claim]:
         return list(self)[i]
-
-    def first(self, n: int) -> list[Claim]:
-        """The first `n`, read no further than they are."""
-        return list(islice(self, n))
 
     def holds(self, c: Claim) -> bool:
         """Whether `c`, one of the report's claims, is one of these."""
