@@ -4,7 +4,9 @@
 
 For each N, a fresh child process runs what `factcheck report ARCHIVE --no-store --format json
 --jobs N` runs (discover, analyse, check, render JSON) and records (with `--records`, the path
-the Markdown and HTML reports take: the parent builds the whole Report and renders it):
+the Markdown and HTML reports take: the records are put aside on disk as they arrive and read
+back from there, `factcheck.spill`; `--formats md,html,json` renders those reports too, as
+`factcheck report` does, and adds the render's passes over the spilled claims):
 
 - the parent's own CPU seconds (`RUSAGE_SELF`) and the workers' (`RUSAGE_CHILDREN`, read once
   the pool has been shut down and its processes reaped);
@@ -61,10 +63,17 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> dict[str, Any]:
+def child(
+    folder: Path,
+    jobs: int,
+    count_bytes: bool,
+    records: bool = False,
+    formats: tuple[str, ...] = ("json",),
+) -> dict[str, Any]:
     """One run in this process; the caller made it fresh, so RUSAGE_CHILDREN starts at zero."""
-    from factcheck import engine
-    from factcheck.report import json as json_report
+    from factcheck import engine, spill
+    from factcheck.cli import _desk
+    from factcheck.report import RenderInput, render_streams
     from factcheck.rules import load_rules
 
     sent: list[int] = []
@@ -86,15 +95,29 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
 
     rules = load_rules([ROOT / "rules"])
     self0, kids0, wall0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN), time.time()
-    if records:
-        corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False)
-        pieces = json_report.pieces(engine.build_report(corpus, rules))
+    passes = 0
+    if records:  # what `factcheck report --format md,html,json` runs
+        corpus = engine.analyse_paths(
+            [folder], rules, jobs=jobs, keep_texts="html" in formats, spill=True
+        )
+        report = spill.report(corpus, rules)
+        data = RenderInput(
+            report,
+            corpus.text_spill or {},
+            _desk(rules, report, None),
+            json=lambda: spill.json_pieces(corpus, report),
+        )
+        before = spill.Spilled.passes
+        streams = list(render_streams(data, list(formats)).values())
     else:  # what `factcheck report --format json` runs
         corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False, json_only=True)
-        pieces = engine.json_pieces(corpus, rules)
+        streams = [engine.json_pieces(corpus, rules)]
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        for piece in pieces:
-            sink.write(piece)
+        for pieces in streams:
+            for piece in pieces:
+                sink.write(piece)
+    if records:
+        passes = spill.Spilled.passes - before
     corpus.close()
     wall = time.time() - wall0
     docs = corpus.articles
@@ -108,13 +131,20 @@ def child(folder: Path, jobs: int, count_bytes: bool, records: bool = False) -> 
         "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "sent_per_doc": sum(sent) / docs if docs else 0.0,
         "received_per_doc": sum(received) / docs if docs else 0.0,
+        "passes": passes,
     }
 
 
 def run_child(
-    folder: Path, jobs: int, count_bytes: bool, records: bool, pin: bool = False
+    folder: Path,
+    jobs: int,
+    count_bytes: bool,
+    records: bool,
+    formats: str = "json",
+    pin: bool = False,
 ) -> dict[str, Any]:
-    flags = ["--records"] * records + ["--count-bytes"] * count_bytes + ["--one-core"] * pin
+    flags = ["--records"] * records + ["--count-bytes"] * count_bytes + ["--formats", formats]
+    flags += ["--one-core"] * pin
     return child_result([__file__, "--child", str(folder), "--jobs", str(jobs), *flags])
 
 
@@ -136,8 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--records",
         action="store_true",
-        help="the path of reports that need the records (Markdown, HTML): the parent builds "
-        "the Report and renders it, instead of joining the JSON the workers rendered",
+        help="the path of reports that need the records (Markdown, HTML): the parent puts "
+        "them aside on disk and renders from there, instead of joining the JSON the workers "
+        "rendered",
+    )
+    p.add_argument(
+        "--formats",
+        default="json",
+        help="with --records, the reports rendered (comma-separated, of md,html,json)",
     )
     p.add_argument(
         "--one-core",
@@ -150,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.child is not None:
         if a.one_core:  # the child, its workers and their threads, all on one core
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes, a.records)))
+        fmts = tuple(a.formats.split(","))
+        print(json.dumps(child(a.child, int(a.jobs), a.count_bytes, a.records, fmts)))
         return 0
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -162,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[int, dict[str, Any]] = {}
     for _ in range(a.repeat):
         for n in jobs:  # alternated, so a busy spell of the machine hits every N alike
-            r = run_child(folder, n, False, a.records, a.one_core)
+            r = run_child(folder, n, False, a.records, a.formats, a.one_core)
             total = r["parent_cpu"] + r["workers_cpu"]
             if n not in best or total < best[n]["parent_cpu"] + best[n]["workers_cpu"]:
                 best[n] = r
     for n in jobs:
         if n > 1:
-            counted = run_child(folder, n, True, a.records)
+            counted = run_child(folder, n, True, a.records, a.formats)
             best[n]["sent_per_doc"] = counted["sent_per_doc"]
             best[n]["received_per_doc"] = counted["received_per_doc"]
 
@@ -194,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['sent_per_doc']:.0f} / {r['received_per_doc']:.0f}" if n > 1 else "",
                 f"{proj[0]:.1f}x / {proj[1]:.1f}x" if n > 1 else "",
                 meets if n > 1 else "",
+                r["passes"],
             ]
         )
     on = "all processes on one core" if a.one_core else f"cores here: {os.cpu_count()}"
@@ -213,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                 "bytes/doc sent / back",
                 "projected 16 / 64 cores",
                 f"goal ≤{GOAL_SERIAL:.0%} serial, ≤{GOAL_IPC:.0%} IPC",
+                "passes over spilled claims",
             ],
             tablefmt="github",
         )

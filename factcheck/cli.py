@@ -32,10 +32,10 @@ from factcheck.printable import SafeStream, on_actions
 from factcheck.report import FORMATS, RenderInput, render_streams
 
 if TYPE_CHECKING:
+    from factcheck.baseline import Baseline
     from factcheck.engine import Corpus
     from factcheck.ingest import IngestOptions
-    from factcheck.models import Report
-    from factcheck.report.common import Desk
+    from factcheck.report.common import Desk, ReportData, ReportView
     from factcheck.rules import RuleSet
 
 EXIT_OK = 0
@@ -148,6 +148,7 @@ def analyse(
     rules: RuleSet,
     keep_texts: bool = True,
     json_only: bool = False,
+    spill: bool = False,
 ) -> Corpus:
     """analyse_paths with the options of `add_run_options`; without them, one process, no store."""
     from factcheck.engine import analyse_paths, default_jobs
@@ -157,7 +158,12 @@ def analyse(
     options = ingest_options(args)
     if args is None or not hasattr(args, "no_store"):
         return analyse_paths(
-            sources, rules, keep_texts=keep_texts, json_only=json_only, options=options
+            sources,
+            rules,
+            keep_texts=keep_texts,
+            json_only=json_only,
+            options=options,
+            spill=spill,
         )
     if args.shared_storage and args.engine != "dask":
         raise FactcheckError(
@@ -184,6 +190,7 @@ def analyse(
         shared_storage=args.shared_storage,
         json_only=json_only,
         scratch_at=args.scratch,
+        spill=spill,
     )
     if not args.no_store:
         from factcheck.config import ignore_folder
@@ -621,8 +628,8 @@ def cmd_report(
     formats: list[str] | None,
     args: argparse.Namespace | None = None,
 ) -> int:
-    from factcheck import reportcache
-    from factcheck.engine import build_report, gc_paused, json_pieces, json_summary
+    from factcheck import reportcache, spill
+    from factcheck.engine import gc_paused, json_pieces, json_summary
     from factcheck.report.common import summarize
     from factcheck.rules import load_rules
 
@@ -652,18 +659,28 @@ def cmd_report(
         else:
             # Only the HTML report shows whole articles; the others need no text kept in memory.
             # The JSON report alone needs no records here either: the workers render them.
+            # The others read them back from disk, a pass at a time (`factcheck.spill`).
             json_only = chosen == ["json"]
-            corpus = analyse(args, sources, rules, "html" in chosen, json_only)
+            corpus = analyse(args, sources, rules, "html" in chosen, json_only, not json_only)
             require_articles(corpus, sources)
             if json_only:
                 outputs = {FORMATS["json"][0]: json_pieces(corpus, rules)}
                 summary = list(json_summary(corpus).row())
             else:
-                report = build_report(corpus, rules)
+                report = spill.report(corpus, rules)
                 # Rendered while written, a piece at a time: no report is ever held whole.
                 desk = _desk(rules, report, baseline_path)
+                texts = corpus.text_spill if corpus.text_spill is not None else corpus.texts
+                kept = corpus  # the JSON report is copied from its spill as it is written
                 outputs = render_streams(
-                    RenderInput(report, corpus.texts, desk, html_pages), chosen
+                    RenderInput(
+                        report,
+                        texts,
+                        desk,
+                        html_pages,
+                        json=lambda: spill.json_pieces(kept, report),
+                    ),
+                    chosen,
                 )
                 summary = list(summarize(report).row())
             warnings = list(corpus.warnings)
@@ -734,16 +751,17 @@ def _report_baseline(args: argparse.Namespace | None) -> Path | None:
     return DEFAULT_BASELINE if DEFAULT_BASELINE.is_file() else None
 
 
-def _desk(rules: RuleSet, report: Report, baseline_path: Path | None) -> Desk:
+def _desk(rules: RuleSet, report: ReportData, baseline_path: Path | None) -> Desk:
     """What the report words beside the figures: descriptions, facts' sources, accepted
     conflicts with the desk's reasons."""
     from factcheck.baseline import finding_fingerprint, load_baseline
+    from factcheck.gate import conflict_claims
     from factcheck.report.common import Desk
 
     accepted: dict[str, str] = {}
     if baseline_path is not None:
         baseline = load_baseline(baseline_path)
-        claims = {c.id: c for c in report.claims}
+        claims = conflict_claims(report)
         for f in report.findings:
             if f.status == "conflict":
                 entry = baseline.get(finding_fingerprint(f, claims))
@@ -822,16 +840,26 @@ def _gate_inputs(
     rules_paths: list[Path],
     options: IngestOptions | None = None,
     timings: dict[str, float] | None = None,
-) -> tuple[Report, Corpus, RuleSet]:
-    from factcheck.engine import analyse_paths, build_report
+) -> tuple[ReportView, Corpus, RuleSet]:
+    """The report `check` and `baseline` read, its records put aside on disk as they arrive
+    (`factcheck.spill`): the gate keeps the claims its conflicts name.  The caller closes the
+    corpus."""
+    from factcheck import spill
+    from factcheck.engine import analyse_paths
     from factcheck.rules import load_rules
 
     rules = load_rules(rules_paths)
-    corpus = analyse_paths(sources, rules, options=options)
-    for w in corpus.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    require_articles(corpus, sources)
-    return build_report(corpus, rules, timings), corpus, rules
+    corpus = analyse_paths(sources, rules, options=options, spill=True)
+    try:
+        for w in corpus.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        require_articles(corpus, sources)
+        if timings is not None:
+            timings.update(corpus.check_seconds)
+        return spill.report(corpus, rules), corpus, rules
+    except BaseException:
+        corpus.close()
+        raise
 
 
 def require_articles(corpus: Corpus, sources: Sources) -> None:
@@ -854,7 +882,7 @@ def require_articles(corpus: Corpus, sources: Sources) -> None:
 
 def read_line(corpus: Corpus) -> str:
     """How many articles a run read and skipped, for the summary of `check`."""
-    read = len(corpus.analysed)
+    read = corpus.articles
     line = f"factcheck: read {read} article{'s' if read != 1 else ''}"
     skipped = corpus.skipped
     line += f", skipped {len(skipped)}"
@@ -880,8 +908,6 @@ def cmd_check(
     options: IngestOptions | None = None,
 ) -> int:
     from factcheck.baseline import Baseline, load_baseline
-    from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
-    from factcheck.report import github, junit, sarif, text
 
     if baseline_path is not None and not baseline_path.is_file():
         raise FactcheckError(
@@ -894,6 +920,28 @@ def cmd_check(
     baseline = load_baseline(baseline_path) if baseline_path else Baseline()
     timings: dict[str, float] = {}
     report, corpus, rules = _gate_inputs(sources, rules_paths, options, timings)
+    try:
+        return _gate(sources, report, corpus, rules, timings, baseline, fmt, output, allow_skipped)
+    finally:
+        corpus.close()
+
+
+def _gate(
+    sources: Sources,
+    report: ReportView,
+    corpus: Corpus,
+    rules: RuleSet,
+    timings: dict[str, float],
+    baseline: Baseline,
+    fmt: str | None,
+    output: Path | None,
+    allow_skipped: bool,
+) -> int:
+    """`check`'s verdict on an analysed corpus, written in the format asked for."""
+    from factcheck import spill
+    from factcheck.gate import RuleInfo, evaluate, render_json, summary_line
+    from factcheck.report import github, junit, sarif, text
+
     infos = [
         RuleInfo(
             c.id,
@@ -910,7 +958,10 @@ def cmd_check(
         )
         for c in rules.checks
     ]
-    result = evaluate(report, corpus.texts, baseline, infos)
+    texts = corpus.text_spill if corpus.text_spill is not None else corpus.texts
+    result = evaluate(
+        report, texts, baseline, infos, json_text=lambda: spill.json_pieces(corpus, report)
+    )
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     renderers = {
@@ -962,8 +1013,11 @@ def cmd_baseline(
     from factcheck.gate import accepted_entries
 
     previous = load_baseline(baseline_path) if baseline_path.is_file() else Baseline()
-    report, _, _ = _gate_inputs(sources, rules_paths, options)
-    entries, skipped = accepted_entries(report, accept_known_facts, previous)
+    report, corpus, _ = _gate_inputs(sources, rules_paths, options)
+    try:
+        entries, skipped = accepted_entries(report, accept_known_facts, previous)
+    finally:
+        corpus.close()
     read = {s.id for s in report.sources}
     merged = merge(entries, previous, reason, read)
     write_baseline(baseline_path, merged)

@@ -53,6 +53,7 @@ from factcheck.progress import Progress
 from factcheck.report import json as json_report
 from factcheck.report.common import Summary
 from factcheck.rules import RuleSet
+from factcheck.spill import TextSpill
 
 # Where a document is analysed; `analyse_source` and `source_info` are kept importable here.
 from factcheck.worker import Analysed as Analysed
@@ -108,6 +109,11 @@ class Corpus:
     json_findings: list[tuple[str, bool, str | Encoded]] = field(default_factory=list)
     # Where the workers put their results aside (kept while `json_docs` reads from it).
     run_folder: scratch.Scratch | None = None
+    # A run that put its records aside (`analyse_paths(spill=True)`): `json_docs` holds them
+    # and the findings are in `findings`; the texts kept are here, not in `texts`.
+    text_spill: TextSpill | None = None
+    # Each check's seconds, where the checks ran in this process group by group.
+    check_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def articles(self) -> int:
@@ -117,6 +123,8 @@ class Corpus:
     def close(self) -> None:
         if self.json_docs is not None:
             self.json_docs.close()
+        if self.text_spill is not None:
+            self.text_spill.close()
         if self.run_folder is not None:
             self.run_folder.close()
 
@@ -257,13 +265,24 @@ class SerialRunner:
         self.rules = rules
         self.binder = Binder(rules)
         self.store = st
+        self.timings: dict[str, float] = {}  # each check's seconds (JUnit's `time`)
 
     def submit(self, tasks: list[Task], job: Job) -> Pending:
         # Run when waited for: one process has nothing to overlap.
         return lambda: run_chunk(tasks, replace(job, store=None), self.binder, self.store)
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
-        return [check_parts(*call, rules=self.rules) for call in calls]
+        out: list[KeyedFindings] = []
+        for parts, published, as_json, root in calls:
+            keyed: KeyedFindings = []
+            for part in parts:  # a part at a time, to time each check
+                started = time.perf_counter()
+                keyed += check_parts([part], published, as_json, root, self.rules)
+                spent = time.perf_counter() - started
+                rule = self.rules.checks[part[0]].id
+                self.timings[rule] = self.timings.get(rule, 0.0) + spent
+            out.append(keyed)
+        return out
 
     def close(self) -> None:
         scratch.close()  # the worker's file is this process's
@@ -339,6 +358,7 @@ def analyse_paths(
     options: IngestOptions | None = None,
     json_only: bool = False,
     scratch_at: str | None = None,
+    spill: bool = False,
 ) -> Corpus:
     """Read, extract and bind every article under `paths`; unreadable files become warnings.
 
@@ -346,7 +366,9 @@ def analyse_paths(
     `keep_texts`, which the HTML report needs) nor the mentions (unless `keep_mentions`).
     `jobs` > 1 spreads the work over processes, `engine="dask"` over the cluster at
     `json_only` is for a run whose one output is the JSON report (`json_pieces`): the workers
-    render their records and run the checks, and this process keeps neither.  Workers put
+    render their records and run the checks, and this process keeps neither.  `spill` is for
+    the other reports: the records are put aside on disk as they arrive, the checks run group
+    by group, and `factcheck.spill.report` reads them back for the renderers.  Workers put
     their results aside in a scratch folder (`factcheck.scratch`): a temporary one for
     processes here, `scratch_at` (a folder or URL they all reach) for a cluster's.
     `scheduler` (`shared_storage`: its workers read the archive at the same paths, so no
@@ -399,7 +421,7 @@ def analyse_paths(
     if not runner.reads_files:
         local = [i for i, f in enumerate(files) if f.url is None]
         meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
-    sharded = runner.jobs > 1 or json_only
+    sharded = runner.jobs > 1 or json_only or spill
     # Workers put their results aside in the run's scratch folder and send back where they are
     # (`worker.put_aside`): a temporary folder here, or one a cluster's workers share.
     folder = None
@@ -415,11 +437,13 @@ def analyse_paths(
         # Checks run where the documents were analysed when that is more than one process:
         # each document's claims come back encoded by metric and subject too.
         groups=sharded,
-        json=json_only,
+        json=json_only or spill,
         spill=folder.path if folder is not None else None,
     )
-    corpus.json_docs = JsonSpill(folder.path if folder else None) if json_only else None
-    corpus.run_folder = folder if json_only else None  # the JSON items are read from there
+    rendered = json_only or spill
+    corpus.json_docs = JsonSpill(folder.path if folder else None) if rendered else None
+    corpus.run_folder = folder if rendered else None  # the JSON items are read from there
+    corpus.text_spill = TextSpill() if spill and keep_texts else None
     claims: GatheredClaims = {}
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
     step = window or max(256, 128 * jobs)
@@ -441,6 +465,7 @@ def analyse_paths(
             root = folder.path if folder is not None else None
             calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, root)
             results = runner.check(calls)
+            corpus.check_seconds = getattr(runner, "timings", {})
             if json_only:
                 corpus.json_findings = [(s, k, t) for s, k, t in _merged(results)]
             else:
@@ -593,6 +618,8 @@ def _collect(
                 corpus.json_docs.add_at(sid, published, o.json_at)
             elif o.json is not None:
                 corpus.json_docs.add(sid, published, o.json)
+            if o.text is not None and corpus.text_spill is not None:
+                corpus.text_spill.add(sid, o.text)
             corpus.warnings.extend(src[_SOURCE_WARNINGS])
             encoded = o.groups
         else:

@@ -6,20 +6,23 @@ source that contradicts a recorded fact fails by default.  A conflict whose chec
 `warning` or `info` is reported but does not fail, as a desk asked by choosing that severity.
 
 The renderers in `factcheck.report.{text,github,sarif,junit}` read a `GateResult`; none of this
-module decides exit codes (that is the CLI's job).
+module decides exit codes (that is the CLI's job).  The report may be one read back from disk
+(`factcheck.spill`): what is kept of its claims is those its conflicts name, and where the
+first claim of every other finding stands (`GateResult.shown_at`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from factcheck.baseline import Baseline, BaselineEntry, entry_for, finding_fingerprint
 from factcheck.ingest import LineIndex
 from factcheck.models import Claim, Finding, Report, SourceInfo
+from factcheck.report.common import ReportData
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class GateFinding:
 
 @dataclass(frozen=True)
 class GateResult:
-    report: Report
+    report: ReportData
     texts: Mapping[str, str]
     new: tuple[GateFinding, ...]
     baselined: tuple[GateFinding, ...]
@@ -72,7 +75,10 @@ class GateResult:
     rules: tuple[RuleInfo, ...] = ()  # every check, so formats can list those that found nothing
     baseline_path: str | None = None
     root: Path = field(default_factory=Path.cwd)
+    # The report's JSON text where it is ready elsewhere (a spilled run's), for `render_json`.
+    json: Callable[[], Iterator[str]] | None = field(default=None, compare=False, repr=False)
     _places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    _sources: dict[str, SourceInfo] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -83,7 +89,28 @@ class GateResult:
         return tuple(g for g in self.new if g.fails)
 
     def source(self, source_id: str) -> SourceInfo | None:
-        return next((s for s in self.report.sources if s.id == source_id), None)
+        if not self._sources:
+            for s in self.report.sources:
+                self._sources.setdefault(s.id, s)  # the first of an id, as a search finds
+        return self._sources.get(source_id)
+
+    def shown_at(self) -> dict[int, Place]:
+        """Where each finding that is no conflict of the gate's is shown (by its index among
+        the report's findings): at the first of its claims the report carries.  One pass over
+        the claims, keeping their places, not the claims."""
+        gated = {id(g.finding) for g in (*self.new, *self.baselined)}
+        wanted = {cid for f in self.report.findings if id(f) not in gated for cid in f.claims}
+        places: dict[str, Place] = {}
+        for c in self.report.claims:
+            if c.id in wanted:
+                places[c.id] = self.place(c)
+        out: dict[int, Place] = {}
+        for i, f in enumerate(self.report.findings):
+            if id(f) not in gated:
+                place = next((places[cid] for cid in f.claims if cid in places), None)
+                if place is not None:
+                    out[i] = place
+        return out
 
     def place(self, c: Claim) -> Place:
         """The claim's span as path:line:column..end_line:end_column, from the source text."""
@@ -118,13 +145,15 @@ def display_path(path: str, root: Path) -> str:
 
 
 def evaluate(
-    report: Report,
+    report: ReportData,
     texts: Mapping[str, str],
     baseline: Baseline,
     rules: Sequence[RuleInfo] = (),
     root: Path | None = None,
+    json_text: Callable[[], Iterator[str]] | None = None,
 ) -> GateResult:
-    claims = {c.id: c for c in report.claims}
+    """`json_text`: the report's JSON text, where it is ready (a spilled run's)."""
+    claims = conflict_claims(report)
     known_values = {
         (e.metric, c.source, _value_key(c.value)) for e in baseline.entries for c in e.claims
     }
@@ -171,11 +200,18 @@ def evaluate(
         rules=tuple(rules),
         baseline_path=baseline.path,
         root=root or Path.cwd(),
+        json=json_text,
     )
 
 
+def conflict_claims(report: ReportData) -> dict[str, Claim]:
+    """The claims the report's conflicts name, by id (one pass over its claims)."""
+    named = {cid for f in report.findings if f.status == "conflict" for cid in f.claims}
+    return {c.id: c for c in report.claims if c.id in named} if named else {}
+
+
 def accepted_entries(
-    report: Report, include_known_facts: bool, already: Baseline | None = None
+    report: ReportData, include_known_facts: bool, already: Baseline | None = None
 ) -> tuple[list[BaselineEntry], list[Finding]]:
     """Baseline entries for today's conflicts, and the known-fact conflicts left out.
 
@@ -183,7 +219,7 @@ def accepted_entries(
     `already` holds it: re-running `factcheck baseline` never silently drops one that a desk
     accepted on purpose.
     """
-    claims = {c.id: c for c in report.claims}
+    claims = conflict_claims(report)
     entries: list[BaselineEntry] = []
     skipped: list[Finding] = []
     for f in report.findings:
@@ -252,6 +288,18 @@ def gate_section(result: GateResult) -> dict[str, object]:
 
 
 def render_json(result: GateResult) -> str:
-    data = result.report.model_dump(mode="json")
-    data["gate"] = gate_section(result)
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The JSON report with the gate's section under `gate`, keys sorted."""
+    if result.json is None:
+        if not isinstance(result.report, Report):
+            raise TypeError("the JSON of a report read back from disk is its spill's")
+        data = result.report.model_dump(mode="json")
+        data["gate"] = gate_section(result)
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # The report's text as `json_report` writes it (json.dumps's, byte for byte), with the
+    # gate's section put where sorting puts "gate": before "rules_sha256", a top-level key
+    # that no string inside can fake (a string holds no raw newline).
+    text = "".join(result.json())
+    gate = json.dumps(gate_section(result), indent=2, sort_keys=True, ensure_ascii=False)
+    gate = gate.replace("\n", "\n  ")
+    at = text.index('\n  "rules_sha256": ')
+    return f'{text[: at - 1]},\n  "gate": {gate},{text[at:]}'

@@ -86,15 +86,15 @@ def cache(project: Path) -> tuple[dict[str, object], list[Path]]:
     return index, sorted((folder / reportcache.FILES_NAME).iterdir())
 
 
-def count_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def count_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
-    real = engine.build_report
+    real = engine.analyse_paths
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         runs.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "build_report", counted)
+    monkeypatch.setattr(engine, "analyse_paths", counted)
     return runs
 
 
@@ -128,7 +128,7 @@ def test_a_damaged_cache_only_costs_the_shortcut(
         (entry / "consistency.html").unlink()
     else:
         index_file.write_text(json.dumps({**index, "entry": "../.."}), encoding="utf-8")
-    runs = count_checks(monkeypatch)
+    runs = count_runs(monkeypatch)
     assert report("warm") == 0
     assert runs == [1]
     assert outputs(project / "warm") == outputs(project / "cold")

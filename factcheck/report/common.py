@@ -7,11 +7,12 @@ is worded.  Nothing here formats for one medium.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, overload
 
 from factcheck.baseline import finding_fingerprint
-from factcheck.models import Claim, Finding, Period, Report, SourceInfo
+from factcheck.models import SCHEMA_VERSION, Claim, Finding, Period, SourceInfo, Unbound
 from factcheck.wording import (
     NONE as NONE,
 )
@@ -27,6 +28,42 @@ from factcheck.wording import (
 )
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class ReportData(Protocol):
+    """What a renderer reads of a report: a `models.Report`, or a `ReportView` whose lists are
+    read back from disk a pass at a time (`factcheck.spill`).  A renderer iterates `sources`,
+    `claims` and `unbound` and keeps what it shows, never a list of them all; `findings` and
+    `warnings` are in memory."""
+
+    @property
+    def schema_version(self) -> str: ...
+    @property
+    def rules_sha256(self) -> str: ...
+    @property
+    def sources(self) -> Sequence[SourceInfo]: ...
+    @property
+    def claims(self) -> Sequence[Claim]: ...
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+    @property
+    def unbound(self) -> Sequence[Unbound]: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report's fields as any sequences (`ReportData`): views of a spill, or parts of a
+    report (an HTML page of one metric)."""
+
+    schema_version: str = SCHEMA_VERSION
+    rules_sha256: str = ""
+    sources: Sequence[SourceInfo] = ()
+    claims: Sequence[Claim] = ()
+    findings: Sequence[Finding] = ()
+    unbound: Sequence[Unbound] = ()
+    warnings: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +86,7 @@ class Summary:
         )
 
 
-def summarize(report: Report) -> Summary:
+def summarize(report: ReportData) -> Summary:
     cs = [f for f in report.findings if f.status == "conflict"]
     return Summary(
         sources=len(report.sources),
@@ -60,7 +97,7 @@ def summarize(report: Report) -> Summary:
     )
 
 
-def conflicts(report: Report) -> list[Finding]:
+def conflicts(report: ReportData) -> list[Finding]:
     """Conflicts, the most serious first: errors before warnings, a broken known fact first.
 
     The sort is stable, so within a rank the engine's deterministic order is kept.
@@ -71,22 +108,57 @@ def conflicts(report: Report) -> list[Finding]:
     )
 
 
-def agreements(report: Report) -> list[Finding]:
+def agreements(report: ReportData) -> list[Finding]:
     return [f for f in report.findings if f.status == "agreement"]
 
 
-def claim_index(report: Report) -> dict[str, Claim]:
-    return {c.id: c for c in report.claims}
+def claim_index(report: ReportData) -> dict[str, Claim]:
+    """The claims the findings name, by id (one pass over the claims): what their cards show.
+    Of two claims with one id (a merged report), the later one, as a dict of all would have."""
+    named = {cid for f in report.findings for cid in f.claims}
+    return {c.id: c for c in report.claims if c.id in named}
 
 
-def uncorroborated(report: Report) -> list[Claim]:
+class Uncorroborated(Sequence[Claim]):
     """Claims no check looked at: one source says so and nothing confirms or contradicts it.
 
     A claim any finding names (an agreement, a conflict, a known fact, an arithmetic check) has
-    been weighed; the rest stand on one source's word, which a reader should know.
+    been weighed; the rest stand on one source's word, which a reader should know.  Counted in
+    one pass over the report's claims; each iteration is another pass, keeping none.
     """
-    checked = {cid for f in report.findings for cid in f.claims}
-    return [c for c in report.claims if c.id not in checked]
+
+    def __init__(self, report: ReportData, weighed: int | None = None) -> None:
+        self._claims = report.claims
+        self._checked = {cid for f in report.findings for cid in f.claims}
+        if weighed is None:
+            self._count = sum(1 for c in self._claims if c.id not in self._checked)
+        else:
+            self._count = len(self._claims) - weighed
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Claim]:
+        if self._count:
+            yield from (c for c in self._claims if c.id not in self._checked)
+
+    @overload
+    def __getitem__(self, i: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Claim]: ...
+
+    def __getitem__(self, i: int | slice) -> Claim | Sequence[Claim]:
+        return list(self)[i]
+
+    def holds(self, c: Claim) -> bool:
+        """Whether `c`, one of the report's claims, is one of these."""
+        return c.id not in self._checked
+
+
+def uncorroborated(report: ReportData, found: ReportCards | None = None) -> Uncorroborated:
+    """The claims no finding names; `found`, the report's cards, counted them already."""
+    return Uncorroborated(report, found.weighed if found is not None else None)
 
 
 def subject_text(subject: Iterable[str]) -> str:
@@ -124,7 +196,7 @@ def date_from(info: SourceInfo) -> str:
     return {"sources-file": "sources file"}.get(info.published_from, info.published_from)
 
 
-def source_index(report: Report) -> dict[str, SourceInfo]:
+def source_index(report: ReportData) -> dict[str, SourceInfo]:
     return {s.id: s for s in report.sources}
 
 
@@ -136,7 +208,7 @@ def finding_claims(f: Finding, claims: Mapping[str, Claim]) -> list[Claim]:
 def card_title(card: Card, desk: Desk | None = None) -> str:
     """A card's title: its first finding's, without a period when its findings have several."""
     f = card.first
-    if len({x.period for x in card.findings}) > 1 or len({c.period for c in card.claims}) > 1:
+    if len({x.period for x in card.findings}) > 1 or card.periods_vary:
         f = f.model_copy(update={"period": None})  # the values say which period is which
     return finding_title(f, desk)
 
@@ -173,8 +245,12 @@ class Card:
     """Findings a reader takes in as one: every pair of values a group disagrees on, or the
     same conflict (same rule, metric and values) restated by many sources.
 
-    `values` lists each distinct value with the claims that state it, in claim order; `whys`
-    each distinct explanation; `accepted` the desk's reasons for the findings it accepted.
+    `claims` are its claims in claim order (`count` of them; an agreement's card of a report
+    read back from disk keeps only the first `SHOWN_CLAIMS`), `sources` their sources, `missing`
+    the ids its findings name that the report does not carry.  `values` lists each distinct
+    value with the claims that state it, in claim order (a conflict's card; empty for an
+    agreement's read back from disk, which no report shows); `whys` each distinct explanation;
+    `accepted` the desk's reasons for the findings it accepted.
     """
 
     status: str
@@ -184,14 +260,14 @@ class Card:
     whys: list[str]
     accepted: list[str]
     unaccepted: int
+    count: int = 0
+    sources: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    periods_vary: bool = False  # its claims are of more than one period
 
     @property
     def first(self) -> Finding:
         return self.findings[0]
-
-    @property
-    def sources(self) -> list[str]:
-        return list(dict.fromkeys(c.source for c in self.claims))
 
 
 def cards(
@@ -247,6 +323,7 @@ def _group_key(f: Finding, claims: Mapping[str, Claim]) -> tuple[object, ...]:
 
 # A card's table shows its first claims; the rest are counted (every one is in the JSON).
 SHOWN_CLAIMS = {"conflict": 50, "agreement": 10}
+_KEPT = SHOWN_CLAIMS["agreement"]
 
 
 def shown_claims(card: Card, agreement_rows: int | None = None) -> list[Claim]:
@@ -298,7 +375,132 @@ def _card(
         whys=whys,
         accepted=accepted,
         unaccepted=unaccepted,
+        count=len(cs),
+        sources=list(dict.fromkeys(c.source for c in cs)),
+        missing=[cid for f in findings for cid in f.claims if cid not in seen],
+        periods_vary=len({c.period for c in cs}) > 1,
     )
+
+
+@dataclass
+class ReportCards:
+    """A report's conflicts and agreements as cards, and the claims the conflicts' cards hold
+    (with those of the agreements they are weighed against), by id."""
+
+    conflicts: list[Card]
+    agreements: list[Card]
+    claims: dict[str, Claim]
+    weighed: int  # how many of the report's claims a finding names
+
+
+def report_cards(report: ReportData, desk: Desk) -> ReportCards:
+    """`cards` of the report's conflicts (against its agreements) and of its agreements, in
+    one pass over its claims, keeping only the claims a report shows of them.
+
+    A conflict's card holds every claim it names, and the claims of the agreements of its
+    group (its `values`).  An agreement's card, which asks nothing of a reader and may name
+    thousands of claims, keeps its first `SHOWN_CLAIMS` by claim order, counts the rest, and
+    notes their sources and whether their periods differ: the same card `cards` makes, less
+    the claims no report shows and the `values` no report shows of an agreement.  A report
+    carrying two claims with one id that an agreement names (a merged report) has its
+    agreements' cards made by `cards`, from those claims kept whole.
+    """
+    clashes = conflicts(report)
+    agreed = agreements(report)
+    groups = {(f.rule, f.metric, f.subject, f.period) for f in clashes if f.kind == "agreement"}
+    backing = [
+        f
+        for f in agreed
+        if f.kind == "agreement" and (f.rule, f.metric, f.subject, f.period) in groups
+    ]
+    wanted = {cid for f in (*clashes, *backing) for cid in f.claims}
+    grouped: dict[tuple[object, ...], list[Finding]] = {}
+    for f in agreed:  # an agreement's card key names no claim
+        grouped.setdefault(card_key(f, {}), []).append(f)
+    tallies = [_Tally(fs) for fs in grouped.values()]
+    refs: dict[str, _Ref] = {}
+    for k, tally in enumerate(tallies):
+        order: dict[str, int] = {}
+        for f in tally.findings:
+            for cid in f.claims:
+                if cid not in order:
+                    order[cid] = len(order)
+                    refs.setdefault(cid, _Ref()).cards.append((k, order[cid]))
+    named: dict[str, Claim] = {}
+    twice = False
+    weighed = 0
+    for c in report.claims:
+        if c.id in wanted:
+            named[c.id] = c
+            weighed += 1
+        ref = refs.get(c.id)
+        if ref is None:
+            continue
+        if c.id not in wanted:
+            weighed += 1
+        twice = twice or ref.met
+        ref.met = True
+        for k, order_in_card in ref.cards:
+            tallies[k].add(c, order_in_card)
+    conflict_cards = cards(clashes, named, desk, backing)
+    if twice:
+        agreed_cards = cards(agreed, claim_index(report), desk)
+    else:
+        agreed_cards = [t.card(lambda cid: not refs[cid].met) for t in tallies]
+    return ReportCards(conflict_cards, agreed_cards, named, weighed)
+
+
+class _Ref:
+    """A claim id that agreements' cards name: whether a pass met it, and each card's index
+    with the order the id is first named in it."""
+
+    __slots__ = ("cards", "met")
+
+    def __init__(self) -> None:
+        self.met = False
+        self.cards: list[tuple[int, int]] = []
+
+
+class _Tally:
+    """An agreement's card as a pass over the claims meets them (`report_cards`)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.count = 0
+        self.first: list[tuple[tuple[str, int, int, str], int, Claim]] = []
+        self.sources: set[str] = set()
+        self.periods: set[Period | None] = set()
+
+    def add(self, c: Claim, order: int) -> None:
+        self.count += 1
+        self.first.append((c.sort_key, order, c))
+        if len(self.first) > 4 * _KEPT:
+            self.first.sort(key=_by_order)
+            del self.first[_KEPT:]
+        self.sources.add(c.source)
+        if len(self.periods) < 2:
+            self.periods.add(c.period)
+
+    def card(self, unmet: Callable[[str], bool]) -> Card:
+        fs = self.findings
+        self.first.sort(key=_by_order)
+        return Card(
+            status=fs[0].status,
+            findings=fs,
+            claims=[c for _, _, c in self.first[:_KEPT]],
+            values=[],
+            whys=list(dict.fromkeys(f.explanation or f.message for f in fs)),
+            accepted=[],
+            unaccepted=0,
+            count=self.count,
+            sources=sorted(self.sources),
+            missing=[cid for f in fs for cid in f.claims if unmet(cid)],
+            periods_vary=len(self.periods) > 1,
+        )
+
+
+def _by_order(x: tuple[tuple[str, int, int, str], int, Claim]) -> tuple[object, ...]:
+    return (x[0], x[1])
 
 
 def values_sentence(card: Card, sources: Mapping[str, SourceInfo]) -> str:

@@ -40,7 +40,7 @@ def groups(result: GateResult) -> list[list[GateFinding]]:
 
     GitHub shows only the first ten error annotations of a step, so these ten are the ones
     that matter."""
-    claims = {c.id: c for c in result.report.claims}
+    claims = {c.id: c for g in result.new for c in g.claims}
     grouped: dict[tuple[object, ...], list[GateFinding]] = {}
     for g in result.new:
         grouped.setdefault(card_key(g.finding, claims), []).append(g)

@@ -23,27 +23,31 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Generic, TypeVar
 
 from factcheck.checks.base import show_number
 from factcheck.ingest import LineIndex
-from factcheck.models import Claim, Period, Report, SourceInfo, Unbound
+from factcheck.models import Claim, Period, SourceInfo, Unbound
 from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    ReportCards,
+    ReportData,
+    ReportView,
     Summary,
+    Uncorroborated,
     card_title,
-    cards,
-    claim_index,
     claim_interval,
     claim_value,
     date_from,
     desk_note,
     joined,
     period_text,
+    report_cards,
     shown_claims,
     source_index,
     source_label,
@@ -53,7 +57,6 @@ from factcheck.report.common import (
     values_head,
 )
 from factcheck.report.common import agreements as agreement_findings
-from factcheck.report.common import conflicts as conflict_findings
 from factcheck.wording import (
     metric_words,
     modality_words,
@@ -102,7 +105,8 @@ def _slug(text: str) -> str:
 
 
 class _Anchors:
-    """Element ids that are valid, readable and unique whatever a source or claim is called."""
+    """Element ids that are valid, readable and unique whatever a source or claim is called:
+    `prefix-slug`, or `prefix-slug-2`, `-3`, ... for a slug met before."""
 
     def __init__(self) -> None:
         self._used: set[str] = set()
@@ -117,59 +121,122 @@ class _Anchors:
         return anchor
 
 
+K = TypeVar("K", bound=Hashable)
+_TAIL = re.compile(r"(?:-[0-9]+)+\Z")
+
+
+class _AnchorMap(Generic[K]):
+    """`_Anchors.new(prefix, name)` of each of a list's items in order, as a dict by key of
+    them all would hold it (a key met twice keeps its last), without such a dict: a report's
+    claims are too many to keep.  An anchor is `prefix-slug` unless another item's anchor could
+    be the same, which needs the two slugs to be one slug and its `-N` forms; items whose slug
+    stripped of such endings is met once are therefore never renamed.  A first pass shows it
+    every name (`see`); only if some are shared does a second replay those (`replay`),
+    keeping the few anchors that differ."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.special: dict[K, str] = {}
+        self._seen: set[int] = set()
+        self._shared: set[int] = set()
+        self._anchors = _Anchors()
+
+    def see(self, name: str) -> None:
+        h = hash(_TAIL.sub("", _slug(name)))
+        if h in self._seen:
+            self._shared.add(h)
+        else:
+            self._seen.add(h)
+
+    def seen_all(self) -> bool:
+        """The first pass is over: whether every name keeps its plain anchor (no second)."""
+        self._seen.clear()
+        return not self._shared
+
+    def replay(self, key: K, name: str) -> None:
+        """The second pass, over the same items in the same order."""
+        slug = _slug(name)
+        if hash(_TAIL.sub("", slug)) in self._shared:
+            anchor = self._anchors.new(self.prefix, name)
+            if anchor != f"{self.prefix}-{slug}":
+                self.special[key] = anchor
+            else:
+                self.special.pop(key, None)
+
+    @classmethod
+    def of(cls, prefix: str, items: Callable[[], Iterable[tuple[K, str]]]) -> _AnchorMap[K]:
+        """The map of all `items()`, in the passes it needs."""
+        out: _AnchorMap[K] = cls(prefix)
+        for _, name in items():
+            out.see(name)
+        if not out.seen_all():
+            for key, name in items():
+                out.replay(key, name)
+        return out
+
+    def get(self, key: K, name: str) -> str:
+        return self.special.get(key) or f"{self.prefix}-{_slug(name)}"
+
+
+def _unbound_name(u: Unbound) -> str:
+    return f"{u.source}-{u.line}-{u.column}"
+
+
 @dataclass
 class _Context:
-    report: Report
+    report: ReportData
     texts: Mapping[str, str]
-    claims: dict[str, Claim]
+    claims: dict[str, Claim]  # those the conflicts' cards hold
     sources: dict[str, SourceInfo]
     desk: Desk
     conflict_cards: list[Card]
     agreement_cards: list[Card]
-    claim_anchor: dict[str, str]
+    found: ReportCards
+    lonely: Uncorroborated
+    claim_anchor: _AnchorMap[str]
     source_anchor: dict[str, str]
-    unbound_anchor: dict[int, str]
-    # Ids of the claims that are not "actual" (a forecast, a target): a finding's claims table
-    # has a modality column when it has one of them.
-    modal_claims: set[str] = field(default_factory=set)
+    unbound_anchor: _AnchorMap[int]
     # claim id → "conflict" or "agreement"; a claim no finding names is "single".
     statuses: dict[str, str] = field(default_factory=dict)
     # claim id → ("conflict-1", …): where a highlighted figure links back to
     conflict_refs: dict[str, list[str]] = field(default_factory=dict)
     # Anchors that exist in the page: a claim whose offsets miss its text gets no mark.
     placed: set[str] = field(default_factory=set)
-    # Claims and unbound numbers (by index) by source, so each article's marks cost its own
-    # figures only.  What lives as long as the render is kept to few containers: each one is
-    # walked by every full garbage collection.
+    # The claims and unbound numbers (by index) of the sources whose texts the page shows, by
+    # source, so each article's marks cost its own figures only.  What lives as long as the
+    # render is kept to few containers: each one is walked by every full garbage collection.
     by_source: dict[str, list[Claim]] = field(default_factory=dict)
     unbound_by_source: dict[str, list[int]] = field(default_factory=dict)
+    unbound_items: dict[int, Unbound] = field(default_factory=dict)
     # source id → (start, end, index) of its unbound numbers found in its text, for sources that
     # have some: finding them splits the text into lines, done once, not again when it is written.
     unbound_spans: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     # A claim is named by several findings, and is charted and marked too: its row and its
     # value's wording are made once per page, not once per mention.  Keyed by the claim object
-    # (the report holds it for the whole render), not its id: a merged report may carry two
-    # claims with one id.
+    # (`claims` holds a card's for the whole render, `shown` the others it words), not its id:
+    # a merged report may carry two claims with one id.
     claim_rows: dict[tuple[int, bool], str] = field(default_factory=dict)
-    shown: dict[int, tuple[str, str]] = field(default_factory=dict)
+    shown: dict[int, tuple[str, str, Claim]] = field(default_factory=dict)
     # A chart label's period costs a strftime or two, and an archive's claims share a few
     # periods.  Keyed by its two dates, which are all a Period is: hashing and comparing the
     # record itself would cost half the strftime.  (Its ISO label is memoised in `span_label`.)
     compact_periods: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
     _outlet_tokens: dict[str, str] = field(default_factory=dict)
     shown_sources: set[str] = field(default_factory=set)  # whose texts the page shows
+    charts: list[_ChartGroup] = field(default_factory=list)
+    first_lonely: list[Claim] = field(default_factory=list)  # a large archive's table's
 
-    def __post_init__(self) -> None:
-        for c in self.report.claims:
-            self.by_source.setdefault(c.source, []).append(c)
-        for i, u in enumerate(self.report.unbound):
-            self.unbound_by_source.setdefault(u.source, []).append(i)
+    def anchor(self, c: Claim) -> str:
+        return self.claim_anchor.get(c.id, c.id)
+
+    def unbound_anchor_of(self, i: int, u: Unbound) -> str:
+        return self.unbound_anchor.get(i, _unbound_name(u))
 
     def claim_href(self, c: Claim) -> str | None:
-        return self._href(self.claim_anchor[c.id], c.source)
+        return self._href(self.anchor(c), c.source)
 
-    def unbound_href(self, i: int, source: str) -> str | None:
-        return self._href(self.unbound_anchor[i], source)
+    def unbound_href(self, i: int, u: Unbound) -> str | None:
+        return self._href(self.unbound_anchor_of(i, u), u.source)
 
     def _href(self, anchor: str, source: str) -> str | None:
         """The figure's mark if it has one, else its source's text, else nowhere."""
@@ -184,8 +251,8 @@ class _Context:
         """`claim_value` and `claim_interval` of the claim."""
         shown = self.shown.get(id(c))
         if shown is None:
-            shown = self.shown[id(c)] = (claim_value(c), claim_interval(c))
-        return shown
+            shown = self.shown[id(c)] = (claim_value(c), claim_interval(c), c)
+        return shown[0], shown[1]
 
     def compact_period(self, p: Period) -> str:
         text = self.compact_periods.get((p.start, p.end))
@@ -227,13 +294,17 @@ class _Context:
         return len(self.report.sources) > LARGE_ARCHIVE_SOURCES
 
 
-def render(report: Report, texts: Mapping[str, str], desk: Desk | None = None) -> str:
+def render(report: ReportData, texts: Mapping[str, str], desk: Desk | None = None) -> str:
     """The whole page, for callers that want one string; `factcheck report` streams `pieces`."""
     return "".join(pieces(report, texts, desk))
 
 
 def files(
-    report: Report, texts: Mapping[str, str], desk: Desk | None = None, paged: bool | None = None
+    report: ReportData,
+    texts: Mapping[str, str],
+    desk: Desk | None = None,
+    paged: bool | None = None,
+    found: ReportCards | None = None,
 ) -> dict[str, Iterator[str]]:
     """The HTML report's files: one page, or, for a very large archive (or when `paged`), an
     index page and a page per metric, each a whole report over that metric's findings and
@@ -241,41 +312,65 @@ def files(
     if paged is None:
         paged = len(report.sources) > PAGED_ARCHIVE_SOURCES
     if not paged:
-        return {PAGE: pieces(report, texts, desk)}
+        return {PAGE: pieces(report, texts, desk, found=found)}
     desk = desk or Desk()
     metrics = sorted({c.metric for c in report.claims} | {f.metric for f in report.findings})
     names = _Anchors()
     page_of = {m: names.new("consistency", m) + ".html" for m in metrics}
     out: dict[str, Iterator[str]] = {PAGE: _index_page(report, desk, page_of)}
+    parts = _by_metric(report, metrics)
     for m in metrics:
-        out[page_of[m]] = _metric_page(report, texts, desk, m)
+        out[page_of[m]] = _metric_page(report, texts, desk, m, *parts[m])
     return out
 
 
-def _metric_report(report: Report, metric: str) -> Report:
-    findings = tuple(f for f in report.findings if f.metric == metric)
-    named = {cid for f in findings for cid in f.claims}
-    claims = tuple(c for c in report.claims if c.metric == metric or c.id in named)
-    used = {c.source for c in claims}
-    return Report(
+def _by_metric(
+    report: ReportData, metrics: Sequence[str]
+) -> dict[str, tuple[Sequence[Claim], set[str]]]:
+    """Each metric's claims and those its findings name, in report order, put aside on disk
+    in one pass (`spill.ClaimSpill`), with the sources they come from: a page holds none."""
+    from factcheck.spill import ClaimSpill  # the spill reads the report package's JSON
+
+    named: dict[str, set[str]] = {m: set() for m in metrics}
+    for f in report.findings:
+        named[f.metric].update(f.claims)
+    naming = [m for m in metrics if named[m]]
+    spills = {m: ClaimSpill() for m in metrics}
+    used: dict[str, set[str]] = {m: set() for m in metrics}
+    for c in report.claims:
+        for m in {c.metric, *(m for m in naming if c.id in named[m])}:
+            spills[m].add(c)
+            used[m].add(c.source)
+    return {m: (spills[m].view(), used[m]) for m in metrics}
+
+
+def _metric_report(
+    report: ReportData, metric: str, claims: Sequence[Claim], used: set[str]
+) -> ReportView:
+    return ReportView(
         schema_version=report.schema_version,
         rules_sha256=report.rules_sha256,
         sources=tuple(s for s in report.sources if s.id in used),
         claims=claims,
-        findings=findings,
+        findings=tuple(f for f in report.findings if f.metric == metric),
     )
 
 
 def _metric_page(
-    report: Report, texts: Mapping[str, str], desk: Desk, metric: str
+    report: ReportData,
+    texts: Mapping[str, str],
+    desk: Desk,
+    metric: str,
+    claims: Sequence[Claim],
+    used: set[str],
 ) -> Iterator[str]:
     # Made when the file is written, not before: one metric's page in memory at a time.
-    sub = _metric_report(report, metric)
+    sub = _metric_report(report, metric, claims, used)
     title = metric_words(metric, desk.metrics.get(metric, ""))
     yield from pieces(sub, texts, desk, title=title, home=PAGE)
 
 
-def _index_page(report: Report, desk: Desk, page_of: Mapping[str, str]) -> Iterator[str]:
+def _index_page(report: ReportData, desk: Desk, page_of: Mapping[str, str]) -> Iterator[str]:
     """The index of a report in pages: the verdict, every metric with its counts and a link to
     its page, then coverage and warnings, which belong to no metric."""
     summary = summarize(report)
@@ -284,7 +379,17 @@ def _index_page(report: Report, desk: Desk, page_of: Mapping[str, str]) -> Itera
         counts[c.metric][0] += 1
     for f in report.findings:
         counts[f.metric][1 if f.status == "conflict" else 2] += 1
-    ctx = _context(report.model_copy(update={"claims": (), "findings": ()}), {}, desk)
+    ctx = _context(
+        ReportView(
+            schema_version=report.schema_version,
+            rules_sha256=report.rules_sha256,
+            sources=report.sources,
+            unbound=report.unbound,
+            warnings=report.warnings,
+        ),
+        {},
+        desk,
+    )
     ctx.source_anchor = {}  # no article is on this page: coverage rows link nowhere
     rows = sorted(page_of, key=lambda m: (-counts[m][1], m))
     yield _head("Consistency report", "")
@@ -325,23 +430,24 @@ def _head(title: str, extra_css: str) -> str:
 
 
 def pieces(
-    report: Report,
+    report: ReportData,
     texts: Mapping[str, str],
     desk: Desk | None = None,
     *,
     title: str = "",
     home: str = "",
+    found: ReportCards | None = None,
 ) -> Iterator[str]:
     """The page in pieces, in order.  Where every mark will be is known before the first
     piece (a finding links to a mark only if the article's text has it), then each section is
     made as it is written.  `title` and `home` make it one page of several: its metric, and
     a link back to the index page."""
-    ctx = _context(report, texts, desk or Desk())
+    ctx = _context(report, texts, desk or Desk(), found)
     summary = summarize(report)
     conflicts = ctx.conflict_cards
     agreements = ctx.agreement_cards
-    lonely = uncorroborated(report)
-    charts = _chart_groups(report)
+    lonely = ctx.lonely
+    charts = ctx.charts
     body: list[str | Iterable[str]] = [
         _header(report, summary),
         _nav(conflicts, agreements, lonely, charts, report),
@@ -371,25 +477,27 @@ def pieces(
     yield "\n</body>\n</html>\n"
 
 
-def _context(report: Report, texts: Mapping[str, str], desk: Desk) -> _Context:
+def _context(
+    report: ReportData, texts: Mapping[str, str], desk: Desk, found: ReportCards | None = None
+) -> _Context:
+    """What the page needs to know before its first piece; `found`: the report's cards, when
+    another report made them already (`report_cards` of this report and desk)."""
     anchors = _Anchors()
-    claims = claim_index(report)
+    found = found or report_cards(report, desk)
     ctx = _Context(
         report=report,
         texts=texts,
-        claims=claims,
+        claims=found.claims,
         sources=source_index(report),
         desk=desk,
-        conflict_cards=cards(conflict_findings(report), claims, desk, agreement_findings(report)),
-        agreement_cards=cards(agreement_findings(report), claims, desk),
-        claim_anchor={c.id: anchors.new("claim", c.id) for c in report.claims},
+        conflict_cards=found.conflicts,
+        agreement_cards=found.agreements,
+        found=found,
+        claim_anchor=_AnchorMap("claim"),
         source_anchor={s.id: anchors.new("source", s.id) for s in report.sources},
-        unbound_anchor={
-            i: anchors.new("unbound", f"{u.source}-{u.line}-{u.column}")
-            for i, u in enumerate(report.unbound)
-        },
+        unbound_anchor=_AnchorMap("unbound"),
+        lonely=uncorroborated(report, found),
     )
-    ctx.modal_claims = {cid for cid, c in ctx.claims.items() if c.modality != "actual"}
     for n, card in enumerate(ctx.conflict_cards, 1):
         for c in card.claims:
             ctx.statuses[c.id] = "conflict"
@@ -404,6 +512,8 @@ def _context(report: Report, texts: Mapping[str, str], desk: Desk) -> _Context:
         ctx.source_anchor = {k: v for k, v in ctx.source_anchor.items() if k in ctx.shown_sources}
     else:
         ctx.shown_sources = {s.id for s in report.sources}
+    _claims_passes(ctx)
+    _unbound_passes(ctx)
     # Only the anchors are kept, not each text's marks: those are made again as the text is
     # written, so they die young instead of swelling what every garbage collection walks.
     for s in report.sources:
@@ -412,17 +522,60 @@ def _context(report: Report, texts: Mapping[str, str], desk: Desk) -> _Context:
         text = texts.get(s.id)
         if text is None:
             continue
-        ctx.placed.update(ctx.claim_anchor[c.id] for _, _, c in _claim_spans(ctx, s.id, text))
+        ctx.placed.update(ctx.anchor(c) for _, _, c in _claim_spans(ctx, s.id, text))
         if unbound := _unbound_spans(ctx, s.id, text):
             ctx.unbound_spans[s.id] = unbound
-            ctx.placed.update(ctx.unbound_anchor[i] for _, _, i in unbound)
+            ctx.placed.update(ctx.unbound_anchor_of(i, ctx.unbound_items[i]) for _, _, i in unbound)
     return ctx
+
+
+def _claims_passes(ctx: _Context) -> None:
+    """What the page needs of every claim, in one pass over them (and a second, for the
+    claims the charts draw and the anchors a shared slug renames, when there are any): the
+    anchors, the claims of the texts shown, the charts' counts and the first single-source
+    claims a large archive's table lists."""
+    report, shown, lonely = ctx.report, ctx.shown_sources, ctx.lonely
+    charts = _ChartTally(ctx)
+    first_lonely: list[Claim] = []
+    wanted = TABLE_ROWS if ctx.large and lonely else 0
+    for pos, c in enumerate(report.claims):
+        ctx.claim_anchor.see(c.id)
+        if c.source in shown:
+            ctx.by_source.setdefault(c.source, []).append(c)
+        charts.add(pos, c)
+        if len(first_lonely) < wanted and lonely.holds(c):
+            first_lonely.append(c)
+    fetch = charts.wanted()
+    fetched: dict[int, Claim] = {}
+    settled = ctx.claim_anchor.seen_all()
+    if fetch or not settled:
+        for pos, c in enumerate(report.claims):
+            if not settled:
+                ctx.claim_anchor.replay(c.id, c.id)
+            if pos in fetch:
+                fetched[pos] = c
+    ctx.charts = charts.groups(fetched)
+    ctx.first_lonely = first_lonely
+
+
+def _unbound_passes(ctx: _Context) -> None:
+    """The unbound numbers' anchors, and those of the texts shown, in one pass (a second when
+    a shared slug renames some)."""
+    shown = ctx.shown_sources
+    for i, u in enumerate(ctx.report.unbound):
+        ctx.unbound_anchor.see(_unbound_name(u))
+        if u.source in shown:
+            ctx.unbound_by_source.setdefault(u.source, []).append(i)
+            ctx.unbound_items[i] = u
+    if not ctx.unbound_anchor.seen_all():
+        for i, u in enumerate(ctx.report.unbound):
+            ctx.unbound_anchor.replay(i, _unbound_name(u))
 
 
 # ── header, navigation, summary ──────────────────────────────────────────────────────────
 
 
-def _header(report: Report, summary: Summary) -> str:
+def _header(report: ReportData, summary: Summary) -> str:
     verdict = (
         f"{summary.conflicts} conflict{'s' if summary.conflicts != 1 else ''} found"
         if summary.conflicts
@@ -443,7 +596,7 @@ def _nav(
     agreements: Sequence[Card],
     lonely: Sequence[Claim],
     charts: Sequence[_ChartGroup],
-    report: Report,
+    report: ReportData,
 ) -> str:
     items = [
         ("summary", "Summary", None),
@@ -569,7 +722,7 @@ def _quote_html(ctx: _Context, c: Claim) -> str:
 
 def _claims_table(ctx: _Context, claims: Sequence[Claim]) -> list[str]:
     """The lines of the table of a card's claims (those the report carries)."""
-    modal = any(c.id in ctx.modal_claims for c in claims)
+    modal = any(c.modality != "actual" for c in claims)
     return [_CLAIMS_HEAD[modal], *[_claim_row(ctx, c, modal) for c in claims], _TABLE_CLOSE]
 
 
@@ -629,15 +782,13 @@ def _finding(ctx: _Context, anchor: str, n: int, card: Card) -> str:
     ]
     if f.status == "conflict" and len(card.values) > 1:
         parts.append(_values_list(ctx, card))
-    if card.claims:
+    if card.count:
         # A large archive's agreements are many and ask nothing: three quotes show what agreed.
         shown = shown_claims(card, 3 if ctx.large else None)
         parts += _claims_table(ctx, shown)
-        if len(shown) < len(card.claims):
-            parts.append(_cut(len(card.claims), len(shown), "claims"))
-    have = {c.id for c in card.claims}
-    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
-    if missing:
+        if len(shown) < card.count:
+            parts.append(_cut(card.count, len(shown), "claims"))
+    if missing := card.missing:
         parts.append(
             "<p>Claims not in this report: "
             + ", ".join(f"<code>{esc(m)}</code>" for m in missing)
@@ -777,7 +928,7 @@ def _filter_css(ctx: _Context) -> str:
 # ── single-source claims, coverage, warnings ─────────────────────────────────────────────
 
 
-def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[str]:
+def _uncorroborated_section(ctx: _Context, lonely: Uncorroborated) -> Iterator[str]:
     yield (
         '<section id="uncorroborated">\n<details><summary><h2>Single-source claims nobody '
         f"corroborates ({len(lonely)})</h2></summary>\n"
@@ -785,7 +936,7 @@ def _uncorroborated_section(ctx: _Context, lonely: Sequence[Claim]) -> Iterator[
     if not lonely:
         yield '<p class="none">Every claim is weighed by at least one check.</p>\n</details>\n</section>'
         return
-    shown = lonely[:TABLE_ROWS] if ctx.large else lonely
+    shown = ctx.first_lonely if ctx.large else lonely
     rows = (_lonely_row(ctx, c) for c in shown)
     yield (
         "<p>Each of these rests on one source's word: no other source, known fact or "
@@ -827,14 +978,14 @@ def _coverage_section(ctx: _Context) -> Iterator[str]:
         [
             f'<span class="outlet">{esc(ctx.source_words(u.source))}</span><br>'
             + _link(
-                ctx.unbound_href(i, u.source),
+                ctx.unbound_href(i, u),
                 f'<code class="id">{esc(u.source)}:{u.line}:{u.column}</code>',
             ),
             esc(u.kind),
             f'<span class="value">{esc(u.text)}</span>'
             + (f' <span class="outlet">({esc(u.reason)})</span>' if u.reason else ""),
         ]
-        for i, u in enumerate(unbound[:shown])
+        for i, u in enumerate(islice(unbound, shown))
     )
     yield (
         "<p>Numbers seen in the articles' content that no metric claimed. If one of them "
@@ -846,7 +997,7 @@ def _coverage_section(ctx: _Context) -> Iterator[str]:
     yield "\n</details>\n</section>"
 
 
-def _warnings_section(report: Report) -> str:
+def _warnings_section(report: ReportData) -> str:
     items = "".join(f"<li>{esc(w)}</li>" for w in report.warnings)
     body = f"<ul>{items}</ul>" if items else '<p class="none">None.</p>'
     return (
@@ -888,7 +1039,7 @@ def _unbound_spans(ctx: _Context, source: str, text: str) -> list[tuple[int, int
     starts = LineIndex(text).starts if indices else []
     spans = []
     for i in indices:
-        if (span := _unbound_span(text, starts, ctx.report.unbound[i])) is not None:
+        if (span := _unbound_span(text, starts, ctx.unbound_items[i])) is not None:
             spans.append((span[0], span[1], i))
     return spans
 
@@ -923,7 +1074,7 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
         statuses.add(ctx.status(c.id))
         value, interval = ctx.value_interval(c)
         tips.append(f"{c.metric}: {value} {interval}")
-        anchors.append(f'<span class="anchor" id="{esc(ctx.claim_anchor[c.id])}"></span>')
+        anchors.append(f'<span class="anchor" id="{esc(ctx.anchor(c))}"></span>')
         for anchor in ctx.conflict_refs.get(c.id, ()):
             if anchor not in seen:
                 seen.add(anchor)
@@ -931,8 +1082,9 @@ def _mark(ctx: _Context, region: _Region, text: str) -> str:
                     f'<a class="ref" href="#{esc(anchor)}">{esc(anchor.replace("-", " "))}</a>'
                 )
     for i in region.unbound:
-        tips.append(f"no rule bound this {ctx.report.unbound[i].kind}")
-        anchors.append(f'<span class="anchor" id="{esc(ctx.unbound_anchor[i])}"></span>')
+        u = ctx.unbound_items[i]
+        tips.append(f"no rule bound this {u.kind}")
+        anchors.append(f'<span class="anchor" id="{esc(ctx.unbound_anchor_of(i, u))}"></span>')
     cls = next(
         (s for s in ("conflict", "agreement", "single") if s in statuses),
         "unbound",
@@ -1027,18 +1179,98 @@ class _ChartGroup:
     hidden: int = 0  # distinct values not drawn
 
 
-def _chart_groups(report: Report) -> list[_ChartGroup]:
-    """One chart per metric and unit with at least two values; conflicted metrics first."""
-    grouped: dict[tuple[str, bool, str], list[Claim]] = defaultdict(list)
-    for c in report.claims:
-        grouped[(c.metric, c.is_date, "" if c.is_date else c.unit or "")].append(c)
-    conflicted = {f.metric for f in report.findings if f.status == "conflict"}
-    groups = [
-        _ChartGroup(metric, unit or None, is_date, tuple(cs))
-        for (metric, is_date, unit), cs in grouped.items()
-        if len(cs) >= 2
-    ]
-    return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
+_RANK = {"conflict": 0, "agreement": 1, "single": 2}
+
+
+@dataclass
+class _Tally:
+    """A chart's claims as one pass meets them: the claims while they are few enough to draw
+    each, and always each distinct value's row: [claims stating it, its first claim's sort
+    key and position, the most serious status met and the position of its first claim]."""
+
+    count: int = 0
+    claims: list[Claim] | None = field(default_factory=list)
+    rows: dict[tuple[object, ...], list[object]] = field(default_factory=dict)
+
+    def add(self, pos: int, c: Claim, rank: int) -> None:
+        self.count += 1
+        if self.claims is not None:
+            self.claims.append(c)
+            if len(self.claims) > CHART_ROWS:
+                self.claims = None
+        p = c.period
+        key = (c.value, c.low, c.high, c.subject, p.start if p else None, p.end if p else None)
+        row = self.rows.get(key)
+        if row is None:
+            self.rows[key] = [1, c.sort_key, pos, rank, pos]
+            return
+        row[0] = int(row[0]) + 1  # type: ignore[call-overload]
+        if rank < int(row[3]):  # type: ignore[call-overload]
+            row[3], row[4] = rank, pos
+
+
+class _ChartTally:
+    """One chart per metric and unit with at least two values; conflicted metrics first.
+
+    A metric with many claims (over `CHART_ROWS`) is charted as its distinct values (value,
+    interval, subject, period), the most stated first, each row standing for the claims that
+    state it and taking the colour of its most serious claim.  A pass over the claims counts
+    them (`add`, a `_Tally` per chart); the claims of the rows drawn are fetched in a second
+    (`wanted`, then `groups`): no pass keeps them all."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.grouped: dict[tuple[str, bool, str], _Tally] = {}
+        self.drawn: dict[tuple[str, bool, str], tuple[list[list[object]], int]] = {}
+
+    def add(self, pos: int, c: Claim) -> None:
+        key = (c.metric, c.is_date, "" if c.is_date else c.unit or "")
+        tally = self.grouped.get(key)
+        if tally is None:
+            tally = self.grouped[key] = _Tally()
+        tally.add(pos, c, _RANK.get(self.ctx.status(c.id), 3))
+
+    def wanted(self) -> set[int]:
+        """The positions of the claims the summarised charts draw."""
+        out: set[int] = set()
+        for key, tally in self.grouped.items():
+            if tally.count >= 2 and tally.claims is None:
+                ordered = sorted(tally.rows.values(), key=_row_order)
+                kept = ordered[:CHART_ROWS]
+                self.drawn[key] = (kept, len(ordered))
+                out.update(int(r[2]) for r in kept)  # type: ignore[call-overload]
+                out.update(int(r[4]) for r in kept)  # type: ignore[call-overload]
+        return out
+
+    def groups(self, fetched: Mapping[int, Claim]) -> list[_ChartGroup]:
+        groups = []
+        for (metric, is_date, unit), tally in self.grouped.items():
+            if tally.count < 2:
+                continue
+            if tally.claims is not None:
+                groups.append(_ChartGroup(metric, unit or None, is_date, tuple(tally.claims)))
+                continue
+            kept, distinct = self.drawn[metric, is_date, unit]
+            firsts = [fetched[int(r[2])] for r in kept]  # type: ignore[call-overload]
+            order = sorted(range(len(kept)), key=lambda i: _point(firsts[i], firsts[i].interval()))
+            groups.append(
+                _ChartGroup(
+                    metric,
+                    unit or None,
+                    is_date,
+                    tuple(fetched[int(kept[i][4])] for i in order),  # type: ignore[call-overload]
+                    counts=tuple(int(kept[i][0]) for i in order),  # type: ignore[call-overload]
+                    total=tally.count,
+                    hidden=distinct - len(kept),
+                )
+            )
+        conflicted = {f.metric for f in self.ctx.report.findings if f.status == "conflict"}
+        return sorted(groups, key=lambda g: (g.metric not in conflicted, g.metric, g.unit or ""))
+
+
+def _row_order(r: list[object]) -> tuple[object, ...]:
+    """The most stated value first, then the first stated (sort key, then position)."""
+    return (-int(r[0]), r[1], r[2])  # type: ignore[call-overload]
 
 
 def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> Iterator[str]:
@@ -1060,8 +1292,6 @@ def _charts_section(ctx: _Context, groups: Sequence[_ChartGroup]) -> Iterator[st
 
 
 def _figure(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
-    if len(g.claims) > CHART_ROWS:
-        g = _summarised(ctx, g)
     what = (
         f"{len(g.claims)} values"
         if not g.counts
@@ -1076,30 +1306,6 @@ def _figure(ctx: _Context, g: _ChartGroup, n: int) -> Iterator[str]:
     )
     yield from joined("\n", _chart(ctx, g, n))
     yield "\n</figure>"
-
-
-def _summarised(ctx: _Context, g: _ChartGroup) -> _ChartGroup:
-    """A metric with many claims charted as its distinct values (value, interval, subject,
-    period), the most stated first, each row standing for the claims that state it; a row
-    takes the colour of its most serious claim."""
-    rank = {"conflict": 0, "agreement": 1, "single": 2}
-    rows: dict[tuple[object, ...], list[Claim]] = {}
-    for c in g.claims:
-        p = c.period
-        key = (c.value, c.low, c.high, c.subject, p.start if p else None, p.end if p else None)
-        rows.setdefault(key, []).append(c)
-    ordered = sorted(rows.values(), key=lambda cs: (-len(cs), cs[0].sort_key))
-    kept = ordered[:CHART_ROWS]
-    kept.sort(key=lambda cs: _point(cs[0], cs[0].interval()))
-    return _ChartGroup(
-        g.metric,
-        g.unit,
-        g.is_date,
-        tuple(min(cs, key=lambda c: rank.get(ctx.status(c.id), 3)) for cs in kept),
-        counts=tuple(len(cs) for cs in kept),
-        total=len(g.claims),
-        hidden=len(ordered) - len(kept),
-    )
 
 
 _W, _ROW, _TOP, _AXIS = 860.0, 24.0, 10.0, 30.0

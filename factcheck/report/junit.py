@@ -16,13 +16,13 @@ from factcheck.models import Finding
 
 
 def render(result: GateResult) -> str:
-    claims = {c.id: c for c in result.report.claims}
+    shown_at = result.shown_at()
     gated = {id(g.finding): g for g in (*result.new, *result.baselined)}
     suite = ET.Element("testsuite", name="factcheck check")
     counts = {"tests": 0, "failures": 0, "skipped": 0}
-    by_rule: dict[str, list[Finding]] = {}
-    for f in result.report.findings:
-        by_rule.setdefault(f.rule, []).append(f)
+    by_rule: dict[str, list[tuple[int, Finding]]] = {}
+    for i, f in enumerate(result.report.findings):
+        by_rule.setdefault(f.rule, []).append((i, f))
     rule_ids = sorted({*(r.id for r in result.rules), *by_rule})
     # `time`: each check's run time, shared evenly among the testcases it gave.
     seconds = {r.id: r.seconds for r in result.rules}
@@ -34,10 +34,9 @@ def render(result: GateResult) -> str:
         if not findings:
             _case(suite, counts, rule, "no findings").set("time", _secs(share))
             continue
-        for f in findings:
+        for i, f in findings:
             g = gated.get(id(f))
-            shown = g.primary if g else next((claims[i] for i in f.claims if i in claims), None)
-            place = result.place(shown) if shown else None
+            place = result.place(g.primary) if g else shown_at.get(i)
             where = f"{place.path}:{place.line}:{place.column}" if place else ""
             name = f"{f.status}: {f.metric} {where}".strip()
             case = _case(

@@ -16,24 +16,26 @@ aligned over all its rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import tabulate as tabulate_module
 from tabulate import tabulate
 
-from factcheck.models import Claim, Report, SourceInfo
+from factcheck.models import Claim, SourceInfo
 from factcheck.report.common import (
     NONE,
     Card,
     Desk,
+    ReportCards,
+    ReportData,
     card_title,
-    cards,
-    claim_index,
     claim_value,
     date_from,
     desk_note,
     joined,
     period_text,
+    report_cards,
     shown_claims,
     source_index,
     subject_text,
@@ -41,8 +43,6 @@ from factcheck.report.common import (
     uncorroborated,
     values_sentence,
 )
-from factcheck.report.common import agreements as agreement_findings
-from factcheck.report.common import conflicts as conflict_findings
 from factcheck.wording import modality_words, outlet_words, source_date_words, source_words
 
 # Characters that start Markdown (or GitHub) syntax inline.  `$` because GitHub renders
@@ -73,6 +73,50 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     if table is None:
         table = tabulate(rows, headers=list(headers), tablefmt="github", disable_numparse=True)
     return table
+
+
+def _streamed_table(
+    rows: Callable[[], Iterable[Sequence[str]]], headers: Sequence[str]
+) -> Iterator[str]:
+    """`_table` of `rows()`, the lines joined by newlines, in pieces: a table of an archive's
+    claims is aligned over every row, so the rows are made once, measured, and kept in a
+    temporary file until the column widths are known, not in memory.  A table `_github_table`
+    would refuse goes to tabulate whole, as `_table` sends it."""
+    wcswidth = _wcswidth()
+    widths = [len(h) + 2 for h in headers]
+    if not all(h.isascii() and h.isprintable() for h in headers):
+        yield _table(list(rows()), headers)
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as kept:
+        n = 0
+        for row in rows():
+            if len(row) != len(headers) or not all(cell.isprintable() for cell in row):
+                yield _table(list(rows()), headers)
+                return
+            cells = [cell.strip() for cell in row]
+            for i, cell in enumerate(cells):
+                w = len(cell) if wcswidth is None or cell.isascii() else wcswidth(cell)
+                if w < 0:
+                    yield _table(list(rows()), headers)
+                    return
+                if w > widths[i]:
+                    widths[i] = w
+            # Printable cells hold no control character: one separates them, a newline rows.
+            kept.write("\x00".join(cells) + "\n")
+            n += 1
+        if not n:
+            yield _table([], headers)
+            return
+        yield "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
+        yield "\n|" + "|".join("-" * (w + 2) for w in widths) + "|"
+        kept.seek(0)
+        for line in kept:
+            cells = line[:-1].split("\x00")
+            padded = []
+            for cell, width in zip(cells, widths, strict=True):
+                w = len(cell) if wcswidth is None or cell.isascii() else wcswidth(cell)
+                padded.append(cell + " " * (width - w))
+            yield "\n| " + " | ".join(padded) + " |"
 
 
 def _github_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str | None:
@@ -194,15 +238,13 @@ def _card(n: int, card: Card, desk: Desk, rows: _ClaimRows) -> str:
     ]
     if f.status == "conflict" and len(card.values) > 1:
         lines += [f"**{escape(values_sentence(card, rows.sources))}.**", ""]
-    if card.claims:
+    if card.count:
         listed = shown_claims(card)
         lines += [rows.table(listed), ""]
-        if len(listed) < len(card.claims):
-            left = len(card.claims) - len(listed)
+        if len(listed) < card.count:
+            left = card.count - len(listed)
             lines += [f"And {left} more claims: every one is in consistency.json.", ""]
-    have = {c.id for c in card.claims}
-    missing = [cid for x in card.findings for cid in x.claims if cid not in have]
-    if missing:
+    if missing := card.missing:
         lines += ["Claims not in this report: " + ", ".join(code(m) for m in missing) + ".", ""]
     why = "Why they cannot all hold" if f.status == "conflict" else "Why they agree"
     shown = card.whys[:_SHOWN_WHYS]
@@ -236,24 +278,26 @@ def _findings_section(
         yield _card(n, card, desk, rows)
 
 
-def render(report: Report, desk: Desk | None = None) -> str:
+def render(report: ReportData, desk: Desk | None = None) -> str:
     """The whole text, for callers that want one string; `factcheck report` streams `pieces`."""
     return "".join(pieces(report, desk))
 
 
-def pieces(report: Report, desk: Desk | None = None) -> Iterator[str]:
+def pieces(
+    report: ReportData, desk: Desk | None = None, found: ReportCards | None = None
+) -> Iterator[str]:
     """The report's text in pieces, in order: its lines, each followed by a newline.
 
     The last line is a warning or "None.", which never ends in a newline (escape strips), so the
     text ends in exactly one.
     """
-    yield from joined("\n", _lines(report, desk or Desk()))
+    desk = desk or Desk()
+    yield from joined("\n", _lines(report, desk, found or report_cards(report, desk)))
     yield "\n"
 
 
-def _lines(report: Report, desk: Desk) -> Iterator[str]:
+def _lines(report: ReportData, desk: Desk, found: ReportCards) -> Iterator[str | Iterable[str]]:
     """The report's lines in order (a table or a finding is one "line" of several)."""
-    claims = claim_index(report)
     sources = source_index(report)
     claim_rows = _ClaimRows(sources)
     summary = summarize(report)
@@ -271,48 +315,49 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
     if report.sources:
         # The headline column only where some source has one (a page's, a record's).
         titled = any(s.title for s in report.sources)
-        rows = [
-            [
-                _source_link(s.id, sources, dated=False),
-                *([escape(s.title or NONE)] if titled else []),
-                code(s.id),
-                escape(source_date_words(s) or NONE),
-                escape(date_from(s)),
-                code(s.path),
-                escape(s.encoding),
-            ]
-            for s in report.sources
-        ]
+
+        def rows() -> Iterator[list[str]]:
+            for s in report.sources:
+                yield [
+                    _source_link(s.id, sources, dated=False),
+                    *([escape(s.title or NONE)] if titled else []),
+                    code(s.id),
+                    escape(source_date_words(s) or NONE),
+                    escape(date_from(s)),
+                    code(s.path),
+                    escape(s.encoding),
+                ]
+
         head = ["outlet", *(["headline"] if titled else []), "source", "published", "date from"]
         yield from [
-            _table(rows, [*head, "file", "encoding"]),
+            _streamed_table(rows, [*head, "file", "encoding"]),
             "",
         ]
 
     yield from _findings_section(
         "Conflicts",
-        cards(conflict_findings(report), claims, desk, agreement_findings(report)),
+        found.conflicts,
         desk,
         claim_rows,
         "No conflicts: nothing contradicts.",
     )
     yield from _findings_section(
         "Agreements",
-        cards(agreement_findings(report), claims, desk),
+        found.agreements,
         desk,
         claim_rows,
         "No agreements.",
     )
 
-    lonely = uncorroborated(report)
+    lonely = uncorroborated(report, found)
     yield from [f"## Single-source claims nobody corroborates ({len(lonely)})", ""]
     if lonely:
         yield from [
             "Each of these rests on one source's word: no other source, known fact or "
             "arithmetic check confirms or contradicts it.",
             "",
-            _table(
-                [
+            _streamed_table(
+                lambda: (
                     [
                         _where(c.source, str(c.line), sources),
                         code(c.metric),
@@ -323,7 +368,7 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
                         escape(c.quote),
                     ]
                     for c in lonely
-                ],
+                ),
                 ["source", "metric", "subject", "period", "value", "quote"],
             ),
             "",
@@ -337,15 +382,15 @@ def _lines(report: Report, desk: Desk) -> Iterator[str]:
             "Numbers seen in the articles' content that no metric claimed. If one of them "
             "matters, add a metric or a cue to the rules so it is checked.",
             "",
-            _table(
-                [
+            _streamed_table(
+                lambda: (
                     [
                         _where(u.source, f"{u.line}:{u.column}", sources),
                         escape(u.kind),
                         escape(u.text) + (f" ({escape(u.reason)})" if u.reason else ""),
                     ]
                     for u in report.unbound
-                ],
+                ),
                 ["source", "kind", "text"],
             ),
             "",
