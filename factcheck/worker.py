@@ -18,7 +18,8 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -545,9 +546,11 @@ def check_parts(
     as_json: bool,
     root: str | None,
     rules: RuleSet,
+    timings: dict[str, float] | None = None,
 ) -> KeyedFindings:
     """Checks over their parts' claims, wherever they run: findings with their sort keys.
-    Claims put aside are read from the run's scratch folder `root`, and only from there."""
+    Claims put aside are read from the run's scratch folder `root`, and only from there;
+    `timings`, when given, receives each check's seconds."""
     keyed: list[tuple[groups.FindingKey, Finding]] = []
     with contextlib.ExitStack() as stack:
         reader = stack.enter_context(scratch.Reader(root)) if root is not None else None
@@ -559,9 +562,15 @@ def check_parts(
                 raise ValueError("claims put aside, but no scratch folder to read them from")
             return reader.read(*e)
 
+        decoded = _Decoded(parts, read)
         for i, encoded in parts:
-            claims = [c for e in encoded for c in _CLAIMS.validate_json(read(e))]
-            keyed += groups.run_part(rules.checks[i], claims, rules.metrics, rules.facts, published)
+            started = time.perf_counter()
+            keyed += groups.run_part(
+                rules.checks[i], decoded.claims(encoded), rules.metrics, rules.facts, published
+            )
+            if timings is not None:
+                rule = rules.checks[i].id
+                timings[rule] = timings.get(rule, 0.0) + time.perf_counter() - started
     if not as_json:
         return [(key, wire.pack(f)) for key, f in keyed]
     items: list[str | Encoded] = list(json_report.texts([f for _, f in keyed]))
@@ -577,6 +586,33 @@ def check_parts(
     return [
         ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
     ]
+
+
+class _Decoded:
+    """Claims decoded from their encodings, each kept from the first part that reads it to the
+    last, then dropped: several checks read one metric's claims, and their parts come subject
+    by subject (`checks.groups.parts`), so what is kept at once is about one subject's."""
+
+    def __init__(
+        self, parts: list[tuple[int, tuple[Encoded, ...]]], read: Callable[[Encoded], bytes]
+    ) -> None:
+        self.read = read
+        self.left = Counter(e for _, encoded in parts for e in encoded)
+        self.kept: dict[Encoded, tuple[Claim, ...]] = {}
+
+    def claims(self, encoded: Sequence[Encoded]) -> list[Claim]:
+        out: list[Claim] = []
+        for e in encoded:
+            got = self.kept.get(e)
+            if got is None:
+                got = _CLAIMS.validate_json(self.read(e))
+            self.left[e] -= 1
+            if self.left[e] > 0:
+                self.kept[e] = got
+            else:
+                self.kept.pop(e, None)
+            out.extend(got)
+        return out
 
 
 def pool_check(

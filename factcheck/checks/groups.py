@@ -55,11 +55,13 @@ def parts(
     facts: Sequence[FactSpec],
     by_metric_subject: Mapping[tuple[str, tuple[str, ...]], list[C]],
 ) -> list[Part[C]]:
-    """Each check's claims, cut by subject where the kind allows: a part per (check, subject).
+    """Each check's claims, cut by subject where the kind allows: a part per (check, subject),
+    in subject order.
 
     `by_metric_subject` holds the claims by metric and subject.
     """
-    out: list[Part[C]] = []
+    cut: list[tuple[tuple[str, ...], int, list[C]]] = []
+    whole: list[Part[C]] = []
     subjects: dict[str, list[tuple[str, ...]]] = {}
     for metric, subject in by_metric_subject:
         subjects.setdefault(metric, []).append(subject)
@@ -68,14 +70,18 @@ def parts(
         if metrics is None:
             every = [c for claims in by_metric_subject.values() for c in claims]
             if every:
-                out.append((i, every))
+                whole.append((i, every))
             continue
         by_subject: dict[tuple[str, ...], list[C]] = {}
         for m in dict.fromkeys(metrics):
             for subject in subjects.get(m, ()):
                 by_subject.setdefault(subject, []).extend(by_metric_subject[(m, subject)])
-        out.extend((i, by_subject[s]) for s in sorted(by_subject))
-    return out
+        cut.extend((s, i, by_subject[s]) for s in by_subject)
+    # Subject by subject, each subject's checks together: the checks reading one metric then
+    # read its claims one after the other, so a worker decodes them once and keeps them only
+    # that long (the order of findings comes from their keys, not from the parts').
+    cut.sort(key=lambda x: (x[0], x[1]))
+    return [(i, claims) for _, i, claims in cut] + whole
 
 
 def run_part(
