@@ -433,7 +433,7 @@ def analyse_paths(
     rendered = json_only or spill
     corpus.json_docs = JsonSpill(folder.path if folder else None) if rendered else None
     corpus.run_folder = folder if rendered else None  # the JSON items are read from there
-    corpus.text_spill = TextSpill() if spill and keep_texts else None
+    corpus.text_spill = TextSpill(folder.path if folder else None) if spill and keep_texts else None
     claims: GatheredClaims = {}
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
     step = window or max(256, 128 * jobs)
@@ -608,8 +608,11 @@ def _collect(
                 corpus.json_docs.add_at(sid, published, o.json_at)
             elif o.json is not None:
                 corpus.json_docs.add(sid, published, o.json)
-            if o.text is not None and corpus.text_spill is not None:
-                corpus.text_spill.add(sid, o.text)
+            if corpus.text_spill is not None:
+                if o.text_at is not None:
+                    corpus.text_spill.add_at(sid, o.text_at)
+                elif o.text is not None:
+                    corpus.text_spill.add(sid, o.text)
             corpus.warnings.extend(src[_SOURCE_WARNINGS])
             encoded = o.groups
         else:

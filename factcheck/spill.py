@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from pydantic import TypeAdapter
 
+from factcheck import scratch
 from factcheck.models import SCHEMA_VERSION, Claim, SourceInfo, Unbound
 from factcheck.report import json as json_report
 from factcheck.report.common import ReportView
@@ -103,12 +104,15 @@ class TextSpill(Mapping[str, str]):
 
     KEEP = 8
 
-    def __init__(self) -> None:
+    def __init__(self, root: str | None = None) -> None:
         # Open as long as the spill is: the report reads it after the run.
         self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self._at: dict[str, tuple[int, int]] = {}
+        # Texts here, or (file, offset, length) where the workers put them, in the run's
+        # scratch folder `root` (`worker.put_aside`).
+        self._at: dict[str, tuple[int, int] | tuple[str, int, int]] = {}
         self._end = 0
         self._recent: OrderedDict[str, str] = OrderedDict()
+        self._reader = scratch.Reader(root) if root is not None else None
 
     def add(self, source_id: str, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
@@ -118,14 +122,26 @@ class TextSpill(Mapping[str, str]):
         self._end += len(data)
         self._recent.pop(source_id, None)
 
+    def add_at(self, source_id: str, at: tuple[str, int, int]) -> None:
+        """A text where a worker put it, in the run's scratch folder."""
+        self._at[source_id] = at
+        self._recent.pop(source_id, None)
+
     def __getitem__(self, source_id: str) -> str:
         text = self._recent.get(source_id)
         if text is not None:
             self._recent.move_to_end(source_id)
             return text
-        offset, size = self._at[source_id]
-        self.file.seek(offset)
-        text = self.file.read(size).decode("utf-8", "surrogatepass")
+        at = self._at[source_id]
+        if len(at) == 3:
+            if self._reader is None:
+                raise KeyError(source_id)
+            data = self._reader.read(*at)
+        else:
+            offset, size = at
+            self.file.seek(offset)
+            data = self.file.read(size)
+        text = data.decode("utf-8", "surrogatepass")
         self._recent[source_id] = text
         if len(self._recent) > self.KEEP:
             self._recent.popitem(last=False)
@@ -139,6 +155,8 @@ class TextSpill(Mapping[str, str]):
 
     def close(self) -> None:
         self.file.close()
+        if self._reader is not None:
+            self._reader.close()
 
 
 class ClaimSpill:

@@ -145,6 +145,7 @@ class Outcome(NamedTuple):
     groups: ClaimGroups = ()  # the claims again, for the checks (`Job.groups`)
     json: JsonParts | None = None  # its records rendered for the JSON report (`Job.json`)
     json_at: JsonAt | None = None  # or where the worker put them (`Job.spill`)
+    text_at: tuple[str, int, int] | None = None  # and its text, when kept (`Job.keep_text`)
     # Store rows for the caller to write (`Job.want_rows`).
     extracted_row: tuple[str, bytes] | None = None
     analysed_row: tuple[str, bytes] | None = None
@@ -509,23 +510,31 @@ def put_aside(outcomes: list[Outcome], folder: str) -> list[Outcome]:
         return size - len(blob)
 
     # Offsets within the batch's blob, for now; the file's path and offset are known after.
-    planned: list[tuple[Outcome, tuple[int, ...] | None, list[tuple[GroupKey, Encoded]]]] = []
+    planned: list[
+        tuple[
+            Outcome, tuple[int, ...] | None, tuple[int, int] | None, list[tuple[GroupKey, Encoded]]
+        ]
+    ] = []
     for o in outcomes:
         at: tuple[int, ...] | None = None
+        text_at: tuple[int, int] | None = None
         if o.json is not None:
             src_text, claims_text, n_claims, unbound_text, n_unbound = o.json
             src, claims, unbound = (x.encode() for x in (src_text, claims_text, unbound_text))
             start = put(src + claims + unbound)
             at = (start, len(src), len(claims), n_claims, len(unbound), n_unbound)
+            if o.text is not None:  # for the HTML report, which reads the texts it shows
+                text = o.text.encode("utf-8", "surrogatepass")
+                text_at = (put(text), len(text))
         groups: list[tuple[GroupKey, Encoded]] = []
         for key, blob in o.groups:
             groups.append((key, ("", put(blob), len(blob)) if isinstance(blob, bytes) else blob))
-        planned.append((o, at, groups))
+        planned.append((o, at, text_at, groups))
     if not blobs:
         return outcomes
     path, base = scratch.append(folder, b"".join(blobs))
     out: list[Outcome] = []
-    for o, at, groups in planned:
+    for o, at, text_at, groups in planned:
         changes: dict[str, Any] = {
             "groups": tuple(
                 (k, (path, base + e[1], e[2]) if not isinstance(e, bytes) and e[0] == "" else e)
@@ -536,6 +545,9 @@ def put_aside(outcomes: list[Outcome], folder: str) -> list[Outcome]:
             start, *sizes = at
             changes["json"] = None
             changes["json_at"] = (path, base + start, *sizes)
+        if text_at is not None:
+            changes["text"] = None
+            changes["text_at"] = (path, base + text_at[0], text_at[1])
         out.append(o._replace(**changes))
     return out
 

@@ -157,9 +157,9 @@ def test_report_format_json_alone_writes_the_committed_report(
     assert (out / "consistency.json").read_bytes() == committed
 
 
-@pytest.mark.parametrize("json_only", [True, False])
+@pytest.mark.parametrize("mode", ["json_only", "spill", "records"])
 def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
-    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, json_only: bool
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     """Workers write their JSON items and claim encodings to files of their own and send back
     where they are; the run's folder lasts as long as the report needs it, and no longer."""
@@ -177,13 +177,20 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
 
     monkeypatch.setattr(engine, "_collect", spying)
     rules = load_rules([ROOT / "rules"])
-    corpus = analyse_paths([small_corpus], rules, jobs=2, json_only=json_only, window=24)
+    json_only, spill = mode == "json_only", mode == "spill"
+    corpus = analyse_paths(
+        [small_corpus], rules, jobs=2, json_only=json_only, spill=spill, window=24
+    )
     try:
         done = [o for o in sent_back if o.analysed is not None]
         assert len(done) == 80
         # Only where the claims are comes back, never their bytes.
         assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
         assert sum(len(o.groups) for o in done) > 80
+        if spill:  # the texts the HTML report may show stay there too
+            assert all(o.text is None and o.text_at is not None for o in done)
+            assert corpus.text_spill is not None and len(corpus.text_spill) == 80
+            assert "Kazakhstan" in "".join(corpus.text_spill[k] for k in corpus.text_spill)
         if json_only:
             assert all(o.json is None and o.json_at is not None for o in done)
             # The findings' items too: the parent keeps what orders and counts them.
@@ -191,7 +198,7 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
             assert all(not isinstance(text, str) for _, _, text in corpus.json_findings)
             assert [p.name[:14] for p in tmp_path.iterdir()] == ["factcheck-run-"]
             assert "".join(engine.json_pieces(corpus, rules)).count('"id":') > 80
-        else:
+        elif not spill:
             assert list(tmp_path.iterdir()) == []  # the checks are done: nothing is kept
     finally:
         corpus.close()
