@@ -17,7 +17,6 @@ is refused, so a location is never a way to read another file of a worker's disk
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import posixpath
 import shutil
@@ -108,46 +107,30 @@ def close() -> None:
 class Reader:
     """Reads pieces put aside in the run's folder `root`, keeping files open while in use.
 
-    A file on a disk is mapped into memory once and read by slicing: the checks read tens of
-    thousands of small pieces, each a seek and a read call otherwise.  Mapped pages are the
-    file's, which the system can drop at will, not this process's own memory.
+    A piece on a disk is one positioned read (`os.pread`), not a seek and a buffered read:
+    the checks read tens of thousands of small pieces.  (Mapping the files would be faster
+    still, but their pages would count as this process's memory.)
     """
 
     def __init__(self, root: str) -> None:
         self.root = root.rstrip("/") + "/"
-        # Files on a disk, checked once and kept open (mapped when not empty).
-        self._files: dict[str, tuple[BinaryIO, mmap.mmap | None]] = {}
+        self._files: dict[str, int] = {}  # descriptors of files on a disk, checked once
 
     def read(self, path: str, offset: int, length: int) -> bytes:
-        hit = self._files.get(path)
-        if hit is None:
+        fd = self._files.get(path)
+        if fd is None:
             if not path.startswith(self.root) or "/../" in path[len(self.root) - 1 :]:
                 raise ValueError(f"{path!r} is not in the run's scratch folder {self.root!r}")
             if remote.is_url(path):
                 fs, at = remote.filesystem(path)
                 data: bytes = fs.cat_file(at, start=offset, end=offset + length)
                 return data
-            hit = self._files[path] = self._open(path)
-        f, mapped = hit
-        if mapped is not None and offset + length <= len(mapped):
-            return mapped[offset : offset + length]
-        f.seek(offset)  # written after the file was mapped: read as a file
-        return f.read(length)
-
-    @staticmethod
-    def _open(path: str) -> tuple[BinaryIO, mmap.mmap | None]:
-        f = open(path, "rb")  # noqa: SIM115 (closed by close())
-        try:
-            size = os.fstat(f.fileno()).st_size
-            return f, mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else None
-        except (OSError, ValueError):  # a file system that cannot map: read it as a file
-            return f, None
+            fd = self._files[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return os.pread(fd, length, offset)
 
     def close(self) -> None:
-        for f, mapped in self._files.values():
-            if mapped is not None:
-                mapped.close()
-            f.close()
+        for fd in self._files.values():
+            os.close(fd)
         self._files.clear()
 
     def __enter__(self) -> Reader:
