@@ -504,10 +504,7 @@ def _submit(tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | 
     def stored() -> list[Outcome]:
         outcomes = pending()
         assert st is not None
-        st.put(
-            [o.extracted_row for o in outcomes if o.extracted_row is not None],
-            [o.analysed_row for o in outcomes if o.analysed_row is not None],
-        )
+        _put_rows(st, outcomes)
         return outcomes
 
     return stored
@@ -526,6 +523,14 @@ def _find(
         found.files.update(r.suffixes)
         found.unsupported.update(r.unsupported)
     return found
+
+
+def _put_rows(st: store.ClaimStore, outcomes: Sequence[Outcome]) -> None:
+    """The store rows a cluster's workers sent back, written here, a batch per transaction."""
+    st.put(
+        [o.extracted_row for o in outcomes if o.extracted_row is not None],
+        [o.analysed_row for o in outcomes if o.analysed_row is not None],
+    )
 
 
 def _remote_window(
@@ -571,10 +576,7 @@ def _remote_window(
     def stored() -> list[Outcome]:
         done = pending()
         assert st is not None
-        st.put(
-            [o.extracted_row for o in done if o.extracted_row is not None],
-            [o.analysed_row for o in done if o.analysed_row is not None],
-        )
+        _put_rows(st, done)
         return sorted([*skipped, *served.values(), *done], key=lambda o: o.position)
 
     return stored

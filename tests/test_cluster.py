@@ -13,6 +13,7 @@ from factcheck.errors import FactcheckError
 from factcheck.report import json as json_report
 from factcheck.rules import load_rules
 from tests.test_corpus_generator import corpus_module
+from tests.test_parallel import outcomes_arriving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -171,14 +172,7 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
         fs = fsspec.filesystem("memory")
         fs.makedirs("/scratch", exist_ok=True)
         at, listing = "memory://scratch", lambda: sorted(fs.ls("/scratch", detail=False))
-    arrived: list[engine.Outcome] = []
-    collect = engine._collect
-
-    def spying(outcomes: list[engine.Outcome], *args: object, **kw: object) -> None:
-        arrived.extend(outcomes)
-        collect(outcomes, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_collect", spying)
+    arrived = outcomes_arriving(monkeypatch)
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
@@ -205,7 +199,7 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
             scratch_at=at,
         )
     assert json_report.render(build_report(records, rules)) == want
-    done = [o for o in arrived if o.analysed is not None]
+    done = [o for o in arrived if isinstance(o, engine.Outcome) and o.analysed is not None]
     assert len(done) == 80
     assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
     assert all(o.json is None for o in done)

@@ -157,6 +157,21 @@ def test_report_format_json_alone_writes_the_committed_report(
     assert (out / "consistency.json").read_bytes() == committed
 
 
+def outcomes_arriving(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every document's outcome as it arrives in the process that started the run."""
+    from factcheck import engine
+
+    arrived: list[object] = []
+    collect = engine._collect
+
+    def spying(outcomes: list[engine.Outcome], *args: object, **kw: object) -> None:
+        arrived.extend(outcomes)
+        collect(outcomes, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_collect", spying)
+    return arrived
+
+
 @pytest.mark.parametrize("mode", ["json_only", "spill", "records"])
 def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
@@ -168,21 +183,14 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
     from factcheck import engine, worker
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    sent_back: list[worker.Outcome] = []
-    collect = engine._collect
-
-    def spying(outcomes: list[worker.Outcome], *args: object, **kw: object) -> None:
-        sent_back.extend(outcomes)
-        collect(outcomes, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_collect", spying)
+    sent_back = outcomes_arriving(monkeypatch)
     rules = load_rules([ROOT / "rules"])
     json_only, spill = mode == "json_only", mode == "spill"
     corpus = analyse_paths(
         [small_corpus], rules, jobs=2, json_only=json_only, spill=spill, window=24
     )
     try:
-        done = [o for o in sent_back if o.analysed is not None]
+        done = [o for o in sent_back if isinstance(o, worker.Outcome) and o.analysed is not None]
         assert len(done) == 80
         # Only where the claims are comes back, never their bytes.
         assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
