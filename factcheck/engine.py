@@ -293,9 +293,12 @@ class ProcessRunner:
         # What every worker would otherwise build for itself, built once here and inherited
         # where workers are forked (Linux): the rules' Binder and pint's unit registry, which
         # nearly every process over more than a few articles needs (0.15 s with its cache).
-        # The parent pays it once; 16 workers would pay it 16 times.
-        binder_for(rules)
-        units.registry()
+        # The parent pays it once; 16 workers would pay it 16 times.  With two, it saves
+        # nothing: the one the parent builds is the one a worker would have built, at the
+        # same moment, and the parent's share of the work grows by it.
+        if jobs >= PREFORK_JOBS:
+            binder_for(rules)
+            units.registry()
         self.pool = ProcessPoolExecutor(
             jobs, initializer=init_worker, initargs=(rules, os.getpid())
         )
@@ -319,6 +322,10 @@ class ProcessRunner:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+
+
+# From how many workers the parent builds what they all need before forking them.
+PREFORK_JOBS = 3
 
 
 def default_jobs() -> int:
