@@ -10,6 +10,11 @@ this machine; without, this machine reads each article and ships its bytes, so w
 factcheck installed (`pip install 'factcheck[dask]'`) but not the archive.  Either way the
 claim store stays here: rows come back and are written here, a batch per transaction.
 
+Where the results go: with `--scratch` (a folder or fsspec URL the workers and this machine
+reach at the same name) the workers put their claims, JSON items and findings there and send
+back where they are (`factcheck.scratch`), so no claim passes through this machine; without,
+the claims come back here and go out again to the checks.
+
 dask rather than ray: a pure-Python install from PyPI, a `LocalCluster` that runs on a laptop
 or in a test without a daemon, and a plain futures API that fits a map over documents.
 """

@@ -462,7 +462,8 @@ def analyse_paths(
             root = folder.path if folder is not None else None
             calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, root)
             results = runner.check(calls)
-            corpus.check_seconds = getattr(runner, "timings", {})
+            # Each check's seconds where they ran here; elsewhere they are not measured.
+            corpus.check_seconds = runner.timings if isinstance(runner, SerialRunner) else {}
             if json_only:
                 corpus.json_findings = [(s, k, t) for s, k, t in _merged(results)]
             else:
