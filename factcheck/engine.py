@@ -16,14 +16,13 @@ import contextlib
 import datetime as dt
 import gc
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from factcheck import checks, scratch, store, units, wire
 from factcheck.bind.binder import Binder
@@ -104,7 +103,8 @@ class Corpus:
     checked_with: str = ""
     # A run for the JSON report alone (`analyse_paths(json_only=True)`): each document's report
     # items, put aside as they arrive, and the findings as report items (status, known fact,
-    # text, or where the checks put it aside), in report order.  `analysed` then holds no document: see `json_pieces`.
+    # text, or where the checks put it aside), in report order.  `analysed` then holds no
+    # document: see `json_pieces`.
     json_docs: JsonSpill | None = None
     json_findings: list[tuple[str, bool, str | Encoded]] = field(default_factory=list)
     # Where the workers put their results aside (kept while `json_docs` reads from it).
@@ -121,8 +121,6 @@ class Corpus:
         return len(self.analysed) + (len(self.json_docs.docs) if self.json_docs else 0)
 
     def close(self) -> None:
-        if self.json_docs is not None:
-            self.json_docs.close()
         if self.text_spill is not None:
             self.text_spill.close()
         if self.run_folder is not None:
@@ -130,18 +128,16 @@ class Corpus:
 
 
 class JsonSpill:
-    """Documents' JSON report items in files, put there as they arrive: the process that writes
-    the report keeps where each document's items are, not their text.
-
-    The items are in the files the workers wrote (`worker.put_aside`) or, when they came back
-    as text (a cluster's workers), in a temporary file of this process's.
+    """Documents' JSON report items in the run's scratch folder `root`, put there as they
+    arrive: the process that writes the report keeps where each document's items are, not
+    their text.  Workers put them there themselves (`worker.put_aside`); items that came back
+    as text (from a cluster's workers without a shared folder) are put there by `add`.
     """
 
-    def __init__(self, root: str | None = None) -> None:
-        self.root = root  # the run's scratch folder, where the workers' files are
+    def __init__(self, root: str) -> None:
+        self.root = root
         self.paths: list[str] = []  # the files, by number: the documents' entries name them
         self._numbers: dict[str, int] = {}
-        self._own: BinaryIO | None = None  # for items that came back as text
         # Source id, file number, offset, the byte lengths of its source, claims and unbound
         # items.
         self.docs: list[tuple[str, int, int, int, int, int]] = []
@@ -150,29 +146,23 @@ class JsonSpill:
         self.published: dict[str, dt.date | None] = {}
 
     def add(self, sid: str, published: dt.date | None, parts: JsonParts) -> None:
-        """A document's items as text: written to this process's own file."""
-        if self._own is None:
-            # Open as long as the spill is: the report is read back from it after the run.
-            self._own = tempfile.TemporaryFile()  # noqa: SIM115
+        """A document's items as text: put in the scratch folder here."""
         src, claims, n_claims, unbound, n_unbound = parts
         blobs = [src.encode(), claims.encode(), unbound.encode()]
-        offset = self._own.seek(0, os.SEEK_END)
-        self._own.write(b"".join(blobs))
+        path, offset = scratch.append(self.root, b"".join(blobs))
         sizes = [len(b) for b in blobs]
-        self.docs.append((sid, -1, offset, sizes[0], sizes[1], sizes[2]))
-        self._count(sid, published, n_claims, n_unbound)
+        self.add_at(
+            sid, published, (path, offset, sizes[0], sizes[1], n_claims, sizes[2], n_unbound)
+        )
 
     def add_at(self, sid: str, published: dt.date | None, at: JsonAt) -> None:
-        """A document's items where a worker put them (`worker.put_aside`)."""
+        """A document's items where they were put (`worker.put_aside`)."""
         path, offset, n_src, n_claims_bytes, n_claims, n_unbound_bytes, n_unbound = at
         number = self._numbers.get(path)
         if number is None:
             number = self._numbers[path] = len(self.paths)
             self.paths.append(path)
         self.docs.append((sid, number, offset, n_src, n_claims_bytes, n_unbound_bytes))
-        self._count(sid, published, n_claims, n_unbound)
-
-    def _count(self, sid: str, published: dt.date | None, n_claims: int, n_unbound: int) -> None:
         self.claims += n_claims
         self.unbound += n_unbound
         self.published[sid] = published
@@ -180,21 +170,10 @@ class JsonSpill:
     def items(self, which: int) -> Iterator[str]:
         """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
         order: by source id."""
-        with contextlib.ExitStack() as stack:
-            reader = stack.enter_context(scratch.Reader(self.root)) if self.root else None
+        with scratch.Reader(self.root) as reader:
             for _, number, offset, *sizes in sorted(self.docs):
                 at = offset + sum(sizes[:which])
-                if number >= 0:
-                    assert reader is not None
-                    yield reader.read(self.paths[number], at, sizes[which]).decode()
-                else:
-                    assert self._own is not None
-                    self._own.seek(at)
-                    yield self._own.read(sizes[which]).decode()
-
-    def close(self) -> None:
-        if self._own is not None:
-            self._own.close()
+                yield reader.read(self.paths[number], at, sizes[which]).decode()
 
 
 # ---------------------------------------------------------------------- checks, group by group
@@ -419,11 +398,16 @@ def analyse_paths(
         local = [i for i, f in enumerate(files) if f.url is None]
         meta = dict(zip(local, documents_meta([files[i] for i in local]), strict=True))
     sharded = runner.jobs > 1 or json_only or spill
+    rendered = json_only or spill
     # Workers put their results aside in the run's scratch folder and send back where they are
-    # (`worker.put_aside`): a temporary folder here, or one a cluster's workers share.
+    # (`worker.put_aside`): a temporary folder here, or one a cluster's workers share.  A
+    # cluster's workers that share none send them back, and a rendered run puts them in a
+    # temporary folder here.
+    reach = runner.local or scratch_at is not None
     folder = None
-    if sharded and (runner.local or scratch_at is not None):
-        folder = scratch.Scratch(None if runner.local else scratch_at)
+    if (sharded and reach) or rendered:
+        folder = scratch.Scratch(scratch_at if reach and not runner.local else None)
+    shared = folder.path if folder is not None and reach else None
     job = Job(
         rules.sha256,
         run=uuid.uuid4().hex,
@@ -435,12 +419,13 @@ def analyse_paths(
         # each document's claims come back encoded by metric and subject too.
         groups=sharded,
         json=json_only or spill,
-        spill=folder.path if folder is not None else None,
+        spill=shared,
     )
-    rendered = json_only or spill
-    corpus.json_docs = JsonSpill(folder.path if folder else None) if rendered else None
-    corpus.run_folder = folder if rendered else None  # the JSON items are read from there
-    corpus.text_spill = TextSpill(folder.path if folder else None) if spill and keep_texts else None
+    if rendered:
+        assert folder is not None
+        corpus.run_folder = folder  # the JSON items are read from there
+        corpus.json_docs = JsonSpill(folder.path)
+        corpus.text_spill = TextSpill(folder.path) if spill and keep_texts else None
     claims: GatheredClaims = {}
     # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
     step = window or max(256, 128 * jobs)
@@ -459,8 +444,7 @@ def analyse_paths(
                 if corpus.json_docs is not None
                 else {a.source.id: a.source.published for a in corpus.analysed}
             )
-            root = folder.path if folder is not None else None
-            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, root)
+            calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, shared)
             results = runner.check(calls)
             # Each check's seconds where they ran here; elsewhere they are not measured.
             corpus.check_seconds = runner.timings if isinstance(runner, SerialRunner) else {}

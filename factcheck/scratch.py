@@ -58,6 +58,8 @@ class Scratch:
             ) from None
 
     def close(self) -> None:
+        if _FILE and _FILE[0][0] == self.path:
+            close()  # this process's own file in it
         if remote.is_url(self.path):
             with contextlib.suppress(Exception):  # fsspec's errors vary by filesystem
                 fs, root = remote.filesystem(self.path)

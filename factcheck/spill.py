@@ -98,32 +98,26 @@ _SOURCES: TypeAdapter[list[SourceInfo]] = TypeAdapter(list[SourceInfo])
 
 
 class TextSpill(Mapping[str, str]):
-    """Articles' texts in a temporary file, by source id: the HTML report reads those it shows
-    when it shows them.  The last few read are kept (a table quotes one article several
-    times)."""
+    """Articles' texts in the run's scratch folder `root`, by source id: the HTML report reads
+    those it shows when it shows them.  Workers put them there (`worker.put_aside`); a text
+    that came back is put there by `add`.  The last few read are kept (a table quotes one
+    article several times)."""
 
     KEEP = 8
 
-    def __init__(self, root: str | None = None) -> None:
-        # Open as long as the spill is: the report reads it after the run.
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        # Texts here, or (file, offset, length) where the workers put them, in the run's
-        # scratch folder `root` (`worker.put_aside`).
-        self._at: dict[str, tuple[int, int] | tuple[str, int, int]] = {}
-        self._end = 0
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._at: dict[str, tuple[str, int, int]] = {}
         self._recent: OrderedDict[str, str] = OrderedDict()
-        self._reader = scratch.Reader(root) if root is not None else None
+        self._reader = scratch.Reader(root)
 
     def add(self, source_id: str, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
-        self.file.seek(self._end)
-        self.file.write(data)
-        self._at[source_id] = (self._end, len(data))
-        self._end += len(data)
-        self._recent.pop(source_id, None)
+        path, offset = scratch.append(self.root, data)
+        self.add_at(source_id, (path, offset, len(data)))
 
     def add_at(self, source_id: str, at: tuple[str, int, int]) -> None:
-        """A text where a worker put it, in the run's scratch folder."""
+        """A text where it was put, in the run's scratch folder."""
         self._at[source_id] = at
         self._recent.pop(source_id, None)
 
@@ -132,16 +126,7 @@ class TextSpill(Mapping[str, str]):
         if text is not None:
             self._recent.move_to_end(source_id)
             return text
-        at = self._at[source_id]
-        if len(at) == 3:
-            if self._reader is None:
-                raise KeyError(source_id)
-            data = self._reader.read(*at)
-        else:
-            offset, size = at
-            self.file.seek(offset)
-            data = self.file.read(size)
-        text = data.decode("utf-8", "surrogatepass")
+        text = self._reader.read(*self._at[source_id]).decode("utf-8", "surrogatepass")
         self._recent[source_id] = text
         if len(self._recent) > self.KEEP:
             self._recent.popitem(last=False)
@@ -154,9 +139,7 @@ class TextSpill(Mapping[str, str]):
         return len(self._at)
 
     def close(self) -> None:
-        self.file.close()
-        if self._reader is not None:
-            self._reader.close()
+        self._reader.close()
 
 
 class ClaimSpill:
