@@ -497,58 +497,59 @@ def claim_groups(claims: Sequence[Claim]) -> tuple[tuple[GroupKey, bytes], ...]:
 
 
 def put_aside(outcomes: list[Outcome], folder: str) -> list[Outcome]:
-    """The outcomes' JSON items and claim encodings written to the run's scratch `folder`
-    (`factcheck.scratch`), one write for the batch, and sent on as where they are: what
-    crosses back to the process that asked is a few numbers a document."""
+    """The outcomes' JSON items, texts and claim encodings written to the run's scratch
+    `folder` (`factcheck.scratch`), one write for the batch, and sent on as where they are:
+    what crosses back to the process that asked is a few numbers a document."""
     blobs: list[bytes] = []
-    size = 0
-
-    def put(blob: bytes) -> int:
-        nonlocal size
-        blobs.append(blob)
-        size += len(blob)
-        return size - len(blob)
-
-    # Offsets within the batch's blob, for now; the file's path and offset are known after.
-    planned: list[
-        tuple[
-            Outcome, tuple[int, ...] | None, tuple[int, int] | None, list[tuple[GroupKey, Encoded]]
-        ]
-    ] = []
+    # For each outcome, the numbers of its blobs: its JSON items' (with their sizes and
+    # counts), its text's, and each claim group's (None: already where it is).
+    plan: list[tuple[tuple[int, ...] | None, int | None, list[int | None]]] = []
     for o in outcomes:
-        at: tuple[int, ...] | None = None
-        text_at: tuple[int, int] | None = None
+        json_at: tuple[int, ...] | None = None
+        text_at: int | None = None
         if o.json is not None:
             src_text, claims_text, n_claims, unbound_text, n_unbound = o.json
             src, claims, unbound = (x.encode() for x in (src_text, claims_text, unbound_text))
-            start = put(src + claims + unbound)
-            at = (start, len(src), len(claims), n_claims, len(unbound), n_unbound)
+            json_at = (len(blobs), len(src), len(claims), n_claims, len(unbound), n_unbound)
+            blobs.append(src + claims + unbound)
             if o.text is not None:  # for the HTML report, which reads the texts it shows
-                text = o.text.encode("utf-8", "surrogatepass")
-                text_at = (put(text), len(text))
-        groups: list[tuple[GroupKey, Encoded]] = []
-        for key, blob in o.groups:
-            groups.append((key, ("", put(blob), len(blob)) if isinstance(blob, bytes) else blob))
-        planned.append((o, at, text_at, groups))
+                text_at = len(blobs)
+                blobs.append(o.text.encode("utf-8", "surrogatepass"))
+        groups: list[int | None] = []
+        for _, blob in o.groups:
+            groups.append(len(blobs) if isinstance(blob, bytes) else None)
+            if isinstance(blob, bytes):
+                blobs.append(blob)
+        plan.append((json_at, text_at, groups))
     if not blobs:
         return outcomes
-    path, base = scratch.append(folder, b"".join(blobs))
+    at = put_all(folder, blobs)
     out: list[Outcome] = []
-    for o, at, text_at, groups in planned:
+    for o, (json_at, text_at, groups) in zip(outcomes, plan, strict=True):
         changes: dict[str, Any] = {
             "groups": tuple(
-                (k, (path, base + e[1], e[2]) if not isinstance(e, bytes) and e[0] == "" else e)
-                for k, e in groups
+                (key, blob if i is None else at[i])
+                for (key, blob), i in zip(o.groups, groups, strict=True)
             )
         }
-        if at is not None:
-            start, *sizes = at
+        if json_at is not None:
+            i, *sizes = json_at
             changes["json"] = None
-            changes["json_at"] = (path, base + start, *sizes)
+            changes["json_at"] = (*at[i][:2], *sizes)
         if text_at is not None:
             changes["text"] = None
-            changes["text_at"] = (path, base + text_at[0], text_at[1])
+            changes["text_at"] = at[text_at]
         out.append(o._replace(**changes))
+    return out
+
+
+def put_all(folder: str, blobs: Sequence[bytes]) -> list[tuple[str, int, int]]:
+    """`blobs` written to the run's scratch `folder` in one write: where each one is."""
+    path, offset = scratch.append(folder, b"".join(blobs))
+    out: list[tuple[str, int, int]] = []
+    for b in blobs:
+        out.append((path, offset, len(b)))
+        offset += len(b)
     return out
 
 
@@ -585,16 +586,12 @@ def check_parts(
                 timings[rule] = timings.get(rule, 0.0) + time.perf_counter() - started
     if not as_json:
         return [(key, wire.pack(f)) for key, f in keyed]
-    items: list[str | Encoded] = list(json_report.texts([f for _, f in keyed]))
-    if root is not None and items:
-        # The findings' items too go to the scratch folder, for the report's writer to read
-        # back: what comes back is what orders and counts them.
-        blobs = [str(t).encode() for t in items]
-        path, base = scratch.append(root, b"".join(blobs))
-        items = []
-        for b in blobs:
-            items.append((path, base, len(b)))
-            base += len(b)
+    texts = json_report.texts([f for _, f in keyed])
+    # The findings' items too go to the scratch folder, for the report's writer to read back:
+    # what comes back is what orders and counts them.
+    items: Sequence[str | Encoded] = (
+        put_all(root, [t.encode() for t in texts]) if root is not None and texts else texts
+    )
     return [
         ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
     ]
