@@ -24,7 +24,7 @@ import tempfile
 import threading
 import uuid
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.ingest import remote
@@ -116,23 +116,29 @@ class Reader:
 
     def __init__(self, root: str) -> None:
         self.root = root.rstrip("/") + "/"
-        self._files: dict[str, int] = {}  # descriptors of files on a disk, checked once
+        # Each file checked once: its descriptor on a disk, or its filesystem and path there
+        # at a URL (a range read a piece).
+        self._files: dict[str, int | tuple[Any, str]] = {}
 
     def read(self, path: str, offset: int, length: int) -> bytes:
-        fd = self._files.get(path)
-        if fd is None:
+        f = self._files.get(path)
+        if f is None:
             if not path.startswith(self.root) or "/../" in path[len(self.root) - 1 :]:
                 raise ValueError(f"{path!r} is not in the run's scratch folder {self.root!r}")
             if remote.is_url(path):
-                fs, at = remote.filesystem(path)
-                data: bytes = fs.cat_file(at, start=offset, end=offset + length)
-                return data
-            fd = self._files[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        return os.pread(fd, length, offset)
+                f = self._files[path] = remote.filesystem(path)
+            else:
+                f = self._files[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        if isinstance(f, int):
+            return os.pread(f, length, offset)
+        fs, at = f
+        data: bytes = fs.cat_file(at, start=offset, end=offset + length)
+        return data
 
     def close(self) -> None:
-        for fd in self._files.values():
-            os.close(fd)
+        for f in self._files.values():
+            if isinstance(f, int):
+                os.close(f)
         self._files.clear()
 
     def __enter__(self) -> Reader:
