@@ -167,6 +167,14 @@ class JsonSpill:
         self.unbound += n_unbound
         self.published[sid] = published
 
+    def lists(self) -> dict[str, tuple[int, Callable[[], Iterator[str]]]]:
+        """The report's lists of documents' items, for `json_report.assembled`."""
+        return {
+            "sources": (len(self.docs), lambda: self.items(0)),
+            "claims": (self.claims, lambda: self.items(1)),
+            "unbound": (self.unbound, lambda: self.items(2)),
+        }
+
     def items(self, which: int) -> Iterator[str]:
         """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
         order: by source id."""
@@ -636,26 +644,22 @@ def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
     spill = corpus.json_docs
     if spill is None:
         raise ValueError("json_pieces needs a corpus analysed with json_only=True")
-    root = corpus.run_folder.path if corpus.run_folder is not None else None
 
     def findings() -> Iterator[str]:
         # Put aside by the checks' workers (`worker.check_parts`), or come back as text.
-        with contextlib.ExitStack() as stack:
-            reader = stack.enter_context(scratch.Reader(root)) if root is not None else None
+        with scratch.Reader(spill.root) as reader:
             for _, _, text in corpus.json_findings:
                 if isinstance(text, str):
                     yield text
                 else:
-                    assert reader is not None and not isinstance(text, bytes)
+                    assert not isinstance(text, bytes)
                     yield reader.read(*text).decode()
 
     warnings = json_report.texts(corpus.warnings)
     return json_report.assembled(
         {"schema_version": SCHEMA_VERSION, "rules_sha256": rules.sha256},
         {
-            "sources": (len(spill.docs), lambda: spill.items(0)),
-            "claims": (spill.claims, lambda: spill.items(1)),
-            "unbound": (spill.unbound, lambda: spill.items(2)),
+            **spill.lists(),
             "findings": (len(corpus.json_findings), findings),
             "warnings": (len(warnings), lambda: iter(warnings)),
         },

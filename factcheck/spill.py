@@ -210,9 +210,7 @@ def json_pieces(corpus: Corpus, view: ReportView) -> Iterator[str]:
     if spill is None:
         raise ValueError("json_pieces needs a corpus analysed with spill=True")
     lists: dict[str, tuple[int, Callable[[], Iterator[str]]]] = {
-        "sources": (len(spill.docs), lambda: spill.items(0)),
-        "claims": (spill.claims, lambda: spill.items(1)),
-        "unbound": (spill.unbound, lambda: spill.items(2)),
+        **spill.lists(),
         "findings": (len(view.findings), lambda: _rendered(view.findings)),
         "warnings": (len(view.warnings), lambda: _rendered(view.warnings)),
     }
