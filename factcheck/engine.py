@@ -428,6 +428,7 @@ def analyse_paths(
         groups=sharded,
         json=json_only or spill,
         spill=shared,
+        share_sources=shared is not None and runner.jobs > 1,
     )
     if rendered:
         assert folder is not None

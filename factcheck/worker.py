@@ -110,6 +110,9 @@ class Job:
     # A folder on this machine where the worker puts the JSON items and claim encodings it
     # made, in a file of its own, and sends back only where they are (`put_aside`).
     spill: str | None = None
+    # Whether the run's workers share what they read of each sources.yaml through `spill`
+    # (more than one process reads a folder's articles).
+    share_sources: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,8 @@ class _Doc:
 def prepare(task: Task, job: Job, keyed: bool) -> _Doc:
     """The document's metadata (raising on a bad sources.yaml, which stops the run), its bytes
     (an unreadable file becomes a warning), and its store keys when a store is used."""
-    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run, job.spill)
+    shared = job.spill if job.share_sources else None
+    meta = task.meta if task.meta is not None else _metadata(task.doc, job.run, shared)
     d = _Doc(task, meta)
     try:
         d.data = task.data if task.data is not None else read_bytes(task.doc)

@@ -205,6 +205,9 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
             assert corpus.json_findings
             assert all(not isinstance(text, str) for _, _, text in corpus.json_findings)
             assert [p.name[:14] for p in tmp_path.iterdir()] == ["factcheck-run-"]
+            # What each sources.yaml said, left by the first worker to read it for the other.
+            [run] = tmp_path.iterdir()
+            assert any(p.name.startswith("sources-") for p in run.iterdir())
             assert "".join(engine.json_pieces(corpus, rules)).count('"id":') > 80
         elif not spill:
             assert list(tmp_path.iterdir()) == []  # the checks are done: nothing is kept
