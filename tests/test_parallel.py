@@ -183,6 +183,8 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
     from factcheck import engine, worker
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # Nothing this process read of the sources files before, which forked workers would inherit.
+    monkeypatch.setattr(worker, "_SOURCES_FILES", {})
     sent_back = outcomes_arriving(monkeypatch)
     rules = load_rules([ROOT / "rules"])
     json_only, spill = mode == "json_only", mode == "spill"
