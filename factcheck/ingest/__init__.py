@@ -48,6 +48,8 @@ from factcheck.ingest.files import (
     read_article_bytes,
     size_text,
     source_ids,
+    stem_of,
+    suffix_of,
     walk,
 )
 from factcheck.ingest.lines import LineIndex, content_lines
@@ -105,7 +107,7 @@ __all__ = [
 
 def format_of(path: Path) -> str:
     """The format that reads `path`, by its suffix; a named file of no known suffix is text."""
-    return SUFFIXES.get(path.suffix.lower(), "text")
+    return SUFFIXES.get(suffix_of(path.name), "text")
 
 
 def content_digest(path: Path) -> bytes:
@@ -159,10 +161,12 @@ def find_documents(
     found = walk([p for p in paths if str(p) != STDIN], SUFFIXES)
     out = Documents(skipped=list(found.unreadable), unsupported=found.unsupported)
     for f in found.files:
-        out.files[f.suffix.lower() or "without a suffix"] += 1
-        fmt = FORMATS[format_of(f)]
+        name = f.name
+        suffix = suffix_of(name)
+        out.files[suffix or "without a suffix"] += 1
+        fmt = FORMATS[SUFFIXES.get(suffix, "text")]
         if fmt.split is None:
-            out.documents.append(Document(f, fmt.name, display_path(f.stem)))
+            out.documents.append(Document(f, fmt.name, display_path(stem_of(name))))
             continue
         try:
             for item in fmt.split(f, options):

@@ -87,6 +87,19 @@ def size_text(n: int) -> str:
 _UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cs}]")
 
 
+def suffix_of(name: str) -> str:
+    """A file name's suffix, lowercased, as `Path.suffix` finds it (".txt"; "" for ".profile"
+    or "notes."): on the name's text, which a folder of ten thousand files asks for each."""
+    i = name.rfind(".")
+    return name[i:].lower() if 0 < i < len(name) - 1 else ""
+
+
+def stem_of(name: str) -> str:
+    """A file name without its suffix, as `Path.stem` gives it."""
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
 def display_path(path: Path | str) -> str:
     """`path` as text safe to print and to write as UTF-8.
 
@@ -94,6 +107,9 @@ def display_path(path: Path | str) -> str:
     writer accepts), one with an escape character could rewrite the user's terminal.  Both are
     shown as \\xNN escapes.
     """
+    text = str(path)
+    if text.isprintable():  # no control character nor surrogate: the common case, at once
+        return text
 
     def escape(m: regex.Match[str]) -> str:
         code = ord(m.group())
@@ -101,7 +117,7 @@ def display_path(path: Path | str) -> str:
             code -= 0xDC00
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
-    return _UNPRINTABLE.sub(escape, str(path))
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass
@@ -237,7 +253,7 @@ def _walk(
             if _entry_test(e.is_dir, False):
                 stack.append(path)
                 continue
-            suffix = path.suffix.lower()
+            suffix = suffix_of(name)
             link = _entry_test(e.is_symlink, False)
             if suffix in suffixes and (link or _entry_test(e.is_file, True)):
                 # A dangling or looping symlink is kept, so that reading it warns by name
@@ -258,7 +274,7 @@ def source_ids(files: Sequence[Path]) -> dict[Path, str]:
     """
     by_stem: dict[str, list[Path]] = {}
     for f in files:
-        by_stem.setdefault(display_path(f.stem), []).append(f)
+        by_stem.setdefault(display_path(stem_of(f.name)), []).append(f)
     ids = {group[0]: stem for stem, group in by_stem.items() if len(group) == 1}
     taken = set(ids.values())
     for _, group in sorted(by_stem.items()):

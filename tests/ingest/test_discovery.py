@@ -128,3 +128,48 @@ def test_distinct_files_sharing_an_inode_number_across_devices_stay_two(
 
     monkeypatch.setattr(os, "scandir", Listing)
     assert names(src) == ["2023/c.txt", "2023/d.md", "b.txt"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a.txt",
+        "A.TXT",
+        "story.Md",
+        ".profile",
+        "notes.",
+        "archive.tar.gz",
+        "noext",
+        "..",
+        "a..b",
+        ".a.b",
+        "x.",
+        "wire.JSONL",
+        "page.html.bak",
+        "ünï.CSV",
+    ],
+)
+def test_suffixes_and_stems_are_read_as_pathlib_reads_them(name: str) -> None:
+    """Discovery reads suffixes off the names' text; pathlib is the reference it must match."""
+    from factcheck.ingest.files import stem_of, suffix_of
+
+    assert suffix_of(name) == Path(name).suffix.lower()
+    assert stem_of(name) == Path(name).stem
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("plain/ünïcode name.txt", "plain/ünïcode name.txt"),
+        ("bell\x07.txt", "bell\\x07.txt"),
+        ("esc\x1b[2J.txt", "esc\\x1b[2J.txt"),
+        (os.fsdecode(b"latin\xe9.txt"), "latin\\xe9.txt"),
+        ("line\u2028sep.txt", "line\u2028sep.txt"),
+    ],
+)
+def test_display_paths_escape_control_characters_and_undecodable_bytes(
+    name: str, shown: str
+) -> None:
+    from factcheck.ingest.files import display_path
+
+    assert display_path(name) == shown
