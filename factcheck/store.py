@@ -24,6 +24,7 @@ import hashlib
 import re
 import sqlite3
 import sys
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -127,6 +128,21 @@ def decode_analysis(blob: bytes) -> StoredAnalysis:
     return StoredAnalysis.model_validate_json(zlib.decompress(blob))
 
 
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """The store's file in WAL mode.  Switching a new file to it needs the file to itself, and
+    SQLite answers "database is locked" at once, without the busy timeout, to a second process
+    that asks meanwhile (two runs started together on a new store): that one asks again."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class ClaimStore:
     """One connection to the store file; use as a context manager."""
 
@@ -135,7 +151,7 @@ class ClaimStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            _write_ahead(self.db)
             # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut
             # can drop the last transactions, and never corrupts the file.
             self.db.execute("PRAGMA synchronous=NORMAL")
