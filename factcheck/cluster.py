@@ -28,7 +28,16 @@ from typing import Any
 
 from factcheck.errors import FactcheckError, Location
 from factcheck.rules import RuleSet
-from factcheck.worker import CheckCall, Job, KeyedFindings, Outcome, Task, check_parts, run_batch
+from factcheck.worker import (
+    CheckCall,
+    Job,
+    KeyedFindings,
+    Results,
+    Task,
+    check_parts,
+    gathered,
+    run_batch,
+)
 
 # Documents per task: large enough that scheduling costs little (a dask task costs its worker
 # and the scheduler a few milliseconds, a process pool's a fraction of one), small enough to
@@ -98,7 +107,7 @@ class DaskRunner:
         self.rules = self.client.scatter(rules, broadcast=True, hash=False)
         self.jobs = max(1, sum(self.client.nthreads().values()))
 
-    def submit(self, tasks: list[Task], job: Job) -> Callable[[], list[Outcome]]:
+    def submit(self, tasks: list[Task], job: Job) -> Callable[[], Results]:
         """The tasks' batches as futures; the call returned waits for their outcomes."""
         if not self.reads_files and any(t.data is None and t.doc.url is None for t in tasks):
             # The engine reads every local file here first (`_remote_window`).
@@ -106,7 +115,7 @@ class DaskRunner:
         job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
         futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]
-        return lambda: [o for part in self.client.gather(futures) for o in part]
+        return lambda: gathered(self.client.gather(futures))
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         """The checks' parts on the cluster, a call per future."""

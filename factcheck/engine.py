@@ -46,18 +46,18 @@ from factcheck.models import (
     Claim,
     Finding,
     Report,
-    SourceInfo,
 )
 from factcheck.progress import Progress
 from factcheck.report import json as json_report
 from factcheck.report.common import Summary
 from factcheck.rules import RuleSet
 from factcheck.spill import TextSpill
-
-# Where a document is analysed; `analyse_source` and `source_info` are kept importable here.
-from factcheck.worker import Analysed as Analysed
 from factcheck.worker import (
+    SOURCE_ID,
+    SOURCE_PUBLISHED,
+    SOURCE_WARNINGS,
     CheckCall,
+    Columns,
     Encoded,
     GroupKey,
     Job,
@@ -65,20 +65,27 @@ from factcheck.worker import (
     JsonParts,
     KeyedFindings,
     Outcome,
+    Results,
     Task,
     binder_for,
     check_parts,
     claim_groups,
     finish,
     from_store,
+    gathered,
     init_worker,
+    ordinals,
     pool_check,
     pool_chunk,
+    pool_range,
     prepare,
     read_bytes,
     run_chunk,
     unpacked,
 )
+
+# Where a document is analysed; `analyse_source` and `source_info` are kept importable here.
+from factcheck.worker import Analysed as Analysed
 from factcheck.worker import analyse_source as analyse_source
 from factcheck.worker import source_info as source_info
 
@@ -206,7 +213,9 @@ def _check_calls(
     for b in groups.balanced(sizes, calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
-        out.append((chosen, {s: published.get(s) for s in sorted(sources)}, as_json, root))
+        out.append(
+            (chosen, ordinals({s: published.get(s) for s in sorted(sources)}), as_json, root)
+        )
     return out
 
 
@@ -222,9 +231,10 @@ def _merged(results: Iterable[KeyedFindings]) -> list[wire.Packed]:
 
 
 # What a runner gives for a window of documents it was handed: a call that waits for their
-# outcomes.  A runner may be handed the next window before this one is waited for, so that its
-# workers are not idle while this process takes in a window's outcomes.
-Pending = Callable[[], list[Outcome]]
+# outcomes (one by one, or a batch's by column).  A runner may be handed the next window before
+# this one is waited for, so that its workers are not idle while this process takes in a
+# window's outcomes.
+Pending = Callable[[], Results]
 
 
 class Runner(Protocol):
@@ -256,7 +266,7 @@ class SerialRunner:
 
     def submit(self, tasks: list[Task], job: Job) -> Pending:
         # Run when waited for: one process has nothing to overlap.
-        return lambda: run_chunk(tasks, replace(job, store=None), self.binder, self.store)
+        return lambda: [*run_chunk(tasks, replace(job, store=None), self.binder, self.store)]
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         return [check_parts(*call, self.rules, self.timings) for call in calls]
@@ -275,8 +285,13 @@ class ProcessRunner:
     local = True
     reads_files = True
 
-    def __init__(self, rules: RuleSet, jobs: int) -> None:
+    def __init__(
+        self, rules: RuleSet, jobs: int, documents: Sequence[Document] = (), ids: Sequence[str] = ()
+    ) -> None:
         self.jobs = jobs
+        # The run's documents go to each worker as it starts (forked, it inherits them): a
+        # batch of them is then sent as its first and last positions (`worker.pool_range`).
+        self.documents = documents
         # What every worker would otherwise build for itself, built once here and inherited
         # where workers are forked (Linux): the rules' Binder and pint's unit registry, which
         # nearly every process over more than a few articles needs (0.15 s with its cache).
@@ -287,18 +302,37 @@ class ProcessRunner:
             binder_for(rules)
             units.registry()
         self.pool = ProcessPoolExecutor(
-            jobs, initializer=init_worker, initargs=(rules, os.getpid())
+            jobs, initializer=init_worker, initargs=(rules, os.getpid(), (documents, ids))
         )
 
     def chunks(self, tasks: list[Task]) -> list[list[Task]]:
-        # Several chunks per worker evens out long and short articles.
-        size = max(1, min(32, len(tasks) // (self.jobs * 4) or 1))
-        return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        left = max(len(self.documents) - tasks[0].index, len(tasks)) if tasks else 0
+        return guided(tasks, self.jobs, left)
 
     def submit(self, tasks: list[Task], job: Job) -> Pending:
         job = replace(job, pack=True)
-        futures = [self.send(pool_chunk, (c, job)) for c in self.chunks(tasks)]
-        return lambda: [o for f in futures for o in f.result()]
+        futures = [
+            self.send(pool_range, (c[0].index, c[-1].index + 1, job))
+            if self._inherited(c)
+            else self.send(pool_chunk, (c, job))
+            for c in self.chunks(tasks)
+        ]
+        return lambda: gathered(f.result() for f in futures)
+
+    def _inherited(self, tasks: list[Task]) -> bool:
+        """Whether `tasks` are the workers' own documents from one position to another, with
+        nothing the workers did not inherit."""
+        lo = tasks[0].index
+        docs = self.documents
+        return all(
+            t.index == lo + k
+            and t.index < len(docs)
+            and t.doc is docs[t.index]
+            and t.meta is None
+            and t.data is None
+            and t.mentions is None
+            for k, t in enumerate(tasks)
+        )
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         return [f.result() for f in [self.send(pool_check, call) for call in calls]]
@@ -311,8 +345,25 @@ class ProcessRunner:
         self.pool.shutdown(cancel_futures=True)
 
 
+def guided(items: list[T], jobs: int, left: int) -> list[list[T]]:
+    """A window of `items` cut into chunks for `jobs` workers, `left` documents of the run
+    being left from its first on.
+
+    A chunk is one message each way, and each costs the parent about half a millisecond
+    whatever its size: so chunks are as large as `MAX_CHUNK` while much work is left, and
+    shrink (to `MIN_CHUNK`) toward the end of the run, where several small ones per worker let
+    all the workers finish together ("guided" scheduling).
+    """
+    size = max(MIN_CHUNK, min(MAX_CHUNK, left // (jobs * 4)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 # From how many workers the parent builds what they all need before forking them.
 PREFORK_JOBS = 3
+# Documents per chunk sent to a worker process: at most (while much of the run is left), and at
+# least (toward its end).
+MAX_CHUNK = 64
+MIN_CHUNK = 8
 
 
 def default_jobs() -> int:
@@ -392,7 +443,7 @@ def analyse_paths(
                 f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
             )
         elif jobs > 1 and len(files) >= MIN_DOCS_PER_JOB * 2:
-            runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB))
+            runner = ProcessRunner(rules, min(jobs, len(files) // MIN_DOCS_PER_JOB), files, ids)
         else:
             runner = SerialRunner(rules, st)
             jobs = 1
@@ -479,7 +530,7 @@ def analyse_paths(
 
 def _ahead(
     windows: Iterable[list[Task]], submit: Callable[[list[Task]], Pending]
-) -> Iterator[list[Outcome]]:
+) -> Iterator[Results]:
     """Each window's outcomes, in order, the next window handed out before this one is waited
     for: the workers go on with it while this process takes this one in."""
     pending: collections.deque[Pending] = collections.deque()
@@ -502,10 +553,10 @@ def _submit(tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | 
     if st is None:
         return pending
 
-    def stored() -> list[Outcome]:
+    def stored() -> Results:
         outcomes = pending()
         assert st is not None
-        _put_rows(st, outcomes)
+        _put_rows(st, [o for o in outcomes if isinstance(o, Outcome)])
         return outcomes
 
     return stored
@@ -540,7 +591,7 @@ def _remote_window(
     """A window for workers that see neither this machine's files nor its claim store: the
     articles' bytes go with the tasks, store hits are served here and new rows written here."""
     shipped: list[Task] = []
-    skipped: list[Outcome] = []
+    skipped: Results = []
     for t in tasks:
         # Within ingest's limits (size, regular files only); an unreadable file is left to the
         # worker, which turns it into a located warning.
@@ -556,7 +607,7 @@ def _remote_window(
         shipped.append(replace(t, data=data))
     if st is None:
         pending = runner.submit(shipped, job) if shipped else list
-        return lambda: sorted([*skipped, *pending()], key=lambda o: o.position)
+        return lambda: sorted([*skipped, *pending()], key=_position)
     docs = [prepare(t, job, keyed=True) for t in shipped if t.data is not None]
     hits = st.analysed(d.akey for d in docs) if not job.keep_mentions else {}
     mention_hits = st.extracted(d.ekey for d in docs if d.akey not in hits)
@@ -574,29 +625,31 @@ def _remote_window(
     ]
     pending = runner.submit(rest, job) if rest else list
 
-    def stored() -> list[Outcome]:
+    def stored() -> Results:
         done = pending()
         assert st is not None
-        _put_rows(st, done)
-        return sorted([*skipped, *served.values(), *done], key=lambda o: o.position)
+        _put_rows(st, [o for o in done if isinstance(o, Outcome)])
+        return sorted([*skipped, *served.values(), *done], key=_position)
 
     return stored
 
 
-_SOURCE_ID = wire.field_index(SourceInfo, "id")
-_SOURCE_PUBLISHED = wire.field_index(SourceInfo, "published")
-_SOURCE_WARNINGS = wire.field_index(SourceInfo, "warnings")
+def _position(r: Outcome | Columns) -> int:
+    return r.position if isinstance(r, Outcome) else r.positions[0]
 
 
 def _collect(
-    outcomes: Iterable[Outcome],
+    outcomes: Results,
     files: Sequence[Document],
     corpus: Corpus,
     claims: GatheredClaims | None = None,
 ) -> None:
     """A window's outcomes into the corpus, in document order; with `claims`, the claims'
     encodings gathered there by metric and subject too."""
-    for o in sorted(outcomes, key=lambda o: o.position):
+    for o in sorted(outcomes, key=_position):
+        if isinstance(o, Columns):
+            _collect_columns(o, files, corpus, claims)
+            continue
         if o.analysed is None:
             corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
             corpus.skipped.append(document_path(files[o.position]))
@@ -606,7 +659,7 @@ def _collect(
             # The source's record as it came, packed: its id, date and warnings are all that
             # is needed here.
             src = o.analysed[0]
-            sid, published = src[_SOURCE_ID], src[_SOURCE_PUBLISHED]
+            sid, published = src[SOURCE_ID], src[SOURCE_PUBLISHED]
             if o.json_at is not None:
                 corpus.json_docs.add_at(sid, published, o.json_at)
             elif o.json is not None:
@@ -616,7 +669,7 @@ def _collect(
                     corpus.text_spill.add_at(sid, o.text_at)
                 elif o.text is not None:
                     corpus.text_spill.add(sid, o.text)
-            corpus.warnings.extend(src[_SOURCE_WARNINGS])
+            corpus.warnings.extend(src[SOURCE_WARNINGS])
             encoded = o.groups
         else:
             a = unpacked(o.analysed, o.mentions)
@@ -633,6 +686,38 @@ def _collect(
         if o.origin == "cached":
             corpus.cached += 1
         elif o.origin == "rebound":
+            corpus.rebound += 1
+        else:
+            corpus.fresh += 1
+
+
+def _collect_columns(
+    c: Columns, files: Sequence[Document], corpus: Corpus, claims: GatheredClaims | None
+) -> None:
+    """`_collect` of a batch that came back by column."""
+    spill = corpus.json_docs
+    assert spill is not None, "only a rendered run's workers put their outcomes aside"
+    path = c.path
+    for row, position in enumerate(c.positions):
+        if row in c.skipped:
+            corpus.warnings.append(c.skipped[row] or f"skipped {files[position].path}")
+            corpus.skipped.append(document_path(files[position]))
+            continue
+        sid, day = c.sids[row], c.published[row]
+        published = dt.date.fromordinal(day) if day else None
+        spill.add_at(sid, published, (path, *c.json[6 * row : 6 * row + 6]))  # type: ignore[arg-type]
+        if corpus.text_spill is not None and c.texts[2 * row] >= 0:
+            corpus.text_spill.add_at(sid, (path, c.texts[2 * row], c.texts[2 * row + 1]))
+        corpus.warnings.extend(c.warnings.get(row, ()))
+    if claims is not None:
+        g = c.groups
+        for k in range(0, len(g), 4):
+            row, key, offset, length = g[k : k + 4]
+            claims.setdefault(c.keys[key], []).append(((path, offset, length), c.sids[row]))
+    for origin in c.origins:
+        if origin == "cached":
+            corpus.cached += 1
+        elif origin == "rebound":
             corpus.rebound += 1
         else:
             corpus.fresh += 1

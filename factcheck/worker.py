@@ -18,8 +18,9 @@ import os
 import tempfile
 import threading
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -449,11 +450,19 @@ def _store_for(path: str | None) -> store.ClaimStore | None:
 
 
 _RULES: list[RuleSet] = []
+# The run's documents and their source ids, given to a worker process when it starts (inherited,
+# not pickled, where it is forked): batches then name them by their positions (`pool_range`).
+_DOCUMENTS: list[tuple[Sequence[Document], Sequence[str]]] = []
 
 
-def init_worker(rules: RuleSet, parent: int | None = None) -> None:
+def init_worker(
+    rules: RuleSet,
+    parent: int | None = None,
+    documents: tuple[Sequence[Document], Sequence[str]] | None = None,
+) -> None:
     binder_for(rules)
     _RULES[:] = [rules]
+    _DOCUMENTS[:] = [documents] if documents is not None else []
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
@@ -478,11 +487,22 @@ GroupKey = tuple[str, tuple[str, ...]]
 Encoded = bytes | tuple[str, int, int]
 ClaimGroups = tuple[tuple[GroupKey, Encoded], ...]
 # A call of checks: parts (a check's index and its claims' encodings), the publication dates of
-# their claims' sources, whether the findings come back as the JSON report's items, and the
-# run's scratch folder, where claims put aside are read from.
-CheckCall = tuple[
-    list[tuple[int, tuple[Encoded, ...]]], dict[str, dt.date | None], bool, str | None
-]
+# their claims' sources (as day ordinals, 0 for none: `ordinals`), whether the findings come
+# back as the JSON report's items, and the run's scratch folder, where claims put aside are
+# read from.
+CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, int], bool, str | None]
+
+
+def ordinals(published: Mapping[str, dt.date | None]) -> dict[str, int]:
+    """Publication dates as they travel to the checks: a date object pickles at ten times an
+    int's cost, and a call of checks names thousands of sources."""
+    return {s: d.toordinal() if d is not None else 0 for s, d in published.items()}
+
+
+def _dates(published: Mapping[str, int]) -> dict[str, dt.date | None]:
+    return {s: dt.date.fromordinal(o) if o else None for s, o in published.items()}
+
+
 # Findings with their sort keys: packed, or as (status, known_fact, JSON report item).
 KeyedFindings = list[tuple[groups.FindingKey, wire.Packed]]
 
@@ -557,9 +577,99 @@ def put_all(folder: str, blobs: Sequence[bytes]) -> list[tuple[str, int, int]]:
     return out
 
 
+# A source record's fields that the process writing a rendered report reads.
+SOURCE_ID = wire.field_index(SourceInfo, "id")
+SOURCE_PUBLISHED = wire.field_index(SourceInfo, "published")
+SOURCE_WARNINGS = wire.field_index(SourceInfo, "warnings")
+
+
+class Columns(NamedTuple):
+    """A batch's outcomes put aside (`put_aside`), by column: what the process that asked
+    reads of each document, in a few lists and arrays for the batch instead of some thirty
+    objects a document, which cost it ten times as much to unpickle.
+
+    Row r is the document at `positions[r]`; a document that was not read has its warning in
+    `skipped` and zeros in the arrays.  Everything the batch put aside is in the file `path`.
+    """
+
+    positions: list[int]
+    skipped: dict[int, str]  # row → why that document was not read
+    sids: list[str]
+    published: list[int]  # day ordinals, 0 for none
+    warnings: dict[int, tuple[str, ...]]  # row → its source's warnings, for rows that have any
+    origins: list[str]
+    path: str
+    # Per row, 6 numbers: the offset and sizes of its JSON items (`JsonAt` without the path).
+    json: array[int]
+    # Per row, the offset and length of its text, or -1 and 0 when none was kept.
+    texts: array[int]
+    keys: list[GroupKey]  # the batch's (metric, subject) pairs
+    # Per claim group, 4 numbers: its row, its key's number in `keys`, its offset and length.
+    groups: array[int]
+
+
+# Outcomes as a runner gives them back: one by one, or a batch's by column.
+Results = list[Outcome | Columns]
+
+
+def gathered(batches: Iterable[Columns | list[Outcome]]) -> Results:
+    """Batches' outcomes in one list, a batch by column as one item."""
+    out: Results = []
+    for b in batches:
+        if isinstance(b, Columns):
+            out.append(b)
+        else:
+            out.extend(b)
+    return out
+
+
+def columns(outcomes: list[Outcome]) -> Columns | list[Outcome]:
+    """`outcomes` by column, when every one was put aside in one file (or was not read);
+    otherwise as they are."""
+    paths = {o.json_at[0] for o in outcomes if o.json_at is not None}
+    if len(paths) != 1:
+        return outcomes
+    [path] = paths
+    c = Columns([], {}, [], [], {}, [], path, array("q"), array("q"), [], array("q"))
+    keys: dict[GroupKey, int] = {}
+    for row, o in enumerate(outcomes):
+        c.positions.append(o.position)
+        c.origins.append(o.origin)
+        if o.analysed is None:
+            c.skipped[row] = o.warning or ""
+            c.sids.append("")
+            c.published.append(0)
+            c.json.extend((0, 0, 0, 0, 0, 0))
+            c.texts.extend((-1, 0))
+            continue
+        if (
+            o.json_at is None
+            or not isinstance(o.analysed, tuple)
+            or o.extracted_row is not None
+            or o.analysed_row is not None
+            or o.mentions
+            or (o.text_at is not None and o.text_at[0] != path)
+        ):
+            return outcomes
+        src = o.analysed[0]
+        published = src[SOURCE_PUBLISHED]
+        c.sids.append(src[SOURCE_ID])
+        c.published.append(published.toordinal() if published is not None else 0)
+        if src[SOURCE_WARNINGS]:
+            c.warnings[row] = tuple(src[SOURCE_WARNINGS])
+        c.json.extend(o.json_at[1:])
+        c.texts.extend(o.text_at[1:] if o.text_at is not None else (-1, 0))
+        for key, at in o.groups:
+            if isinstance(at, bytes) or at[0] != path:
+                return outcomes
+            c.groups.extend((row, keys.setdefault(key, len(keys)), at[1], at[2]))
+    c.keys.extend(keys)
+    return c
+
+
 def check_parts(
     parts: list[tuple[int, tuple[Encoded, ...]]],
-    published: dict[str, dt.date | None],
+    published: Mapping[str, int],
     as_json: bool,
     root: str | None,
     rules: RuleSet,
@@ -569,6 +679,7 @@ def check_parts(
     Claims put aside are read from the run's scratch folder `root`, and only from there;
     `timings`, when given, receives each check's seconds."""
     keyed: list[tuple[groups.FindingKey, Finding]] = []
+    dates = _dates(published)
     with contextlib.ExitStack() as stack:
         reader = stack.enter_context(scratch.Reader(root)) if root is not None else None
 
@@ -583,7 +694,7 @@ def check_parts(
         for i, encoded in parts:
             started = time.perf_counter()
             keyed += groups.run_part(
-                rules.checks[i], decoded.claims(encoded), rules.metrics, rules.facts, published
+                rules.checks[i], decoded.claims(encoded), rules.metrics, rules.facts, dates
             )
             if timings is not None:
                 rule = rules.checks[i].id
@@ -630,7 +741,7 @@ class _Decoded:
 
 def pool_check(
     parts: list[tuple[int, tuple[Encoded, ...]]],
-    published: dict[str, dt.date | None],
+    published: dict[str, int],
     as_json: bool,
     root: str | None,
 ) -> KeyedFindings:
@@ -642,6 +753,16 @@ def pool_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
     return run_chunk(tasks, job, binder, _store_for(job.store))
 
 
-def run_batch(tasks: list[Task], job: Job, rules: RuleSet) -> list[Outcome]:
+def pool_range(lo: int, hi: int, job: Job) -> Columns | list[Outcome]:
+    """The run's documents `lo` to `hi`, as the worker inherited them (`init_worker`): what is
+    sent for a batch is two numbers, and what comes back is by column when it was put aside."""
+    [(docs, ids)] = _DOCUMENTS
+    tasks = [Task(i, docs[i], ids[i]) for i in range(lo, hi)]
+    out = pool_chunk(tasks, job)
+    return columns(out) if job.spill is not None and job.json else out
+
+
+def run_batch(tasks: list[Task], job: Job, rules: RuleSet) -> Columns | list[Outcome]:
     """A batch on any worker that has the rules (a cluster's): the Binder is cached there."""
-    return run_chunk(tasks, job, binder_for(rules), _store_for(job.store))
+    out = run_chunk(tasks, job, binder_for(rules), _store_for(job.store))
+    return columns(out) if job.spill is not None and job.json else out

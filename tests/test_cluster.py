@@ -199,8 +199,12 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
             scratch_at=at,
         )
     assert json_report.render(build_report(records, rules)) == want
+    # The JSON report's run: each batch comes back by column, where its documents' items and
+    # claims are; the other: each document, where its claims are.
+    batches = [c for c in arrived if isinstance(c, engine.Columns)]
+    assert sum(len(c.positions) for c in batches) == 40 and all(c.groups for c in batches)
     done = [o for o in arrived if isinstance(o, engine.Outcome) and o.analysed is not None]
-    assert len(done) == 80
+    assert len(done) == 40
     assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
     assert all(o.json is None for o in done)
     assert listing() == []

@@ -193,16 +193,24 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
     )
     try:
         done = [o for o in sent_back if isinstance(o, worker.Outcome) and o.analysed is not None]
-        assert len(done) == 80
-        # Only where the claims are comes back, never their bytes.
-        assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
-        assert sum(len(o.groups) for o in done) > 80
+        batches = [c for c in sent_back if isinstance(c, worker.Columns)]
+        if json_only or spill:
+            # Put aside, a batch comes back by column: where each document's items, text and
+            # claim groups are, and nothing else of them.
+            assert not done and len(batches) >= 4
+            assert sum(len(c.positions) - len(c.skipped) for c in batches) == 80
+            assert sum(len(c.groups) // 4 for c in batches) > 80
+            assert all(len(c.json) == 6 * len(c.positions) for c in batches)
+        else:
+            assert len(done) == 80
+            # Only where the claims are comes back, never their bytes.
+            assert all(not isinstance(e, bytes) for o in done for _, e in o.groups)
+            assert sum(len(o.groups) for o in done) > 80
         if spill:  # the texts the HTML report may show stay there too
-            assert all(o.text is None and o.text_at is not None for o in done)
+            assert all(min(c.texts[::2]) >= 0 for c in batches)
             assert corpus.text_spill is not None and len(corpus.text_spill) == 80
             assert "Kazakhstan" in "".join(corpus.text_spill[k] for k in corpus.text_spill)
         if json_only:
-            assert all(o.json is None and o.json_at is not None for o in done)
             # The findings' items too: the parent keeps what orders and counts them.
             assert corpus.json_findings
             assert all(not isinstance(text, str) for _, _, text in corpus.json_findings)
@@ -216,3 +224,67 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
     finally:
         corpus.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chunks_are_large_while_much_is_left_and_small_at_the_end() -> None:
+    """Each chunk costs the parent a message each way, so most are large; the last ones are
+    small, so that no worker is left with a long chunk while the others wait."""
+    from factcheck.engine import MAX_CHUNK, MIN_CHUNK, guided
+
+    docs, jobs, step = 10_000, 16, 2048
+    sizes: list[list[int]] = []
+    for lo in range(0, docs, step):
+        window = list(range(lo, min(lo + step, docs)))
+        chunks = guided(window, jobs, docs - lo)
+        assert [d for c in chunks for d in c] == window  # all of them, in order
+        sizes.append([len(c) for c in chunks])
+    assert set(sizes[0]) == {MAX_CHUNK}
+    assert max(sizes[-1]) < MAX_CHUNK and min(sizes[-1]) >= MIN_CHUNK // 2
+    assert sum(len(s) for s in sizes) < docs / 40  # a few hundred messages, not thousands
+    # Two workers over a small archive: still several chunks each.
+    assert len(guided(list(range(100)), 2, 100)) >= 8
+
+
+def test_a_batch_comes_back_by_column_only_when_all_of_it_was_put_aside() -> None:
+    """By column: a row a document, where its items and claim groups are in the one file the
+    batch wrote, and why a document was not read.  Anything else keeps the batch as it is."""
+    import datetime as dt
+
+    from factcheck import wire, worker
+    from factcheck.models import SourceInfo
+
+    src = SourceInfo(
+        id="a",
+        path="a.txt",
+        encoding="utf-8",
+        sha256="0" * 64,
+        published=dt.date(2023, 5, 2),
+        warnings=("a.txt:1:1: no date",),
+    )
+    key = ("trade_turnover", ("Kazakhstan", "Russia"))
+    put = worker.Outcome(
+        3,
+        (wire.pack(src), (), ()),
+        json_at=("/run/w-1", 0, 10, 20, 2, 0, 0),
+        groups=((key, ("/run/w-1", 30, 40)),),
+    )
+    not_read = worker.Outcome(4, warning="skipped b.txt: cannot read")
+    c = worker.columns([put, not_read])
+    assert isinstance(c, worker.Columns)
+    assert (c.positions, c.sids, c.skipped, c.path) == (
+        [3, 4],
+        ["a", ""],
+        {1: not_read.warning},
+        "/run/w-1",
+    )
+    assert c.published == [dt.date(2023, 5, 2).toordinal(), 0]
+    assert c.warnings == {0: ("a.txt:1:1: no date",)}
+    assert list(c.json) == [0, 10, 20, 2, 0, 0] + [0] * 6
+    assert (c.keys, list(c.groups)) == ([key], [0, 0, 30, 40])
+    # Items that came back as they are, claims in another file, store rows to write: as is.
+    for other in (
+        put._replace(json_at=None),
+        put._replace(groups=((key, ("/run/w-2", 30, 40)),)),
+        put._replace(analysed_row=("k", b"row")),
+    ):
+        assert worker.columns([other, not_read]) == [other, not_read]
