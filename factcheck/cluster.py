@@ -33,10 +33,11 @@ from factcheck.worker import (
     Job,
     KeyedFindings,
     Results,
+    Sealed,
     Task,
-    check_parts,
+    check_sealed,
     gathered,
-    run_batch,
+    run_sealed,
 )
 
 # Documents per task: large enough that scheduling costs little (a dask task costs its worker
@@ -114,12 +115,15 @@ class DaskRunner:
             raise AssertionError("a cluster task must carry its bytes, never a path to read")
         job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
-        futures = [self.client.submit(run_batch, b, job, self.rules, pure=False) for b in batches]
+        # One message to the scheduler for the window, not one a batch.
+        sealed = [Sealed.of(b, job) for b in batches]
+        futures = self.client.map(run_sealed, sealed, rules=self.rules, pure=False)
         return lambda: gathered(self.client.gather(futures))
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         """The checks' parts on the cluster, a call per future."""
-        futures = [self.client.submit(check_parts, *call, self.rules, pure=False) for call in calls]
+        sealed = [Sealed.of(*call) for call in calls]
+        futures = self.client.map(check_sealed, sealed, rules=self.rules, pure=False)
         results: list[KeyedFindings] = self.client.gather(futures)
         return results
 

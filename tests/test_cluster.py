@@ -246,3 +246,19 @@ def test_scratch_is_for_the_dask_engine(tmp_path: Path) -> None:
         ]
     )
     assert code == 2
+
+
+def test_a_cluster_task_carries_its_arguments_sealed() -> None:
+    """A batch and a call of checks cross dask as one bytes object: dask neither walks their
+    lists looking for futures nor unpickles them on the scheduler; the worker opens them."""
+    from dask._task_spec import parse_input
+
+    from factcheck.worker import Job, Sealed
+
+    call = ([(0, (("/run/w-1", 0, 10),) * 3)], {"a": 738000}, True, "/run")
+    sealed = Sealed.of(*call)
+    assert [type(v) for v in vars(sealed).values()] == [bytes]
+    assert parse_input(sealed) is sealed
+    assert sealed.opened() == call
+    job = Job("0" * 64, run="r")
+    assert Sealed.of([], job).opened() == ([], job)
