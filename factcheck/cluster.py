@@ -21,23 +21,27 @@ or in a test without a daemon, and a plain futures API that fits a map over docu
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from factcheck.errors import FactcheckError, Location
+from factcheck.ingest import Document, SourceMeta
 from factcheck.rules import RuleSet
 from factcheck.worker import (
     CheckCall,
+    Columns,
     Job,
     KeyedFindings,
+    Outcome,
     Results,
-    Sealed,
     Task,
-    check_sealed,
+    check_parts,
     gathered,
-    run_sealed,
+    run_batch,
 )
 
 # Documents per task: large enough that scheduling costs little (a dask task costs its worker
@@ -116,16 +120,94 @@ class DaskRunner:
         job = replace(job, pack=True)
         batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
         # One message to the scheduler for the window, not one a batch.
-        sealed = [Sealed.of(b, job) for b in batches]
+        sealed = [seal_batch(b, job) for b in batches]
         futures = self.client.map(run_sealed, sealed, rules=self.rules, pure=False)
         return lambda: gathered(self.client.gather(futures))
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
         """The checks' parts on the cluster, a call per future."""
-        sealed = [Sealed.of(*call) for call in calls]
+        sealed = [seal_call(call) for call in calls]
         futures = self.client.map(check_sealed, sealed, rules=self.rules, pure=False)
         results: list[KeyedFindings] = self.client.gather(futures)
         return results
 
     def close(self) -> None:
         self.client.close()
+
+
+# ---------------------------------------------------------------------- what crosses dask
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A cluster task's arguments as one bytes object, in msgpack (dask's own wire format:
+    plain data, which no reader executes).
+
+    dask looks for futures in every list, tuple and dict of a task's arguments, a Python call
+    an item, and its scheduler unpickles every task and pickles it again for the worker: for a
+    window's documents and a call of checks (tens of thousands of claims' locations) both cost
+    more than the bytes.  Sealed, they went through a LocalCluster's scheduler at half its
+    CPU, and through the client without being looked at.
+    """
+
+    data: bytes
+
+    @classmethod
+    def of(cls, value: Any) -> Sealed:
+        data: bytes = _msgpack().packb(value, use_bin_type=True)
+        return cls(data)
+
+    def opened(self) -> Any:
+        return _msgpack().unpackb(self.data, raw=False, use_list=False, strict_map_key=True)
+
+
+def _msgpack() -> Any:
+    # A dependency of dask's distributed, imported by name for the same reason as it.
+    return importlib.import_module("msgpack")
+
+
+def seal_batch(tasks: Sequence[Task], job: Job) -> Sealed:
+    return Sealed.of([astuple(job), [_task(t) for t in tasks]])
+
+
+def run_sealed(sealed: Sealed, rules: RuleSet) -> Columns | list[Outcome]:
+    """`run_batch` of a sealed batch, on a cluster's worker."""
+    job, tasks = sealed.opened()
+    return run_batch([_untask(t) for t in tasks], Job(*job), rules)
+
+
+def seal_call(call: CheckCall) -> Sealed:
+    return Sealed.of(call)
+
+
+def check_sealed(sealed: Sealed, rules: RuleSet) -> KeyedFindings:
+    """`check_parts` of a sealed call of checks, on a cluster's worker."""
+    parts, published, as_json, root = sealed.opened()
+    return check_parts(list(parts), published, as_json, root, rules)
+
+
+def _task(t: Task) -> tuple[Any, ...]:
+    d = t.doc
+    doc = (str(d.path), d.format, d.key, d.data, _meta(d.meta), d.line, d.url)
+    return (t.index, t.source_id, _meta(t.meta), t.data, t.mentions, doc)
+
+
+def _untask(v: tuple[Any, ...]) -> Task:
+    index, source_id, meta, data, mentions, (path, fmt, key, doc_data, doc_meta, line, url) = v
+    doc = Document(Path(path), fmt, key, doc_data, _unmeta(doc_meta) or SourceMeta(), line, url)
+    return Task(index, doc, source_id, _unmeta(meta), data, mentions)
+
+
+def _meta(m: SourceMeta | None) -> tuple[Any, ...] | None:
+    if m is None:
+        return None
+    days = [d.toordinal() if d is not None else None for d in (m.published, m.as_of)]
+    return (m.outlet, m.url, *days, m.title, m.origin)
+
+
+def _unmeta(v: tuple[Any, ...] | None) -> SourceMeta | None:
+    if v is None:
+        return None
+    outlet, url, published, as_of, title, origin = v
+    day = [dt.date.fromordinal(d) if d is not None else None for d in (published, as_of)]
+    return SourceMeta(outlet, url, day[0], day[1], title, origin)

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import pickle
 import tempfile
 import threading
 import time
@@ -711,41 +710,6 @@ def check_parts(
     return [
         ((key, (f.status, f.known_fact, text))) for (key, f), text in zip(keyed, items, strict=True)
     ]
-
-
-@dataclass(frozen=True)
-class Sealed:
-    """A cluster task's arguments, pickled by the client and unpickled by the worker that runs
-    it: what passes through dask between them is one bytes object.
-
-    dask looks for futures in every list, tuple and dict of a task's arguments, a Python call
-    an item, and its scheduler unpickles every task and pickles it again for the worker: for a
-    batch's documents and a call of checks (tens of thousands of claims' locations) both cost
-    more than sending the bytes.  (dask pickles the arguments anyway: sealing them trusts the
-    workers no more than dask does.)
-    """
-
-    data: bytes
-
-    @classmethod
-    def of(cls, *args: Any) -> Sealed:
-        return cls(pickle.dumps(args, pickle.HIGHEST_PROTOCOL))
-
-    def opened(self) -> tuple[Any, ...]:
-        args: tuple[Any, ...] = pickle.loads(self.data)
-        return args
-
-
-def run_sealed(sealed: Sealed, rules: RuleSet) -> Columns | list[Outcome]:
-    """`run_batch` of a sealed batch and job, on a cluster's worker."""
-    tasks, job = sealed.opened()
-    return run_batch(tasks, job, rules)
-
-
-def check_sealed(sealed: Sealed, rules: RuleSet) -> KeyedFindings:
-    """`check_parts` of a sealed call, on a cluster's worker."""
-    parts, published, as_json, root = sealed.opened()
-    return check_parts(parts, published, as_json, root, rules)
 
 
 class _Decoded:

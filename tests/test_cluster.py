@@ -140,7 +140,7 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
             )
         monkeypatch.undo()
         assert json_report.render(build_report(corpus, rules)) == json_report.render(one)
-        assert "".join(json_pieces(lean, rules)) == json_report.render(one)
+        assert json_report.joined(json_pieces(lean, rules)) == json_report.render(one)
         lean.close()
     finally:
         fs.rm("/archive", recursive=True)
@@ -187,7 +187,7 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
         )
         try:
             assert len(listing()) == 1  # the run's own folder, until the report is written
-            assert "".join(json_pieces(lean, rules)) == want
+            assert json_report.joined(json_pieces(lean, rules)) == want
         finally:
             lean.close()
         records = analyse_paths(
@@ -248,17 +248,61 @@ def test_scratch_is_for_the_dask_engine(tmp_path: Path) -> None:
     assert code == 2
 
 
-def test_a_cluster_task_carries_its_arguments_sealed() -> None:
-    """A batch and a call of checks cross dask as one bytes object: dask neither walks their
-    lists looking for futures nor unpickles them on the scheduler; the worker opens them."""
+def test_a_cluster_task_carries_its_arguments_sealed(tmp_path: Path) -> None:
+    """A window's documents and a call of checks cross dask as one bytes object, plain data
+    in msgpack: dask neither walks their lists looking for futures nor unpickles them on the
+    scheduler; the worker opens them as they were."""
+    import datetime as dt
+
     from dask._task_spec import parse_input
 
-    from factcheck.worker import Job, Sealed
+    from factcheck.cluster import Sealed, _task, _untask, seal_batch, seal_call
+    from factcheck.ingest import Document, SourceMeta
+    from factcheck.worker import Job, Task
 
-    call = ([(0, (("/run/w-1", 0, 10),) * 3)], {"a": 738000}, True, "/run")
-    sealed = Sealed.of(*call)
+    located = ("/run/w-1", 0, 10)
+    parts = [(0, (located, b"[]")), (2, (located,))]
+    sealed = seal_call((parts, {"a": 738000, "b": 0}, True, "/run"))
     assert [type(v) for v in vars(sealed).values()] == [bytes]
     assert parse_input(sealed) is sealed
-    assert sealed.opened() == call
-    job = Job("0" * 64, run="r")
-    assert Sealed.of([], job).opened() == ([], job)
+    assert sealed.opened() == (tuple(parts), {"a": 738000, "b": 0}, True, "/run")
+    meta = SourceMeta("Kazinform", "https://kz.example/a", dt.date(2023, 5, 2), None, "T", "page")
+    tasks = [
+        Task(0, Document(tmp_path / "a.txt", "text", "a"), "a"),
+        Task(7, Document(tmp_path / "w.jsonl", "jsonl", "r1", b"{}", meta, 3), "w/r1", meta, b"x"),
+        Task(8, Document(Path("b/b.html"), "html", "b", url="memory://b/b.html"), "b", None),
+    ]
+    assert [_untask(_task(t)) for t in tasks] == tasks
+    job = Job("0" * 64, run="r", keep_text=True, spill="/run", json=True)
+    opened_job, opened = seal_batch(tasks, job).opened()
+    assert Job(*opened_job) == job and [_untask(t) for t in opened] == tasks
+    assert isinstance(seal_batch(tasks, job), Sealed)
+
+
+def test_a_scratch_reader_reads_pieces_that_follow_each_other_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck import scratch
+
+    run = scratch.Scratch(str(tmp_path))
+    try:
+        path, offset = scratch.append(run.path, b"onetwothree")
+        other, at = scratch.append(run.path, b"four")
+        assert other == path and at == offset + 11
+        wanted = [(path, offset, 3), (path, offset + 3, 3), (path, offset + 6, 5), (path, at, 4)]
+        wanted += [(path, offset + 3, 3), (path, offset, 3)]  # back again: a read of its own
+        with scratch.Reader(run.path) as reader:
+            reads: list[tuple[int, int]] = []
+            read = reader.read
+            monkeypatch.setattr(
+                reader, "read", lambda p, o, n: reads.append((o - offset, n)) or read(p, o, n)
+            )
+            got = list(reader.pieces(wanted))
+        assert got == [b"one", b"two", b"three", b"four", b"two", b"one"]
+        assert reads == [(0, 15), (3, 3), (0, 3)]
+        monkeypatch.setattr(scratch, "RUN_BYTES", 6)  # a run is cut where it would grow past it
+        with scratch.Reader(run.path) as reader:
+            assert list(reader.pieces(wanted[:4])) == [b"one", b"two", b"three", b"four"]
+    finally:
+        scratch.close()
+        run.close()
