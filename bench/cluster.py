@@ -35,6 +35,7 @@ for _p in (ROOT, ROOT / "bench"):
 
 def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
     from factcheck import engine
+    from factcheck.report import json as json_report
     from factcheck.rules import load_rules
 
     rules = load_rules([ROOT / "rules"])
@@ -58,7 +59,7 @@ def child(folder: Path, procs: int, scheduler: str | None) -> dict[str, Any]:
         )
     else:
         corpus = engine.analyse_paths([folder], rules, jobs=procs, keep_texts=False, json_only=True)
-    text = "".join(engine.json_pieces(corpus, rules))
+    text = json_report.joined(engine.json_pieces(corpus, rules))
     corpus.close()
     wall = time.perf_counter() - wall0
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)

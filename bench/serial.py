@@ -112,10 +112,12 @@ def child(
     else:  # what `factcheck report --format json` runs
         corpus = engine.analyse_paths([folder], rules, jobs=jobs, keep_texts=False, json_only=True)
         streams = [engine.json_pieces(corpus, rules)]
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    # As the report's writer writes them: text as UTF-8, bytes (items copied from where the
+    # workers put them) as they are.
+    with open(os.devnull, "wb") as sink:
         for pieces in streams:
             for piece in pieces:
-                sink.write(piece)
+                sink.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "replace"))
     if records:
         passes = spill.Spilled.passes - before
     corpus.close()

@@ -134,6 +134,22 @@ class Corpus:
             self.run_folder.close()
 
 
+# Documents' items read back and written at once by `JsonSpill.items`.
+_CHUNK_ITEMS = 256
+
+
+def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    """`items` in lists of `n` (the last one shorter): itertools.batched, before Python 3.12."""
+    batch: list[T] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class JsonSpill:
     """Documents' JSON report items in the run's scratch folder `root`, put there as they
     arrive: the process that writes the report keeps where each document's items are, not
@@ -151,6 +167,7 @@ class JsonSpill:
         self.claims = 0
         self.unbound = 0
         self.published: dict[str, dt.date | None] = {}
+        self._sorted: list[tuple[str, int, int, int, int, int]] = []  # `docs`, by source id
 
     def add(self, sid: str, published: dt.date | None, parts: JsonParts) -> None:
         """A document's items as text: put in the scratch folder here."""
@@ -182,13 +199,34 @@ class JsonSpill:
             "unbound": (self.unbound, lambda: self.items(2)),
         }
 
+    def raw_lists(self) -> dict[str, tuple[int, Callable[[], Iterator[bytes]]]]:
+        """`lists` as UTF-8 chunks, for a writer that copies them to a file as they are."""
+        return {
+            "sources": (len(self.docs), lambda: self.chunks(0)),
+            "claims": (self.claims, lambda: self.chunks(1)),
+            "unbound": (self.unbound, lambda: self.chunks(2)),
+        }
+
     def items(self, which: int) -> Iterator[str]:
-        """Each document's items of one list (0: sources, 1: claims, 2: unbound), in report
-        order: by source id."""
+        return (chunk.decode() for chunk in self.chunks(which))
+
+    def chunks(self, which: int) -> Iterator[bytes]:
+        """The documents' items of one list (0: sources, 1: claims, 2: unbound), in report
+        order (by source id), a few hundred documents' to a chunk: a chunk is one write."""
+        if len(self._sorted) != len(self.docs):
+            self._sorted = sorted(self.docs)
+        item = json_report.ITEM.encode()
         with scratch.Reader(self.root) as reader:
-            for _, number, offset, *sizes in sorted(self.docs):
-                at = offset + sum(sizes[:which])
-                yield reader.read(self.paths[number], at, sizes[which]).decode()
+            read, paths = reader.read, self.paths
+            chunk: list[bytes] = []
+            for _, number, offset, *sizes in self._sorted:
+                if sizes[which]:  # a document without claims or unbound figures has none
+                    chunk.append(read(paths[number], offset + sum(sizes[:which]), sizes[which]))
+                    if len(chunk) == _CHUNK_ITEMS:
+                        yield item.join(chunk)
+                        chunk.clear()
+            if chunk:
+                yield item.join(chunk)
 
 
 # ---------------------------------------------------------------------- checks, group by group
@@ -723,29 +761,34 @@ def _collect_columns(
             corpus.fresh += 1
 
 
-def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str]:
+def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str | bytes]:
     """The JSON report of a `json_only` run, byte for byte what `json_report.pieces` writes for
     `build_report` of the same run: the items the workers rendered, read back in report order,
-    and the findings they made."""
+    and the findings they made.  Those come as UTF-8 bytes, copied from where they were put
+    aside as they are (`json_report.joined` gives the text)."""
     spill = corpus.json_docs
     if spill is None:
         raise ValueError("json_pieces needs a corpus analysed with json_only=True")
 
-    def findings() -> Iterator[str]:
+    def findings() -> Iterator[bytes]:
         # Put aside by the checks' workers (`worker.check_parts`), or come back as text.
+        texts = [t for _, _, t in corpus.json_findings]
+        at = [t for t in texts if isinstance(t, tuple)]
+        if not at:
+            yield from (t.encode() for t in texts if isinstance(t, str))
+            return
+        if len(at) != len(texts):
+            raise ValueError("findings both put aside and sent back as text")
+        item = json_report.ITEM.encode()
         with scratch.Reader(spill.root) as reader:
-            for _, _, text in corpus.json_findings:
-                if isinstance(text, str):
-                    yield text
-                else:
-                    assert not isinstance(text, bytes)
-                    yield reader.read(*text).decode()
+            for chunk in _batched(reader.pieces(at), _CHUNK_ITEMS):
+                yield item.join(chunk)
 
-    warnings = json_report.texts(corpus.warnings)
+    warnings = [w.encode() for w in json_report.texts(corpus.warnings)]
     return json_report.assembled(
         {"schema_version": SCHEMA_VERSION, "rules_sha256": rules.sha256},
         {
-            **spill.lists(),
+            **spill.raw_lists(),
             "findings": (len(corpus.json_findings), findings),
             "warnings": (len(warnings), lambda: iter(warnings)),
         },

@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any, BinaryIO
 
@@ -135,6 +136,23 @@ class Reader:
         data: bytes = fs.cat_file(at, start=offset, end=offset + length)
         return data
 
+    def pieces(self, at: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
+        """The pieces at `at` (path, offset, length), in that order; pieces that follow each
+        other in a file are read together, up to `RUN_BYTES` at a time (the checks' findings,
+        written one after the other, are read back so)."""
+        path, start, end = "", 0, 0
+        lengths: list[int] = []
+        for p, offset, length in at:
+            if p == path and offset == end and end - start + length <= RUN_BYTES:
+                lengths.append(length)
+                end += length
+                continue
+            if lengths:
+                yield from _split(self.read(path, start, end - start), lengths)
+            path, start, end, lengths = p, offset, offset + length, [length]
+        if lengths:
+            yield from _split(self.read(path, start, end - start), lengths)
+
     def close(self) -> None:
         for f in self._files.values():
             if isinstance(f, int):
@@ -151,3 +169,14 @@ class Reader:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+# The most `Reader.pieces` reads at once.
+RUN_BYTES = 1 << 20
+
+
+def _split(data: bytes, lengths: list[int]) -> Iterator[bytes]:
+    at = 0
+    for n in lengths:
+        yield data[at : at + n]
+        at += n

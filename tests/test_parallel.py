@@ -134,7 +134,7 @@ def test_a_json_only_run_writes_the_same_report(
         )
         try:
             assert corpus.analysed == [] and corpus.articles == 85
-            assert "".join(engine.json_pieces(corpus, rules)) == want
+            assert json_report.joined(engine.json_pieces(corpus, rules)) == want
             assert engine.json_summary(corpus) == summarize(full)
             with pytest.raises(ValueError, match="json_pieces"):
                 build_report(corpus, rules)
@@ -218,7 +218,7 @@ def test_workers_put_their_results_aside_and_the_folder_goes_with_the_run(
             # What each sources.yaml said, left by the first worker to read it for the other.
             [run] = tmp_path.iterdir()
             assert any(p.name.startswith("sources-") for p in run.iterdir())
-            assert "".join(engine.json_pieces(corpus, rules)).count('"id":') > 80
+            assert json_report.joined(engine.json_pieces(corpus, rules)).count('"id":') > 80
         elif not spill:
             assert list(tmp_path.iterdir()) == []  # the checks are done: nothing is kept
     finally:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -45,6 +45,16 @@ _BATCH = 4096
 
 class _NotPlain(Exception):
     """A value this module does not write itself: the standard library writes the report."""
+
+
+# A list's chunks: text, or UTF-8 bytes copied as they are (no decoding them only for the
+# writer to encode them again).
+C = TypeVar("C", str, bytes)
+
+
+def joined(pieces: Iterator[str | bytes]) -> str:
+    """The text of pieces some of which are UTF-8 bytes (`assembled`'s)."""
+    return "".join(p if isinstance(p, str) else p.decode() for p in pieces)
 
 
 def render(report: Report) -> str:
@@ -99,12 +109,13 @@ def texts(records: Sequence[Any]) -> list[str]:
 
 
 def assembled(
-    scalars: dict[str, Any], lists: dict[str, tuple[int, Callable[[], Iterator[str]]]]
-) -> Iterator[str]:
+    scalars: dict[str, Any], lists: dict[str, tuple[int, Callable[[], Iterator[C]]]]
+) -> Iterator[str | C]:
     """The text `pieces` gives for a report with these fields, from its scalar fields' values
     and, for each list, its length and its items' texts in chunks, each chunk one or more
     items joined by `ITEM` (an empty chunk is skipped).  The lists' chunks are asked for only
-    as they are written, so they can be read from where they were put aside."""
+    as they are written, so they can be read from where they were put aside; chunks given as
+    UTF-8 bytes are given back as they are."""
     names = sorted([*scalars, *lists])
     if set(names) != set(_plain_fields(Report) or ()):
         raise ValueError(f"a report has the fields {sorted(Report.model_fields)}, not {names}")
