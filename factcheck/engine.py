@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import time
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from factcheck import checks, scratch, store, units, wire
 from factcheck.bind.binder import Binder
@@ -415,6 +416,25 @@ def default_jobs() -> int:
 MIN_DOCS_PER_JOB = 32
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _collection_paused_for_workers(fn: F) -> F:
+    """`fn` without cyclic garbage collection when it hands documents to worker processes here
+    (`jobs` > 1): this process then builds an index of them, small objects and no cycles, and
+    at 10k articles the collections those allocations set off were an eighth of its CPU."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kw: Any) -> Any:
+        if kw.get("jobs", 1) > 1 and kw.get("engine", "local") == "local":
+            with gc_paused():
+                return fn(*args, **kw)
+        return fn(*args, **kw)
+
+    return cast(F, run)
+
+
+@_collection_paused_for_workers
 def analyse_paths(
     paths: Sequence[Path | str],
     rules: RuleSet,

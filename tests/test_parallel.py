@@ -288,3 +288,25 @@ def test_a_batch_comes_back_by_column_only_when_all_of_it_was_put_aside() -> Non
         put._replace(analysed_row=("k", b"row")),
     ):
         assert worker.columns([other, not_read]) == [other, not_read]
+
+
+def test_workers_collect_garbage_though_their_parent_paused_collection(
+    small_corpus: Path,
+) -> None:
+    """The parent of a parallel run hands out work with the collector off; its forked workers
+    must not inherit that, or an archive's reference cycles would pile up in them."""
+    import gc
+
+    from factcheck import engine
+
+    rules = load_rules([ROOT / "rules"])
+    with engine.gc_paused():
+        runner = engine.ProcessRunner(rules, 2)
+        try:
+            assert not gc.isenabled()
+            assert [runner.send(gc.isenabled, ()).result() for _ in range(4)] == [True] * 4
+        finally:
+            runner.close()
+    assert gc.isenabled()
+    analyse_paths([small_corpus], rules, jobs=2, json_only=True).close()
+    assert gc.isenabled()  # the parent's is back on after a run
