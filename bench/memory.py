@@ -3,7 +3,7 @@
     python bench/memory.py [--sizes 100000,1000000,8000000]
 
 Each article is analysed in a fresh process (so one's peak does not hide another's) as
-`factcheck report` analyses it (`engine.run_task`), and the process reports its peak resident
+`factcheck report` analyses it (`worker.run_chunk`), and the process reports its peak resident
 memory and the time taken.  Articles: a seed article, and texts of "1 2 3 …" of the sizes
 given (the hostile case of issue 16: a megabyte of figures held half a million mentions,
 took minutes and 1.5 GB; 8 MB took 12 GB).  Work is bounded by `extract.MAX_MENTIONS`, so the
@@ -27,13 +27,15 @@ _ONE = """
 import json, resource, sys, time
 from pathlib import Path
 from factcheck.bind.binder import Binder
-from factcheck.engine import Task, run_task
-from factcheck.ingest import SourceMeta
+from factcheck.ingest import Document
 from factcheck.rules import load_rules
-binder = Binder(load_rules([Path(sys.argv[2])]))
+from factcheck.worker import Job, Task, run_chunk
+rules = load_rules([Path(sys.argv[2])])
+binder = Binder(rules)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
-o = run_task(Task(0, sys.argv[1], SourceMeta(), "", "bench"), binder)
+task = Task(0, Document(Path(sys.argv[1]), "text", "bench"), "bench")
+[o] = run_chunk([task], Job(rules.sha256), binder)
 print(json.dumps({
     "seconds": time.perf_counter() - t,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
