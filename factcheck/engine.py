@@ -553,9 +553,9 @@ def analyse_paths(
             [Task(i, files[i], ids[i], meta.get(i)) for i in range(lo, min(lo + step, len(files)))]
             for lo in range(0, len(files), step)
         )
-        for outcomes in _ahead(windows, lambda tasks: _submit(tasks, job, runner, st)):
+        for documents, outcomes in _ahead(windows, lambda ts: _submit(ts, job, runner, st)):
             _collect(outcomes, files, corpus, claims if sharded else None)
-            bar.advance(len(outcomes))
+            bar.advance(documents)
         if sharded:
             published = (
                 corpus.json_docs.published
@@ -588,16 +588,19 @@ def analyse_paths(
 
 def _ahead(
     windows: Iterable[list[Task]], submit: Callable[[list[Task]], Pending]
-) -> Iterator[Results]:
-    """Each window's outcomes, in order, the next window handed out before this one is waited
-    for: the workers go on with it while this process takes this one in."""
-    pending: collections.deque[Pending] = collections.deque()
+) -> Iterator[tuple[int, Results]]:
+    """Each window's size and outcomes, in order, the next window handed out before this one
+    is waited for: the workers go on with it while this process takes this one in.  (Its size,
+    since a batch that comes back by column is one item of its outcomes.)"""
+    pending: collections.deque[tuple[int, Pending]] = collections.deque()
     for tasks in windows:
-        pending.append(submit(tasks))
+        pending.append((len(tasks), submit(tasks)))
         if len(pending) > 1:
-            yield pending.popleft()()
+            size, wait = pending.popleft()
+            yield size, wait()
     while pending:
-        yield pending.popleft()()
+        size, wait = pending.popleft()
+        yield size, wait()
 
 
 def _submit(tasks: list[Task], job: Job, runner: Runner, st: store.ClaimStore | None) -> Pending:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -310,3 +311,25 @@ def test_workers_collect_garbage_though_their_parent_paused_collection(
     assert gc.isenabled()
     analyse_paths([small_corpus], rules, jobs=2, json_only=True).close()
     assert gc.isenabled()  # the parent's is back on after a run
+
+
+@pytest.mark.parametrize("json_only", [True, False])
+def test_progress_counts_documents_however_they_come_back(
+    small_corpus: Path, monkeypatch: pytest.MonkeyPatch, json_only: bool
+) -> None:
+    """A batch that comes back by column is one item of its window's outcomes; the bar still
+    advances by the window's documents."""
+    from factcheck import engine
+
+    bars: list[Progress] = []
+
+    class Kept(Progress):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            bars.append(self)
+
+    monkeypatch.setattr(engine, "Progress", Kept)
+    rules = load_rules([ROOT / "rules"])
+    analyse_paths([small_corpus], rules, jobs=2, json_only=json_only, window=24).close()
+    [bar] = bars
+    assert bar.total > 0 and bar.done == bar.total
