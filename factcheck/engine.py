@@ -19,7 +19,7 @@ import gc
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,6 +71,7 @@ from factcheck.worker import (
     binder_for,
     check_parts,
     claim_groups,
+    day,
     finish,
     from_store,
     gathered,
@@ -128,6 +129,20 @@ class Corpus:
         """How many documents were read."""
         return len(self.analysed) + (len(self.json_docs.docs) if self.json_docs else 0)
 
+    def not_read(self, doc: Document, warning: str | None) -> None:
+        """A document that could not be read: why, and that it was not."""
+        self.warnings.append(warning or f"skipped {doc.path}")
+        self.skipped.append(document_path(doc))
+
+    def count(self, origin: str) -> None:
+        """A document read, by where its claims came from (`Outcome.origin`)."""
+        if origin == "cached":
+            self.cached += 1
+        elif origin == "rebound":
+            self.rebound += 1
+        else:
+            self.fresh += 1
+
     def close(self) -> None:
         if self.text_spill is not None:
             self.text_spill.close()
@@ -137,6 +152,15 @@ class Corpus:
 
 # Documents' items read back and written at once by `JsonSpill.items`.
 _CHUNK_ITEMS = 256
+
+
+def _read_chunks(root: str, at: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
+    """Report items put aside in the run's folder `root` at `at`, read back in that order
+    (`scratch.Reader.pieces`) and joined by `json_report.ITEM`, `_CHUNK_ITEMS` to a chunk."""
+    item = json_report.ITEM.encode()
+    with scratch.Reader(root) as reader:
+        for chunk in _batched(reader.pieces(at), _CHUNK_ITEMS):
+            yield item.join(chunk)
 
 
 def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
@@ -167,10 +191,10 @@ class JsonSpill:
         self.docs: list[tuple[str, int, int, int, int, int]] = []
         self.claims = 0
         self.unbound = 0
-        self.published: dict[str, dt.date | None] = {}
+        self.published: dict[str, int] = {}  # day ordinals (`worker.day`), as the checks take them
         self._sorted: list[tuple[str, int, int, int, int, int]] = []  # `docs`, by source id
 
-    def add(self, sid: str, published: dt.date | None, parts: JsonParts) -> None:
+    def add(self, sid: str, published: int, parts: JsonParts) -> None:
         """A document's items as text: put in the scratch folder here."""
         src, claims, n_claims, unbound, n_unbound = parts
         blobs = [src.encode(), claims.encode(), unbound.encode()]
@@ -180,7 +204,7 @@ class JsonSpill:
             sid, published, (path, offset, sizes[0], sizes[1], n_claims, sizes[2], n_unbound)
         )
 
-    def add_at(self, sid: str, published: dt.date | None, at: JsonAt) -> None:
+    def add_at(self, sid: str, published: int, at: JsonAt) -> None:
         """A document's items where they were put (`worker.put_aside`)."""
         path, offset, n_src, n_claims_bytes, n_claims, n_unbound_bytes, n_unbound = at
         number = self._numbers.get(path)
@@ -216,18 +240,13 @@ class JsonSpill:
         order (by source id), a few hundred documents' to a chunk: a chunk is one write."""
         if len(self._sorted) != len(self.docs):
             self._sorted = sorted(self.docs)
-        item = json_report.ITEM.encode()
-        with scratch.Reader(self.root) as reader:
-            read, paths = reader.read, self.paths
-            chunk: list[bytes] = []
-            for _, number, offset, *sizes in self._sorted:
-                if sizes[which]:  # a document without claims or unbound figures has none
-                    chunk.append(read(paths[number], offset + sum(sizes[:which]), sizes[which]))
-                    if len(chunk) == _CHUNK_ITEMS:
-                        yield item.join(chunk)
-                        chunk.clear()
-            if chunk:
-                yield item.join(chunk)
+        paths = self.paths
+        at = (
+            (paths[number], offset + sum(sizes[:which]), sizes[which])
+            for _, number, offset, *sizes in self._sorted
+            if sizes[which]  # a document without claims or unbound figures has none
+        )
+        return _read_chunks(self.root, at)
 
 
 # ---------------------------------------------------------------------- checks, group by group
@@ -239,7 +258,7 @@ GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
 def _check_calls(
     rules: RuleSet,
     claims: GatheredClaims,
-    published: dict[str, dt.date | None],
+    published: Mapping[str, int],
     calls: int,
     as_json: bool = False,
     root: str | None = None,
@@ -252,9 +271,7 @@ def _check_calls(
     for b in groups.balanced(sizes, calls):
         chosen = [(ps[k][0], tuple(blob for blob, _ in ps[k][1])) for k in b]
         sources = {sid for k in b for _, sid in ps[k][1]}
-        out.append(
-            (chosen, ordinals({s: published.get(s) for s in sorted(sources)}), as_json, root)
-        )
+        out.append((chosen, {s: published.get(s, 0) for s in sorted(sources)}, as_json, root))
     return out
 
 
@@ -560,7 +577,7 @@ def analyse_paths(
             published = (
                 corpus.json_docs.published
                 if corpus.json_docs is not None
-                else {a.source.id: a.source.published for a in corpus.analysed}
+                else ordinals({a.source.id: a.source.published for a in corpus.analysed})
             )
             calls = _check_calls(rules, claims, published, runner.jobs * 4, json_only, shared)
             results = runner.check(calls)
@@ -712,15 +729,14 @@ def _collect(
             _collect_columns(o, files, corpus, claims)
             continue
         if o.analysed is None:
-            corpus.warnings.append(o.warning or f"skipped {files[o.position].path}")
-            corpus.skipped.append(document_path(files[o.position]))
+            corpus.not_read(files[o.position], o.warning)
             continue
         rendered = o.json is not None or o.json_at is not None
         if rendered and corpus.json_docs is not None and isinstance(o.analysed, tuple):
             # The source's record as it came, packed: its id, date and warnings are all that
             # is needed here.
             src = o.analysed[0]
-            sid, published = src[SOURCE_ID], src[SOURCE_PUBLISHED]
+            sid, published = src[SOURCE_ID], day(src[SOURCE_PUBLISHED])
             if o.json_at is not None:
                 corpus.json_docs.add_at(sid, published, o.json_at)
             elif o.json is not None:
@@ -744,12 +760,7 @@ def _collect(
         if claims is not None:
             for key, blob in encoded:
                 claims.setdefault(key, []).append((blob, sid))
-        if o.origin == "cached":
-            corpus.cached += 1
-        elif o.origin == "rebound":
-            corpus.rebound += 1
-        else:
-            corpus.fresh += 1
+        corpus.count(o.origin)
 
 
 def _collect_columns(
@@ -761,12 +772,10 @@ def _collect_columns(
     path = c.path
     for row, position in enumerate(c.positions):
         if row in c.skipped:
-            corpus.warnings.append(c.skipped[row] or f"skipped {files[position].path}")
-            corpus.skipped.append(document_path(files[position]))
+            corpus.not_read(files[position], c.skipped[row])
             continue
-        sid, day = c.sids[row], c.published[row]
-        published = dt.date.fromordinal(day) if day else None
-        spill.add_at(sid, published, (path, *c.json[6 * row : 6 * row + 6]))  # type: ignore[arg-type]
+        sid = c.sids[row]
+        spill.add_at(sid, c.published[row], (path, *c.json[6 * row : 6 * row + 6]))  # type: ignore[arg-type]
         if corpus.text_spill is not None and c.texts[2 * row] >= 0:
             corpus.text_spill.add_at(sid, (path, c.texts[2 * row], c.texts[2 * row + 1]))
         corpus.warnings.extend(c.warnings.get(row, ()))
@@ -776,12 +785,7 @@ def _collect_columns(
             row, key, offset, length = g[k : k + 4]
             claims.setdefault(c.keys[key], []).append(((path, offset, length), c.sids[row]))
     for origin in c.origins:
-        if origin == "cached":
-            corpus.cached += 1
-        elif origin == "rebound":
-            corpus.rebound += 1
-        else:
-            corpus.fresh += 1
+        corpus.count(origin)
 
 
 def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str | bytes]:
@@ -802,10 +806,7 @@ def json_pieces(corpus: Corpus, rules: RuleSet) -> Iterator[str | bytes]:
             return
         if len(at) != len(texts):
             raise ValueError("findings both put aside and sent back as text")
-        item = json_report.ITEM.encode()
-        with scratch.Reader(spill.root) as reader:
-            for chunk in _batched(reader.pieces(at), _CHUNK_ITEMS):
-                yield item.join(chunk)
+        yield from _read_chunks(spill.root, at)
 
     warnings = [w.encode() for w in json_report.texts(corpus.warnings)]
     return json_report.assembled(

@@ -499,10 +499,15 @@ ClaimGroups = tuple[tuple[GroupKey, Encoded], ...]
 CheckCall = tuple[list[tuple[int, tuple[Encoded, ...]]], dict[str, int], bool, str | None]
 
 
+def day(d: dt.date | None) -> int:
+    """A publication date as it travels to the checks, a day ordinal (0 for none): a date
+    object pickles at ten times an int's cost, and a call of checks names thousands of
+    sources."""
+    return d.toordinal() if d is not None else 0
+
+
 def ordinals(published: Mapping[str, dt.date | None]) -> dict[str, int]:
-    """Publication dates as they travel to the checks: a date object pickles at ten times an
-    int's cost, and a call of checks names thousands of sources."""
-    return {s: d.toordinal() if d is not None else 0 for s, d in published.items()}
+    return {s: day(d) for s, d in published.items()}
 
 
 def _dates(published: Mapping[str, int]) -> dict[str, dt.date | None]:
@@ -658,9 +663,8 @@ def columns(outcomes: list[Outcome]) -> Columns | list[Outcome]:
         ):
             return outcomes
         src = o.analysed[0]
-        published = src[SOURCE_PUBLISHED]
         c.sids.append(src[SOURCE_ID])
-        c.published.append(published.toordinal() if published is not None else 0)
+        c.published.append(day(src[SOURCE_PUBLISHED]))
         if src[SOURCE_WARNINGS]:
             c.warnings[row] = tuple(src[SOURCE_WARNINGS])
         c.json.extend(o.json_at[1:])

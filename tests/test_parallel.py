@@ -92,7 +92,7 @@ def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path
     for a in corpus.analysed:
         for key, blob in worker.claim_groups(a.claims):
             grouped.setdefault(key, []).append((blob, a.source.id))
-    calls = engine._check_calls(rules, grouped, published, 7)
+    calls = engine._check_calls(rules, grouped, worker.ordinals(published), 7)
     assert len(calls) == 7
     results = [worker.check_parts(*call, rules) for call in reversed(calls)]
     merged = engine.merge_findings(results)
