@@ -21,7 +21,6 @@ or in a test without a daemon, and a plain futures API that fits a map over docu
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, replace
@@ -188,26 +187,13 @@ def check_sealed(sealed: Sealed, rules: RuleSet) -> KeyedFindings:
 
 def _task(t: Task) -> tuple[Any, ...]:
     d = t.doc
-    doc = (str(d.path), d.format, d.key, d.data, _meta(d.meta), d.line, d.url)
-    return (t.index, t.source_id, _meta(t.meta), t.data, t.mentions, doc)
+    doc = (str(d.path), d.format, d.key, d.data, d.meta.plain(), d.line, d.url)
+    meta = t.meta.plain() if t.meta is not None else None
+    return (t.index, t.source_id, meta, t.data, t.mentions, doc)
 
 
 def _untask(v: tuple[Any, ...]) -> Task:
     index, source_id, meta, data, mentions, (path, fmt, key, doc_data, doc_meta, line, url) = v
-    doc = Document(Path(path), fmt, key, doc_data, _unmeta(doc_meta) or SourceMeta(), line, url)
-    return Task(index, doc, source_id, _unmeta(meta), data, mentions)
-
-
-def _meta(m: SourceMeta | None) -> tuple[Any, ...] | None:
-    if m is None:
-        return None
-    days = [d.toordinal() if d is not None else None for d in (m.published, m.as_of)]
-    return (m.outlet, m.url, *days, m.title, m.origin)
-
-
-def _unmeta(v: tuple[Any, ...] | None) -> SourceMeta | None:
-    if v is None:
-        return None
-    outlet, url, published, as_of, title, origin = v
-    day = [dt.date.fromordinal(d) if d is not None else None for d in (published, as_of)]
-    return SourceMeta(outlet, url, day[0], day[1], title, origin)
+    doc = Document(Path(path), fmt, key, doc_data, SourceMeta.from_plain(doc_meta), line, url)
+    task_meta = SourceMeta.from_plain(meta) if meta is not None else None
+    return Task(index, doc, source_id, task_meta, data, mentions)

@@ -242,35 +242,12 @@ def _shared_sources(path: Path, stamp: tuple[int, int], folder: str) -> dict[str
     key = hashlib.sha256(f"{path.resolve()}\0{stamp[0]}\0{stamp[1]}".encode()).hexdigest()
     kept = Path(folder) / f"sources-{key[:32]}.json"
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        return {
-            stem: SourceMeta(
-                outlet=v[0],
-                url=v[1],
-                published=dt.date.fromisoformat(v[2]) if v[2] else None,
-                as_of=dt.date.fromisoformat(v[3]) if v[3] else None,
-                title=v[4],
-                origin=v[5],
-            )
-            for stem, v in json.loads(kept.read_bytes()).items()
-        }
+        return {stem: SourceMeta.from_plain(v) for stem, v in json.loads(kept.read_bytes()).items()}
     entries = read_sources_file(path)  # a bad file raises, as always, and nothing is kept
     with contextlib.suppress(OSError):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sources-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(
-                {
-                    stem: [
-                        m.outlet,
-                        m.url,
-                        m.published.isoformat() if m.published else None,
-                        m.as_of.isoformat() if m.as_of else None,
-                        m.title,
-                        m.origin,
-                    ]
-                    for stem, m in entries.items()
-                },
-                f,
-            )
+            json.dump({stem: m.plain() for stem, m in entries.items()}, f)
         os.replace(tmp, kept)  # whole or not at all, for a worker reading it at once
     return entries
 

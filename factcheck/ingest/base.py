@@ -10,10 +10,10 @@ where the files are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from factcheck.errors import FactcheckError
 from factcheck.models import Source
@@ -44,6 +44,18 @@ class SourceMeta:
     # Whether `published` was written in sources.yaml or read from the document's own metadata
     # (a page's <meta>, a dump's date field); the Source's `published_from` says which.
     origin: MetaOrigin = "sources-file"
+
+    def plain(self) -> tuple[str | None, ...]:
+        """The fields as plain data (dates as ISO text), for JSON or msgpack; `from_plain`
+        reads them back."""
+        days = [d.isoformat() if d is not None else None for d in (self.published, self.as_of)]
+        return (self.outlet, self.url, *days, self.title, self.origin)
+
+    @classmethod
+    def from_plain(cls, fields: Sequence[Any]) -> SourceMeta:
+        outlet, url, published, as_of, title, origin = fields
+        days = [dt.date.fromisoformat(d) if d else None for d in (published, as_of)]
+        return cls(outlet, url, days[0], days[1], title, origin)
 
     def over(self, under: SourceMeta) -> SourceMeta:
         """This metadata with `under`'s fields filling what it leaves unset."""
