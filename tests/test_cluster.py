@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,18 +24,24 @@ needs_dask = pytest.mark.skipif(
 )
 
 
-@needs_dask
-def test_local_cluster_gives_the_local_report(tmp_path: Path) -> None:
+def in_process_cluster() -> Any:
+    """A LocalCluster of one worker with two threads, in this process: what the tests run the
+    dask engine on (its address is `.scheduler_address`)."""
     import distributed
 
+    return distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    )
+
+
+@needs_dask
+def test_local_cluster_gives_the_local_report(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     corpus_module().generate(folder, 40, seed=8, plant_rate=0.1)
     rules = load_rules([ROOT / "rules"])
     local = json_report.render(build_report(analyse_paths([folder], rules), rules))
     db = tmp_path / "claims.db"
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with in_process_cluster() as cluster:
         corpus = analyse_paths(
             [folder], rules, engine="dask", scheduler=cluster.scheduler_address, store_path=db
         )
@@ -71,7 +78,6 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
 ) -> None:
     """With shared storage only paths go out: this process reads no article, the workers read
     the files and their sources.yaml, and run the checks group by group; same report."""
-    import distributed
 
     from factcheck import worker
 
@@ -81,9 +87,7 @@ def test_workers_on_shared_storage_read_the_archive_themselves(
     local = json_report.render(build_report(analyse_paths([folder], rules), rules))
     assert '"published": "20' in local  # from the sources.yaml beside each month's articles
     db = tmp_path / "claims.db"
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with in_process_cluster() as cluster:
         only_workers_call(monkeypatch, worker, "read_article_bytes")
         corpus = analyse_paths(
             [folder],
@@ -109,7 +113,6 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
     by the client and read by the workers, sources.yaml included: the client reads no article,
     and the report is the one a single process gives over the same URL; its claims and findings
     are those of the same files read from a local folder."""
-    import distributed
     import fsspec
 
     from factcheck.ingest import remote
@@ -129,9 +132,7 @@ def test_cluster_reads_an_archive_at_an_fsspec_url(
         assert one.claims == from_disk.claims and one.findings == from_disk.findings
         assert one.sources[0].path.startswith("memory://archive/")
         assert any("dump at a URL" in w for w in one.warnings)
-        with distributed.LocalCluster(
-            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-        ) as cluster:
+        with in_process_cluster() as cluster:
             only_workers_call(monkeypatch, remote, "read_bytes")
             corpus = analyse_paths([url], rules, engine="dask", scheduler=cluster.scheduler_address)
             # The JSON report alone: records rendered and checked on the cluster, none here.
@@ -155,7 +156,6 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
     workers put their JSON items and claims there and send back where they are: the client
     receives no claim, the checks' workers read them there, the report is the same bytes, and
     the run's folder is gone afterwards."""
-    import distributed
     import fsspec
 
     from factcheck import engine
@@ -173,9 +173,7 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
         fs.makedirs("/scratch", exist_ok=True)
         at, listing = "memory://scratch", lambda: sorted(fs.ls("/scratch", detail=False))
     arrived = outcomes_arriving(monkeypatch)
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with in_process_cluster() as cluster:
         lean = analyse_paths(
             [folder],
             rules,

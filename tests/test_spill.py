@@ -148,12 +148,10 @@ def test_the_cli_report_is_the_committed_one(
 
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="needs dask")
 def test_a_cluster_run_spills_the_same_report(small: list[Path], rules: RuleSet) -> None:
-    import distributed
+    from tests.test_cluster import in_process_cluster
 
     want = in_memory(small, rules, None)
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with in_process_cluster() as cluster:
         got = spilled(small, rules, None, engine="dask", scheduler=cluster.scheduler_address)
     assert got == want
 
