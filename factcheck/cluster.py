@@ -124,11 +124,11 @@ class DaskRunner:
         return lambda: gathered(self.client.gather(futures))
 
     def check(self, calls: list[CheckCall]) -> list[KeyedFindings]:
-        """The checks' parts on the cluster, a call per future."""
+        """The checks' parts on the cluster, a call per future; their findings come back
+        sealed too (`check_sealed`)."""
         sealed = [seal_call(call) for call in calls]
         futures = self.client.map(check_sealed, sealed, rules=self.rules, pure=False)
-        results: list[KeyedFindings] = self.client.gather(futures)
-        return results
+        return [r.opened() if isinstance(r, Sealed) else r for r in self.client.gather(futures)]
 
     def close(self) -> None:
         self.client.close()
@@ -179,10 +179,17 @@ def seal_call(call: CheckCall) -> Sealed:
     return Sealed.of(call)
 
 
-def check_sealed(sealed: Sealed, rules: RuleSet) -> KeyedFindings:
-    """`check_parts` of a sealed call of checks, on a cluster's worker."""
+def check_sealed(sealed: Sealed, rules: RuleSet) -> KeyedFindings | Sealed:
+    """`check_parts` of a sealed call of checks, on a cluster's worker; findings for the JSON
+    report (plain text and numbers) come back sealed too, packed models (dates, decimals) not.
+
+    Sealed, a call's findings (their sort keys carry every claim id they cite: 5.7 MB for the
+    10k bench archive) reached the client in a tenth of the time: dask walks a list of tuples
+    item by item to serialize it, and, gathered through the scheduler, twice (0.35 s against
+    0.035 s from the last check's end to the client's having them all)."""
     parts, published, as_json, root = sealed.opened()
-    return check_parts(list(parts), published, as_json, root, rules)
+    found = check_parts(list(parts), published, as_json, root, rules)
+    return Sealed.of(found) if as_json else found
 
 
 def _task(t: Task) -> tuple[Any, ...]:

@@ -173,6 +173,21 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
         fs.makedirs("/scratch", exist_ok=True)
         at, listing = "memory://scratch", lambda: sorted(fs.ls("/scratch", detail=False))
     arrived = outcomes_arriving(monkeypatch)
+    import distributed
+
+    from factcheck.cluster import Sealed
+
+    # What comes back to the client: the checks' findings sealed for the JSON report, packed
+    # models otherwise.
+    gathered: list[object] = []
+    gather = distributed.Client.gather
+
+    def spying(self: Any, futures: Any, *args: Any, **kw: Any) -> Any:
+        got = gather(self, futures, *args, **kw)
+        gathered.extend(got)
+        return got
+
+    monkeypatch.setattr(distributed.Client, "gather", spying)
     with in_process_cluster() as cluster:
         lean = analyse_paths(
             [folder],
@@ -183,6 +198,7 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
             json_only=True,
             scratch_at=at,
         )
+        lean_sent, gathered[:] = list(gathered), []
         try:
             assert len(listing()) == 1  # the run's own folder, until the report is written
             assert json_report.joined(json_pieces(lean, rules)) == want
@@ -197,6 +213,8 @@ def test_with_a_scratch_folder_no_claim_passes_through_the_client(
             scratch_at=at,
         )
     assert json_report.render(build_report(records, rules)) == want
+    assert any(isinstance(r, Sealed) for r in lean_sent)
+    assert gathered and not any(isinstance(r, Sealed) for r in gathered)
     # The JSON report's run: each batch comes back by column, where its documents' items and
     # claims are; the other: each document, where its claims are.
     batches = [c for c in arrived if isinstance(c, engine.Columns)]
