@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from factcheck.engine import chunked
 from factcheck.errors import FactcheckError, Location
 from factcheck.ingest import Document, SourceMeta
 from factcheck.rules import RuleSet
@@ -43,10 +44,16 @@ from factcheck.worker import (
     run_batch,
 )
 
-# Documents per task: large enough that scheduling costs little (a dask task costs its worker
-# and the scheduler a few milliseconds, a process pool's a fraction of one), small enough to
-# spread.
-BATCH = 64
+# Documents per task, at most while much of the run is left and at least toward its end
+# (`engine.guided`): four times a process pool's, as a dask task costs the client, the
+# scheduler and its worker a few milliseconds (a pool's, a fraction of one).  With 64 a task,
+# the scheduler's share and the client's made a LocalCluster of two workers 6 % slower than two
+# `--jobs` processes over the 10k bench archive; with these, as fast.
+BATCH = 256
+MIN_BATCH = 32
+# Two windows of articles read here are held here at once: 2 x 16,384 articles are some 150 MB
+# of the bench archive's, and keep 64 workers busy.
+WINDOW_BYTES_READ_HERE = 16_384
 
 
 def _distributed() -> Any:
@@ -92,7 +99,7 @@ class DaskRunner:
 
     local = False  # its workers cannot reach this machine's claim store
 
-    def __init__(self, address: str, rules: RuleSet, shared: bool = False) -> None:
+    def __init__(self, address: str, rules: RuleSet, shared: bool = False, total: int = 0) -> None:
         # With `shared`, the workers read the archive at the paths given here (a folder they
         # all mount): only paths go out.  Without, this machine reads each article and sends
         # its bytes.
@@ -110,6 +117,13 @@ class DaskRunner:
         # Sent once to every worker, not once per batch.
         self.rules = self.client.scatter(rules, broadcast=True, hash=False)
         self.jobs = max(1, sum(self.client.nthreads().values()))
+        # The run's number of documents, for chunks that shrink toward its end; and windows of
+        # two chunks a worker (one more window is handed out while one is waited for), of at
+        # most `WINDOW_BYTES_READ_HERE` documents when their bytes are read here and sent.
+        self.total = total
+        self.window = max(256, 2 * BATCH * self.jobs)
+        if not shared:
+            self.window = min(self.window, WINDOW_BYTES_READ_HERE)
 
     def submit(self, tasks: list[Task], job: Job) -> Callable[[], Results]:
         """The tasks' batches as futures; the call returned waits for their outcomes."""
@@ -117,7 +131,7 @@ class DaskRunner:
             # The engine reads every local file here first (`_remote_window`).
             raise AssertionError("a cluster task must carry its bytes, never a path to read")
         job = replace(job, pack=True)
-        batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
+        batches = chunked(tasks, self.jobs, self.total, BATCH, MIN_BATCH)
         # One message to the scheduler for the window, not one a batch.
         sealed = [seal_batch(b, job) for b in batches]
         futures = self.client.map(run_sealed, sealed, rules=self.rules, pure=False)

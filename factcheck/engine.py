@@ -301,6 +301,9 @@ class Runner(Protocol):
 
     # How many processes it runs at once; above one, the checks run there too.
     jobs: int
+    # Documents it is handed at once (`analyse_paths` hands out the next window before waiting
+    # for this one): a few chunks per worker.
+    window: int
 
     def submit(self, tasks: list[Task], job: Job) -> Pending: ...
 
@@ -313,6 +316,7 @@ class SerialRunner:
     local = True
     reads_files = True
     jobs = 1
+    window = 256
 
     def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
         self.rules = rules
@@ -345,6 +349,8 @@ class ProcessRunner:
         self, rules: RuleSet, jobs: int, documents: Sequence[Document] = (), ids: Sequence[str] = ()
     ) -> None:
         self.jobs = jobs
+        # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
+        self.window = max(256, 128 * jobs)
         # The run's documents go to each worker as it starts (forked, it inherits them): a
         # batch of them is then sent as its first and last positions (`worker.pool_range`).
         self.documents = documents
@@ -362,8 +368,7 @@ class ProcessRunner:
         )
 
     def chunks(self, tasks: list[Task]) -> list[list[Task]]:
-        left = max(len(self.documents) - tasks[0].index, len(tasks)) if tasks else 0
-        return guided(tasks, self.jobs, left)
+        return chunked(tasks, self.jobs, len(self.documents))
 
     def submit(self, tasks: list[Task], job: Job) -> Pending:
         job = replace(job, pack=True)
@@ -401,25 +406,37 @@ class ProcessRunner:
         self.pool.shutdown(cancel_futures=True)
 
 
-def guided(items: list[T], jobs: int, left: int) -> list[list[T]]:
-    """A window of `items` cut into chunks for `jobs` workers, `left` documents of the run
-    being left from its first on.
-
-    A chunk is one message each way, and each costs the parent about half a millisecond
-    whatever its size: so chunks are as large as `MAX_CHUNK` while much work is left, and
-    shrink (to `MIN_CHUNK`) toward the end of the run, where several small ones per worker let
-    all the workers finish together ("guided" scheduling).
-    """
-    size = max(MIN_CHUNK, min(MAX_CHUNK, left // (jobs * 4)))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-# From how many workers the parent builds what they all need before forking them.
-PREFORK_JOBS = 3
 # Documents per chunk sent to a worker process: at most (while much of the run is left), and at
 # least (toward its end).
 MAX_CHUNK = 64
 MIN_CHUNK = 8
+
+
+def guided(
+    items: list[T], jobs: int, left: int, most: int = MAX_CHUNK, least: int = MIN_CHUNK
+) -> list[list[T]]:
+    """A window of `items` cut into chunks for `jobs` workers, `left` documents of the run
+    being left from its first on.
+
+    A chunk is one message each way, and each costs the parent about half a millisecond
+    whatever its size (a dask task, a few): so chunks are as large as `most` while much work
+    is left, and shrink (to `least`) toward the end of the run, where several small ones per
+    worker let all the workers finish together ("guided" scheduling).
+    """
+    size = max(least, min(most, left // (jobs * 4)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def chunked(
+    tasks: list[Task], jobs: int, total: int, most: int = MAX_CHUNK, least: int = MIN_CHUNK
+) -> list[list[Task]]:
+    """`guided` chunks of a window of a run of `total` documents."""
+    left = max(total - tasks[0].index, len(tasks)) if tasks else 0
+    return guided(tasks, jobs, left, most, least)
+
+
+# From how many workers the parent builds what they all need before forking them.
+PREFORK_JOBS = 3
 
 
 def default_jobs() -> int:
@@ -512,7 +529,7 @@ def analyse_paths(
                     Location("--scheduler"),
                     "pass --scheduler HOST:PORT",
                 )
-            runner = DaskRunner(scheduler, rules, shared=shared_storage)
+            runner = DaskRunner(scheduler, rules, shared=shared_storage, total=len(files))
         elif engine != "local":
             raise FactcheckError(
                 f"unknown engine {engine!r}", Location("--engine"), "use local or dask"
@@ -562,8 +579,7 @@ def analyse_paths(
         corpus.json_docs = JsonSpill(folder.path)
         corpus.text_spill = TextSpill(folder.path) if spill and keep_texts else None
     claims: GatheredClaims = {}
-    # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
-    step = window or max(256, 128 * jobs)
+    step = window or runner.window
     bar = Progress(len(files), "analysing", enabled=progress)
     try:
         windows = (

@@ -246,6 +246,32 @@ def test_chunks_are_large_while_much_is_left_and_small_at_the_end() -> None:
     assert len(guided(list(range(100)), 2, 100)) >= 8
 
 
+def test_a_clusters_tasks_are_larger_and_shrink_toward_the_end_too(tmp_path: Path) -> None:
+    """A dask task costs more than a pool's chunk, so a cluster's are larger (`cluster.BATCH`),
+    and they too shrink toward the end of the run, counted from each window's first
+    document's place in it."""
+    from factcheck.cluster import BATCH, MIN_BATCH
+    from factcheck.engine import MAX_CHUNK, chunked
+    from factcheck.ingest import Document
+    from factcheck.worker import Task
+
+    docs, jobs = 10_000, 2
+    tasks = [Task(i, Document(tmp_path / f"{i}.txt", "text", str(i)), str(i)) for i in range(docs)]
+    window = max(256, 2 * BATCH * jobs)
+    sizes = []
+    for lo in range(0, docs, window):
+        chunks = chunked(tasks[lo : lo + window], jobs, docs, BATCH, MIN_BATCH)
+        assert [t for c in chunks for t in c] == tasks[lo : lo + window]
+        sizes.append([len(c) for c in chunks])
+    assert set(sizes[0]) == {BATCH} and BATCH > MAX_CHUNK
+    assert max(sizes[-1]) < BATCH and min(sizes[-1]) >= MIN_BATCH // 2
+    assert sum(len(s) for s in sizes) < docs / 150  # tens of tasks, not hundreds
+    # The same window early in a longer run is cut in larger chunks than at its end.
+    assert len(chunked(tasks[-window:], jobs, docs, BATCH, MIN_BATCH)) > len(
+        chunked(tasks[-window:], jobs, 10 * docs, BATCH, MIN_BATCH)
+    )
+
+
 def test_a_batch_comes_back_by_column_only_when_all_of_it_was_put_aside() -> None:
     """By column: a row a document, where its items and claim groups are in the one file the
     batch wrote, and why a document was not read.  Anything else keeps the batch as it is."""
