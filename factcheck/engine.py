@@ -264,8 +264,10 @@ def _check_calls(
     root: str | None = None,
 ) -> list[CheckCall]:
     """The rule set's checks cut into parts (`checks.groups`), spread over about `calls`
-    calls of equal size."""
-    ps = groups.parts(rules.checks, rules.facts, claims)
+    calls of equal size; a part larger than a call's share is cut by source where its check
+    allows."""
+    share = sum(len(c) for c in claims.values()) // max(1, calls)
+    ps = groups.parts(rules.checks, rules.facts, claims, lambda c: c[1], max(256, share))
     out: list[CheckCall] = []
     sizes = [sum([len(e) if isinstance(e, bytes) else e[2] for e, _ in c]) for _, c in ps]
     for b in groups.balanced(sizes, calls):

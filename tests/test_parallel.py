@@ -100,6 +100,52 @@ def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path
     assert {f.kind for f in whole} >= {"agreement", "subperiod_bound", "known_fact"}
 
 
+def test_parts_of_checks_within_one_source_cut_by_source_give_the_same_findings(
+    small_corpus: Path,
+) -> None:
+    """A large part of a check that compares claims within their own source only (growth
+    without `across_sources`, range, known_fact, calendar) is cut into parts of whole sources;
+    run part by part and merged, they give what one check over all claims gives.  Checks that
+    compare sources with each other (agreement, subperiod_bound) are never cut so."""
+    from factcheck import engine, worker
+    from factcheck.checks import groups
+
+    rules = load_rules([ROOT / "rules"])
+    corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
+    claims = [c for a in corpus.analysed for c in a.claims]
+    published = {a.source.id: a.source.published for a in corpus.analysed}
+    whole = engine.check(claims, rules, published)
+    grouped: engine.GatheredClaims = {}
+    for a in corpus.analysed:
+        for key, blob in worker.claim_groups(a.claims):
+            grouped.setdefault(key, []).append((blob, a.source.id))
+    ps = groups.parts(rules.checks, rules.facts, grouped, lambda c: c[1], 2)
+    whole_parts = groups.parts(rules.checks, rules.facts, grouped)
+    # Each part cut from a (check, subject) part holds whole sources of it, and none twice.
+    of = {(i, id(item)): k for k, (i, items) in enumerate(whole_parts) for item in items}
+    pieces: dict[int, list[set[str]]] = {}
+    for i, items in ps:
+        [k] = {of[i, id(item)] for item in items}
+        pieces.setdefault(k, []).append({sid for _, sid in items})
+    cut = {rules.checks[whole_parts[k][0]].kind for k, p in pieces.items() if len(p) > 1}
+    assert "growth" in cut and cut <= {"growth", "range", "known_fact", "calendar"}
+    for k, p in pieces.items():
+        assert sum(len(sids) for sids in p) == len({sid for _, sid in whole_parts[k][1]})
+    ordinal = worker.ordinals(published)
+    results = [
+        worker.check_parts(
+            [(i, tuple(blob for blob, _ in items))],
+            {sid: ordinal.get(sid, 0) for _, sid in items},
+            False,
+            None,
+            rules,
+        )
+        for i, items in reversed(ps)
+    ]
+    assert engine.merge_findings(results) == whole
+    assert {f.kind for f in whole} >= {"growth", "agreement", "known_fact"}
+
+
 def test_parallel_runs_with_a_store_give_the_same_report(
     small_corpus: Path, tmp_path: Path
 ) -> None:

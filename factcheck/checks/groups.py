@@ -37,9 +37,19 @@ _READS: dict[str, Callable[[Any, Sequence[FactSpec]], tuple[str, ...] | None]] =
     "calendar": lambda s, _: (WEEKDAY_METRIC, *s.event_metrics),
 }
 
+# Kinds whose check compares a claim with claims of its own source only, or with none: a part
+# of theirs can be cut further, source by source (`parts`'s `most`).
+_OWN_SOURCE: dict[str, Callable[[Any], bool]] = {
+    "growth": lambda s: not s.across_sources,
+    "range": lambda s: True,
+    "known_fact": lambda s: True,
+    "calendar": lambda s: True,
+}
+
 # Claims as models, or as `factcheck.wire` tuples on their way to another process.
 C = TypeVar("C")
-# A part: the index of a check in the rule set and the claims it reads, of one subject.
+# A part: the index of a check in the rule set and the claims it reads, of one subject (and,
+# cut further, of some of its sources).
 Part = tuple[int, list[C]]
 FindingKey = tuple[Any, ...]
 
@@ -54,13 +64,20 @@ def parts(
     specs: Sequence[CheckSpec],
     facts: Sequence[FactSpec],
     by_metric_subject: Mapping[tuple[str, tuple[str, ...]], list[C]],
+    source_of: Callable[[C], str] | None = None,
+    most: int = 0,
 ) -> list[Part[C]]:
     """Each check's claims, cut by subject where the kind allows: a part per (check, subject),
     in subject order.
 
-    `by_metric_subject` holds the claims by metric and subject.
+    `by_metric_subject` holds the claims by metric and subject.  With `source_of` (the source
+    of an item) and `most`, a part of more than `most` items of a kind that compares claims
+    within one source (`_OWN_SOURCE`) is cut into parts of whole sources, of about `most`
+    items each: one large story's subject is then not one worker's long task while the others
+    wait for it (in the 10k bench archive, one growth check's part was a quarter of the
+    checks' CPU).
     """
-    cut: list[tuple[tuple[str, ...], int, list[C]]] = []
+    cut: list[tuple[tuple[str, ...], int, int, list[C]]] = []
     whole: list[Part[C]] = []
     subjects: dict[str, list[tuple[str, ...]]] = {}
     for metric, subject in by_metric_subject:
@@ -76,12 +93,30 @@ def parts(
         for m in dict.fromkeys(metrics):
             for subject in subjects.get(m, ()):
                 by_subject.setdefault(subject, []).extend(by_metric_subject[(m, subject)])
-        cut.extend((s, i, by_subject[s]) for s in by_subject)
+        own = spec.kind in _OWN_SOURCE and _OWN_SOURCE[spec.kind](spec)  # type: ignore[attr-defined]
+        for s, claims in by_subject.items():
+            if own and source_of is not None and 0 < most < len(claims):
+                cut.extend((s, i, k, c) for k, c in enumerate(_by_source(claims, source_of, most)))
+            else:
+                cut.append((s, i, 0, claims))
     # Subject by subject, each subject's checks together: the checks reading one metric then
     # read its claims one after the other, so a worker decodes them once and keeps them only
     # that long (the order of findings comes from their keys, not from the parts').
-    cut.sort(key=lambda x: (x[0], x[1]))
-    return [(i, claims) for _, i, claims in cut] + whole
+    cut.sort(key=lambda x: (x[0], x[1], x[2]))
+    return [(i, claims) for _, i, _, claims in cut] + whole
+
+
+def _by_source(items: list[C], source_of: Callable[[C], str], most: int) -> list[list[C]]:
+    """`items` in lists of whole sources (in the order they first come), of about `most`."""
+    by: dict[str, list[C]] = {}
+    for x in items:
+        by.setdefault(source_of(x), []).append(x)
+    out: list[list[C]] = [[]]
+    for group in by.values():
+        if out[-1] and len(out[-1]) + len(group) > most:
+            out.append([])
+        out[-1].extend(group)
+    return out
 
 
 def run_part(
