@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from factcheck.engine import analyse_paths, build_report
+from factcheck.engine import GatheredClaims, analyse_paths, build_report
+from factcheck.models import Finding
 from factcheck.progress import Progress, wanted
 from factcheck.report import json as json_report
-from factcheck.rules import load_rules
+from factcheck.rules import RuleSet, load_rules
 from tests.test_corpus_generator import corpus_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,20 +80,30 @@ def test_progress_draws_and_ends_its_line() -> None:
     assert silent.getvalue() == ""
 
 
-def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
-    """Every check cut by subject (checks.groups), run part by part in any order and merged,
-    gives what one check over all claims gives, in the same order."""
+def checked_and_grouped(
+    small_corpus: Path,
+) -> tuple[RuleSet, list[Finding], GatheredClaims, dict[str, dt.date | None]]:
+    """The rules, the findings of one check over all claims of the small corpus and the
+    seeds, their claims by group as the workers send them, and the sources' dates."""
     from factcheck import engine, worker
 
     rules = load_rules([ROOT / "rules"])
     corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
     claims = [c for a in corpus.analysed for c in a.claims]
     published = {a.source.id: a.source.published for a in corpus.analysed}
-    whole = engine.check(claims, rules, published)
-    grouped: engine.GatheredClaims = {}
+    grouped: GatheredClaims = {}
     for a in corpus.analysed:
         for key, blob in worker.claim_groups(a.claims):
             grouped.setdefault(key, []).append((blob, a.source.id))
+    return rules, engine.check(claims, rules, published), grouped, published
+
+
+def test_checks_group_by_group_give_the_findings_of_one_check(small_corpus: Path) -> None:
+    """Every check cut by subject (checks.groups), run part by part in any order and merged,
+    gives what one check over all claims gives, in the same order."""
+    from factcheck import engine, worker
+
+    rules, whole, grouped, published = checked_and_grouped(small_corpus)
     calls = engine._check_calls(rules, grouped, worker.ordinals(published), 7)
     assert len(calls) == 7
     results = [worker.check_parts(*call, rules) for call in reversed(calls)]
@@ -110,15 +122,7 @@ def test_parts_of_checks_within_one_source_cut_by_source_give_the_same_findings(
     from factcheck import engine, worker
     from factcheck.checks import groups
 
-    rules = load_rules([ROOT / "rules"])
-    corpus = analyse_paths([small_corpus, ROOT / "seeds"], rules)
-    claims = [c for a in corpus.analysed for c in a.claims]
-    published = {a.source.id: a.source.published for a in corpus.analysed}
-    whole = engine.check(claims, rules, published)
-    grouped: engine.GatheredClaims = {}
-    for a in corpus.analysed:
-        for key, blob in worker.claim_groups(a.claims):
-            grouped.setdefault(key, []).append((blob, a.source.id))
+    rules, whole, grouped, published = checked_and_grouped(small_corpus)
     ps = groups.parts(rules.checks, rules.facts, grouped, lambda c: c[1], 2)
     whole_parts = groups.parts(rules.checks, rules.facts, grouped)
     # Each part cut from a (check, subject) part holds whole sources of it, and none twice.
