@@ -51,9 +51,10 @@ from factcheck.worker import (
 # `--jobs` processes over the 10k bench archive; with these, as fast.
 BATCH = 256
 MIN_BATCH = 32
-# Two windows of articles read here are held here at once: 2 x 16,384 articles are some 150 MB
-# of the bench archive's, and keep 64 workers busy.
-WINDOW_BYTES_READ_HERE = 16_384
+# Articles a window holds at most when this machine reads them and sends their bytes: two
+# windows are held here at once, and 2 x 16,384 of the bench archive's are some 150 MB (and
+# keep 64 workers busy).
+WINDOW_READ_HERE = 16_384
 
 
 def _distributed() -> Any:
@@ -119,11 +120,11 @@ class DaskRunner:
         self.jobs = max(1, sum(self.client.nthreads().values()))
         # The run's number of documents, for chunks that shrink toward its end; and windows of
         # two chunks a worker (one more window is handed out while one is waited for), of at
-        # most `WINDOW_BYTES_READ_HERE` documents when their bytes are read here and sent.
+        # most `WINDOW_READ_HERE` documents when their bytes are read here and sent.
         self.total = total
         self.window = max(256, 2 * BATCH * self.jobs)
         if not shared:
-            self.window = min(self.window, WINDOW_BYTES_READ_HERE)
+            self.window = min(self.window, WINDOW_READ_HERE)
 
     def submit(self, tasks: list[Task], job: Job) -> Callable[[], Results]:
         """The tasks' batches as futures; the call returned waits for their outcomes."""

@@ -63,12 +63,12 @@ def test_dask_engine_needs_a_scheduler() -> None:
 def test_a_clusters_windows_keep_each_worker_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     """A window holds two of the largest tasks a worker (its size does not follow the
     `--jobs` of this machine), and, where this machine reads the articles and sends their
-    bytes, no more than `WINDOW_BYTES_READ_HERE` of them: two windows are held here at once."""
+    bytes, no more than `WINDOW_READ_HERE` of them: two windows are held here at once."""
     from factcheck import cluster as cluster_module
     from factcheck.cluster import BATCH, DaskRunner
 
     rules = load_rules([ROOT / "rules"])
-    monkeypatch.setattr(cluster_module, "WINDOW_BYTES_READ_HERE", 300)
+    monkeypatch.setattr(cluster_module, "WINDOW_READ_HERE", 300)
     with in_process_cluster() as cluster:
         for shared, want in ((True, 2 * BATCH * 2), (False, 300)):
             runner = DaskRunner(cluster.scheduler_address, rules, shared=shared, total=10_000)
