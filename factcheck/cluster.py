@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from factcheck.engine import chunked
+from factcheck.engine import MIN_WINDOW, chunked
 from factcheck.errors import FactcheckError, Location
 from factcheck.ingest import Document, SourceMeta
 from factcheck.rules import RuleSet
@@ -122,7 +122,7 @@ class DaskRunner:
         # two chunks a worker (one more window is handed out while one is waited for), of at
         # most `WINDOW_READ_HERE` documents when their bytes are read here and sent.
         self.total = total
-        self.window = max(256, 2 * BATCH * self.jobs)
+        self.window = max(MIN_WINDOW, 2 * BATCH * self.jobs)
         if not shared:
             self.window = min(self.window, WINDOW_READ_HERE)
 
@@ -154,8 +154,9 @@ class DaskRunner:
 
 @dataclass(frozen=True)
 class Sealed:
-    """A cluster task's arguments as one bytes object, in msgpack (dask's own wire format:
-    plain data, which no reader executes).
+    """A cluster task's arguments (and the checks' findings for the JSON report, on their way
+    back) as one bytes object, in msgpack (dask's own wire format: plain data, which no reader
+    executes).
 
     dask looks for futures in every list, tuple and dict of a task's arguments, a Python call
     an item, and its scheduler unpickles every task and pickles it again for the worker: for a

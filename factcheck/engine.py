@@ -255,6 +255,10 @@ class JsonSpill:
 GatheredClaims = dict[GroupKey, list[tuple[Encoded, str]]]
 
 
+# The fewest claim groups in a part of the checks that `_check_calls` cuts by source.
+MIN_CUT = 256
+
+
 def _check_calls(
     rules: RuleSet,
     claims: GatheredClaims,
@@ -267,7 +271,7 @@ def _check_calls(
     calls of equal size; a part larger than a call's share is cut by source where its check
     allows."""
     share = sum(len(c) for c in claims.values()) // max(1, calls)
-    ps = groups.parts(rules.checks, rules.facts, claims, lambda c: c[1], max(256, share))
+    ps = groups.parts(rules.checks, rules.facts, claims, lambda c: c[1], max(MIN_CUT, share))
     out: list[CheckCall] = []
     sizes = [sum([len(e) if isinstance(e, bytes) else e[2] for e, _ in c]) for _, c in ps]
     for b in groups.balanced(sizes, calls):
@@ -286,6 +290,10 @@ def _merged(results: Iterable[KeyedFindings]) -> list[wire.Packed]:
     keyed = [x for r in results for x in r]
     keyed.sort(key=lambda x: x[0])
     return [f for _, f in keyed]
+
+
+# The fewest documents a runner is handed at once (`Runner.window`).
+MIN_WINDOW = 256
 
 
 # What a runner gives for a window of documents it was handed: a call that waits for their
@@ -318,7 +326,7 @@ class SerialRunner:
     local = True
     reads_files = True
     jobs = 1
-    window = 256
+    window = MIN_WINDOW
 
     def __init__(self, rules: RuleSet, st: store.ClaimStore | None = None) -> None:
         self.rules = rules
@@ -352,7 +360,7 @@ class ProcessRunner:
     ) -> None:
         self.jobs = jobs
         # Windows of a few chunks per worker: fewer, larger messages cost the parent less.
-        self.window = max(256, 128 * jobs)
+        self.window = max(MIN_WINDOW, 128 * jobs)
         # The run's documents go to each worker as it starts (forked, it inherits them): a
         # batch of them is then sent as its first and last positions (`worker.pool_range`).
         self.documents = documents
